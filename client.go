@@ -1,0 +1,412 @@
+package worksection
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/worksection-go/worksection/internal/auth"
+	"github.com/worksection-go/worksection/internal/wire"
+)
+
+// Version is the SDK version sent in the default User-Agent.
+const Version = "0.1.0"
+
+const (
+	adminPath = "/api/admin/v2/"
+	userPath  = "/api/oauth2"
+
+	defaultMaxBody = 64 << 20
+	defaultTimeout = 30 * time.Second
+	// maxURLBytes: the API answers 414 past 8 KB, so longer requests are
+	// refused before sending.
+	maxURLBytes = 8 << 10
+)
+
+// Client calls the Worksection members API. It is safe for concurrent use;
+// its rate limiter is shared by every goroutine that uses it.
+type Client struct {
+	account   string // scheme://host of the account
+	endpoint  string // account + adminPath or userPath
+	http      *http.Client
+	userAgent string
+	signer    auth.Signer
+	userAPI   bool     // access-token client
+	secrets   []string // literal secrets masked in any text the client emits
+	maxBody   int64
+	limiter   *rate.Limiter
+	retry     RetryPolicy
+	logger    *slog.Logger
+}
+
+// NewClient returns a client for the account at accountURL, such as
+// "https://acme.worksection.com". It needs exactly one credential,
+// WithAPIKey or WithAccessToken, and makes no network call.
+func NewClient(accountURL string, opts ...Option) (*Client, error) {
+	o := options{limit: 1, burst: 1, retry: DefaultRetryPolicy, maxBody: defaultMaxBody}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&o); err != nil {
+			return nil, fmt.Errorf("worksection: NewClient: %w", err)
+		}
+	}
+	account, err := parseAccountURL(accountURL)
+	if err != nil {
+		return nil, fmt.Errorf("worksection: NewClient: %w", err)
+	}
+	c := &Client{
+		account:   account,
+		userAgent: "worksection-go/" + Version,
+		maxBody:   o.maxBody,
+		limiter:   rate.NewLimiter(o.limit, o.burst),
+		retry:     o.retry,
+		logger:    o.logger,
+	}
+	if o.userAgent != "" {
+		c.userAgent = o.userAgent
+	}
+	switch {
+	case o.apiKey != "" && o.accessToken != "":
+		return nil, errors.New("worksection: NewClient: both an API key and an access token given; use one")
+	case o.apiKey != "" && o.hmac:
+		c.signer = auth.HMACHeader{Key: o.apiKey, Now: o.now}
+	case o.apiKey != "":
+		c.signer = auth.MD5Query{Key: o.apiKey}
+	case o.accessToken != "" && o.hmac:
+		return nil, errors.New("worksection: NewClient: WithHMACSigning needs WithAPIKey, not an access token")
+	case o.accessToken != "":
+		tok := o.accessToken
+		c.signer = auth.Bearer{Token: func(context.Context) (string, error) { return tok, nil }}
+		c.userAPI = true
+	default:
+		return nil, errors.New("worksection: NewClient: no credentials; use WithAPIKey or WithAccessToken")
+	}
+	c.secrets = nonEmpty(o.apiKey, o.accessToken)
+	c.endpoint = account + adminPath
+	if c.userAPI {
+		c.endpoint = account + userPath
+	}
+	c.http = newHTTPClient(o.httpClient)
+	return c, nil
+}
+
+func nonEmpty(s ...string) []string {
+	var out []string
+	for _, v := range s {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// parseAccountURL accepts "https://host" (a trailing slash is fine) and
+// returns "https://host". Plain http is allowed for loopback hosts only.
+func parseAccountURL(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", errors.New("empty account URL; want https://<account>.worksection.com")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("account URL does not parse: %w", err)
+	}
+	if u.Host == "" || u.Opaque != "" {
+		return "", fmt.Errorf("account URL %q has no host; want https://<account>.worksection.com", raw)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return "", fmt.Errorf("account URL %q uses http; credentials need https (http is allowed only on loopback)", raw)
+		}
+	default:
+		return "", fmt.Errorf("account URL %q: scheme must be https", raw)
+	}
+	if u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("account URL %q: want only scheme and host, like https://acme.worksection.com", raw)
+	}
+	return u.Scheme + "://" + u.Host, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// newHTTPClient copies hc (or builds the default) and refuses redirects to
+// another host, which would carry the signed query or token elsewhere.
+func newHTTPClient(hc *http.Client) *http.Client {
+	var c http.Client
+	if hc != nil {
+		c = *hc
+	} else {
+		c = http.Client{Timeout: defaultTimeout, Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	}
+	next := c.CheckRedirect
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) > 0 && req.URL.Host != via[0].URL.Host {
+			return fmt.Errorf("%w to %q", errRedirect, req.URL.Host)
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &c
+}
+
+// AccountURL returns the account's base URL, e.g. "https://acme.worksection.com".
+func (c *Client) AccountURL() string { return c.account }
+
+// String describes the client without its credentials.
+func (c *Client) String() string {
+	kind := "admin API key"
+	if c.userAPI {
+		kind = "access token"
+	}
+	return fmt.Sprintf("worksection.Client{account: %s, auth: %s}", c.account, kind)
+}
+
+// GoString keeps %#v from printing credentials.
+func (c *Client) GoString() string { return c.String() }
+
+// LogValue keeps slog from printing credentials.
+func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// Format makes every fmt verb use String, so %+v cannot reach the fields.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// readAction reports whether action is a read: sent as GET, safe to repeat.
+func readAction(action string) bool {
+	return strings.HasPrefix(action, "get_") || action == "me"
+}
+
+// call runs action with params and decodes the response data into out (nil
+// to ignore it). verify, when set, guards a non-idempotent write: after a
+// failure that may have been applied, it reads back and reports whether the
+// record exists (and fills out), so the write is never sent twice.
+func (c *Client) call(ctx context.Context, action string, params any, out any, verify func(context.Context) (bool, error)) error {
+	query, err := wire.EncodeQuery(action, params)
+	if err != nil {
+		return &ValidationError{Action: action, Field: "params", Reason: err.Error()}
+	}
+	if n := len(c.endpoint) + 1 + len(query) + len("&hash=") + 32; n > maxURLBytes {
+		return &ValidationError{Action: action, Field: "params",
+			Reason: fmt.Sprintf("request URL would be %d bytes; the API refuses more than %d", n, maxURLBytes)}
+	}
+	var lastErr error
+	for attempt := 1; ; attempt++ {
+		data, err := c.attempt(ctx, action, query, attempt)
+		if err == nil {
+			return decodeData(action, data, out)
+		}
+		lastErr = err
+		retry, maybeApplied := retryable(err)
+		if !retry || attempt >= c.retry.MaxAttempts || ctx.Err() != nil {
+			return lastErr
+		}
+		if maybeApplied && verify != nil {
+			found, verr := verify(ctx)
+			if verr != nil {
+				return fmt.Errorf("%w (and reading back to check whether it was applied failed: %v)", lastErr, verr)
+			}
+			if found {
+				return nil
+			}
+		}
+		if err := c.sleep(ctx, c.retry.wait(attempt, retryAfter(lastErr))); err != nil {
+			return fmt.Errorf("worksection: %s: %w (while waiting to retry after: %v)", action, err, lastErr)
+		}
+	}
+}
+
+// attempt sends one signed request and returns the envelope's data.
+func (c *Client) attempt(ctx context.Context, action, query string, attempt int) (json.RawMessage, error) {
+	if err := c.limiter.Wait(ctx); err != nil {
+		return nil, fmt.Errorf("worksection: %s: rate limiter: %w", action, err)
+	}
+	method := http.MethodPost
+	if readAction(action) {
+		method = http.MethodGet
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.endpoint, nil)
+	if err != nil {
+		return nil, fmt.Errorf("worksection: %s: %w", action, err)
+	}
+	signed, err := c.signer.Sign(ctx, action, query, req.Header)
+	if err != nil {
+		return nil, fmt.Errorf("worksection: %s: credentials: %w", action, c.redactErr(err))
+	}
+	req.URL.RawQuery = signed
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("Accept", "application/json")
+
+	start := time.Now()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.log(ctx, action, attempt, 0, time.Since(start), 0, err)
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, fmt.Errorf("worksection: %s: %w", action, ctxErr)
+		}
+		return nil, fmt.Errorf("worksection: %s: %w", action, c.redactErr(err))
+	}
+	defer resp.Body.Close()
+	body, err := c.readBody(resp)
+	c.log(ctx, action, attempt, resp.StatusCode, time.Since(start), len(body), err)
+	if err != nil {
+		return nil, c.responseError(action, resp, body, err)
+	}
+	env, err := wire.DecodeEnvelope(body)
+	if err != nil {
+		if resp.StatusCode >= 300 {
+			err = fmt.Errorf("%s", http.StatusText(resp.StatusCode))
+		}
+		return nil, c.responseError(action, resp, body, err)
+	}
+	if !env.OK {
+		return nil, &APIError{Action: action, Code: env.StatusCode, Message: c.redact(env.Message),
+			Details: c.redact(env.Details), HTTPStatus: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header)}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
+		return nil, c.responseError(action, resp, body, errors.New("status ok with an HTTP error code"))
+	}
+	return env.Data, nil
+}
+
+var (
+	errBodyTooLarge = errors.New("response body too large")
+	errReadBody     = errors.New("reading body")
+	errRedirect     = errors.New("refused redirect to another host")
+)
+
+// readBody reads at most c.maxBody bytes; more is errBodyTooLarge.
+func (c *Client) readBody(resp *http.Response) ([]byte, error) {
+	if resp.ContentLength > c.maxBody {
+		return nil, fmt.Errorf("%w: %d bytes, limit %d", errBodyTooLarge, resp.ContentLength, c.maxBody)
+	}
+	size := 512
+	if resp.ContentLength > 0 {
+		size = int(resp.ContentLength) + 1 // +1 so ReadAll sees EOF without growing
+	}
+	buf := make([]byte, 0, size)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := resp.Body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > c.maxBody {
+			return nil, fmt.Errorf("%w: over the %d byte limit", errBodyTooLarge, c.maxBody)
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, fmt.Errorf("%w: %w", errReadBody, err)
+		}
+	}
+}
+
+func (c *Client) responseError(action string, resp *http.Response, body []byte, err error) *ResponseError {
+	const max = 200
+	excerpt := body
+	if len(excerpt) > max {
+		excerpt = excerpt[:max]
+	}
+	return &ResponseError{Action: action, HTTPStatus: resp.StatusCode, Excerpt: c.redact(strings.ToValidUTF8(string(excerpt), "")),
+		RetryAfter: parseRetryAfter(resp.Header), Err: err}
+}
+
+// decodeData decodes an envelope's data into out. Absent or null data
+// leaves out untouched.
+func decodeData(action string, data json.RawMessage, out any) error {
+	if out == nil || len(data) == 0 || string(data) == "null" {
+		return nil
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return &ResponseError{Action: action, HTTPStatus: http.StatusOK, Err: fmt.Errorf("decoding data: %w", err)}
+	}
+	return nil
+}
+
+var secretParam = regexp.MustCompile(`(?i)\b(hash|access_token|refresh_token|client_secret)=[^&\s"']*`)
+
+// redact masks signed-query secrets and the client's literal secrets in s.
+func (c *Client) redact(s string) string {
+	s = secretParam.ReplaceAllString(s, "${1}=REDACTED")
+	for _, secret := range c.secrets {
+		s = strings.ReplaceAll(s, secret, "REDACTED")
+	}
+	return s
+}
+
+// redactErr masks the URL of a transport error (it carries the hash) and
+// any secret in the message, keeping *url.Error reachable with errors.As.
+func (c *Client) redactErr(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return &url.Error{Op: ue.Op, URL: c.redact(ue.URL), Err: c.redactErr(ue.Err)}
+	}
+	if msg := c.redact(err.Error()); msg != err.Error() {
+		return &redactedError{msg: msg, err: err}
+	}
+	return err
+}
+
+// redactedError shows a masked message while keeping the chain for errors.Is.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+func parseRetryAfter(h http.Header) time.Duration {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := time.Until(t); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
+
+func (c *Client) log(ctx context.Context, action string, attempt, status int, d time.Duration, n int, err error) {
+	if c.logger == nil {
+		return
+	}
+	attrs := []slog.Attr{slog.String("action", action), slog.Int("attempt", attempt),
+		slog.Int("http_status", status), slog.Duration("duration", d), slog.Int("bytes", n)}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", c.redact(c.redactErr(err).Error())))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "worksection request", attrs...)
+}

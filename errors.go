@@ -1,0 +1,128 @@
+package worksection
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Sentinel errors, matched with errors.Is. The concrete error carries the
+// details: *APIError, *ResponseError or *ValidationError.
+var (
+	// ErrUnauthorized: the hash or token was refused (status code 2 "Action
+	// hash is missed or invalid", HTTP 401, an expired or revoked token).
+	ErrUnauthorized = errors.New("worksection: unauthorized")
+	// ErrRateLimited: HTTP 429 or a "Too many requests" error envelope.
+	ErrRateLimited = errors.New("worksection: rate limited")
+	// ErrInvalidInput: the client refused the call before sending it.
+	ErrInvalidInput = errors.New("worksection: invalid input")
+)
+
+// APIError is an error envelope from the API:
+// {"status":"error","status_code":10,"message":"Field is required","message_details":"email"}.
+// The real API sends these with HTTP 200. Upstream reuses codes for
+// different messages, so match on Message (or the sentinels), not Code alone.
+type APIError struct {
+	Action     string // the action called, e.g. "add_user"
+	Code       int    // status_code; 0 when absent
+	Message    string // message, e.g. "Field is required"
+	Details    string // message_details: the field name or offending value
+	HTTPStatus int    // the HTTP status the envelope came with
+	// RetryAfter is the server's Retry-After hint, zero when absent.
+	RetryAfter time.Duration
+}
+
+// Error reads like "worksection: add_user: Field is required (code 10, email)".
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("worksection: ")
+	b.WriteString(e.Action)
+	b.WriteString(": ")
+	b.WriteString(e.Message)
+	var extra []string
+	if e.Code != 0 {
+		extra = append(extra, fmt.Sprintf("code %d", e.Code))
+	}
+	if e.Details != "" {
+		extra = append(extra, e.Details)
+	}
+	if e.HTTPStatus != 0 && e.HTTPStatus != http.StatusOK {
+		extra = append(extra, fmt.Sprintf("HTTP %d", e.HTTPStatus))
+	}
+	if len(extra) > 0 {
+		b.WriteString(" (" + strings.Join(extra, ", ") + ")")
+	}
+	return b.String()
+}
+
+// Is matches ErrUnauthorized and ErrRateLimited by HTTP status and message.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrUnauthorized:
+		return e.HTTPStatus == http.StatusUnauthorized ||
+			e.Code == 2 && containsFold(e.Message, "hash") ||
+			containsFold(e.Message, "token") || containsFold(e.Details, "token") ||
+			containsFold(e.Details, "invalid_grant") || containsFold(e.Details, "invalid_client")
+	case ErrRateLimited:
+		return e.HTTPStatus == http.StatusTooManyRequests || containsFold(e.Message, "too many requests")
+	}
+	return false
+}
+
+// LogValue renders the error as structured slog fields.
+func (e *APIError) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("action", e.Action), slog.Int("code", e.Code),
+		slog.String("message", e.Message), slog.String("details", e.Details), slog.Int("http_status", e.HTTPStatus))
+}
+
+// ResponseError is a response the client could not read as an envelope: an
+// HTML error page, an empty, truncated or oversized body, or a payload of the
+// wrong shape. It never includes the request URL.
+type ResponseError struct {
+	Action     string
+	HTTPStatus int
+	Excerpt    string // the start of the body, with any secret masked
+	RetryAfter time.Duration
+	Err        error // what was wrong
+}
+
+// Error names the action, the HTTP status, the problem and a body excerpt.
+func (e *ResponseError) Error() string {
+	s := fmt.Sprintf("worksection: %s: HTTP %d: %v", e.Action, e.HTTPStatus, e.Err)
+	if e.Excerpt != "" {
+		s += fmt.Sprintf(" (body: %q)", e.Excerpt)
+	}
+	return s
+}
+
+// Unwrap returns the underlying problem.
+func (e *ResponseError) Unwrap() error { return e.Err }
+
+// Is matches ErrUnauthorized for HTTP 401 and ErrRateLimited for HTTP 429.
+func (e *ResponseError) Is(target error) bool {
+	return target == ErrUnauthorized && e.HTTPStatus == http.StatusUnauthorized ||
+		target == ErrRateLimited && e.HTTPStatus == http.StatusTooManyRequests
+}
+
+// ValidationError is input the client refused before any network call.
+// It matches ErrInvalidInput.
+type ValidationError struct {
+	Action string
+	Field  string // the parameter at fault, e.g. "email"
+	Reason string
+}
+
+// Error reads like "worksection: add_user: invalid email: want one address".
+func (e *ValidationError) Error() string {
+	return fmt.Sprintf("worksection: %s: invalid %s: %s", e.Action, e.Field, e.Reason)
+}
+
+// Is matches ErrInvalidInput.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalidInput }
+
+func containsFold(s, sub string) bool {
+	return strings.Contains(strings.ToLower(s), sub)
+}

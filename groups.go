@@ -1,0 +1,63 @@
+package worksection
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/worksection-go/worksection/internal/wire"
+)
+
+// UserGroup is a team of account members.
+type UserGroup struct {
+	ID     ID     `json:"id"`
+	Title  string `json:"title"`
+	Type   string `json:"type"`   // "company" in recorded responses
+	Client bool   `json:"client"` // an external client team (wire 1) rather than your company's (0)
+}
+
+// UnmarshalJSON reads client as 0/1, "0"/"1" or a boolean.
+func (g *UserGroup) UnmarshalJSON(b []byte) error {
+	type plain UserGroup
+	aux := struct {
+		*plain
+		Client json.RawMessage `json:"client"`
+	}{plain: (*plain)(g)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	client, err := wire.Bool(aux.Client)
+	if err != nil {
+		return fmt.Errorf("worksection: team client flag: %w", err)
+	}
+	g.Client = client
+	return nil
+}
+
+// AddUserGroupParams describe a team. Title is required.
+type AddUserGroupParams struct {
+	Title  string `url:"title"`
+	Client bool   `url:"client,int,omitempty"` // an external client team
+}
+
+// GetUserGroups lists the account's teams (action get_user_groups).
+func (c *Client) GetUserGroups(ctx context.Context) ([]UserGroup, error) {
+	var groups []UserGroup
+	if err := c.call(ctx, "get_user_groups", nil, &groups, nil); err != nil {
+		return nil, err
+	}
+	return groups, nil
+}
+
+// AddUserGroup creates a team (action add_user_group). If a team with the
+// title exists, the API returns it instead, so the call is safe to repeat.
+func (c *Client) AddUserGroup(ctx context.Context, p AddUserGroupParams) (*UserGroup, error) {
+	if err := checkRequired("add_user_group", "title", p.Title); err != nil {
+		return nil, err
+	}
+	var g UserGroup
+	if err := c.call(ctx, "add_user_group", p, &g, nil); err != nil {
+		return nil, err
+	}
+	return &g, nil
+}

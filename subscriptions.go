@@ -1,0 +1,31 @@
+package worksection
+
+import "context"
+
+// SubscribeParams name a task and the member to (un)subscribe.
+type SubscribeParams struct {
+	TaskID ID     `url:"id_task"`
+	Email  string `url:"email_user"` // exactly one member's email
+}
+
+// Subscribe makes the member with Email a subscriber of the task (action
+// subscribe). Subscribing an existing subscriber is not an error.
+func (c *Client) Subscribe(ctx context.Context, p SubscribeParams) error {
+	return c.subscription(ctx, "subscribe", p)
+}
+
+// Unsubscribe removes the member with Email from the task's subscribers
+// (action unsubscribe).
+func (c *Client) Unsubscribe(ctx context.Context, p SubscribeParams) error {
+	return c.subscription(ctx, "unsubscribe", p)
+}
+
+func (c *Client) subscription(ctx context.Context, action string, p SubscribeParams) error {
+	if err := checkTaskID(action, p.TaskID); err != nil {
+		return err
+	}
+	if err := checkEmail(action, "email_user", p.Email); err != nil {
+		return err
+	}
+	return c.call(ctx, action, p, nil, nil)
+}

@@ -1,0 +1,155 @@
+package worksection
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/worksection-go/worksection/internal/wire"
+)
+
+// Role is a member's role in the account. The API documents lowercase
+// values but answers with capitalised ones ("Account admin"); decoding maps
+// any case to these constants and keeps unknown values as sent.
+type Role string
+
+// The documented roles.
+const (
+	RoleOwner           Role = "owner"
+	RoleAccountAdmin    Role = "account admin"
+	RoleTeamAdmin       Role = "team admin"
+	RoleDepartmentAdmin Role = "department admin"
+	RoleUser            Role = "user"
+	RoleGuest           Role = "guest"
+	RoleReader          Role = "reader"
+)
+
+var knownRoles = [...]Role{RoleOwner, RoleAccountAdmin, RoleTeamAdmin, RoleDepartmentAdmin, RoleUser, RoleGuest, RoleReader}
+
+// ParseRole maps s to a Role constant ignoring case and surrounding space;
+// an unknown role is returned as given.
+func ParseRole(s string) Role {
+	t := strings.TrimSpace(s)
+	for _, r := range knownRoles {
+		if strings.EqualFold(t, string(r)) {
+			return r
+		}
+	}
+	return Role(s)
+}
+
+// UnmarshalJSON decodes a role string case-insensitively.
+func (r *Role) UnmarshalJSON(b []byte) error {
+	s, err := wire.Scalar(b)
+	if err != nil {
+		return fmt.Errorf("worksection: role: %w", err)
+	}
+	*r = ParseRole(s)
+	return nil
+}
+
+// User is an account member, as get_users, add_user and me return it.
+// Optional fields the API omits are left empty.
+type User struct {
+	ID         ID       `json:"id"`
+	FirstName  string   `json:"first_name"`
+	LastName   string   `json:"last_name"`
+	Name       string   `json:"name"`  // first and last name
+	Title      string   `json:"title"` // position
+	Rate       *float64 `json:"rate,omitempty"`
+	Avatar     string   `json:"avatar"` // avatar image URL
+	Group      string   `json:"group"`  // team name
+	Department string   `json:"department"`
+	Role       Role     `json:"role"`
+	Email      string   `json:"email"`
+	Phone      string   `json:"phone,omitempty"`  // main
+	Phone2     string   `json:"phone2,omitempty"` // office
+	Phone3     string   `json:"phone3,omitempty"` // mobile
+	Phone4     string   `json:"phone4,omitempty"` // home
+	Address    string   `json:"address,omitempty"`
+	Address2   string   `json:"address2,omitempty"`
+	URL        string   `json:"url,omitempty"`
+	Services   Services `json:"services,omitzero"`
+	Contacts   string   `json:"contacts,omitempty"`
+	// DateAdded is when the member joined, "YYYY-MM-DD HH:MM" in the
+	// account's time zone; admin API only. Read from date_added or the
+	// documented misspelling data_added.
+	DateAdded string `json:"date_added,omitempty"`
+}
+
+// UnmarshalJSON reads rate as a number or numeric string ("" is nil) and
+// accepts data_added for date_added.
+func (u *User) UnmarshalJSON(b []byte) error {
+	type plain User
+	aux := struct {
+		*plain
+		Rate      json.RawMessage `json:"rate"`
+		DataAdded string          `json:"data_added"`
+	}{plain: (*plain)(u)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	rate, err := wire.Float(aux.Rate)
+	if err != nil {
+		return fmt.Errorf("worksection: user rate: %w", err)
+	}
+	u.Rate = rate
+	if u.DateAdded == "" {
+		u.DateAdded = aux.DataAdded
+	}
+	return nil
+}
+
+// AddUserParams are the fields of an invitation. Email is required; Role
+// may be RoleUser, RoleGuest or RoleReader (the API's default is user).
+type AddUserParams struct {
+	Email      string `url:"email"`
+	FirstName  string `url:"first_name,omitempty"`
+	LastName   string `url:"last_name,omitempty"`
+	Title      string `url:"title,omitempty"`
+	Group      string `url:"group,omitempty"` // team name; your own team if empty
+	Department string `url:"department,omitempty"`
+	Role       Role   `url:"role,omitempty"`
+}
+
+// GetUsers lists every member of the account (action get_users).
+func (c *Client) GetUsers(ctx context.Context) ([]User, error) {
+	var users []User
+	if err := c.call(ctx, "get_users", nil, &users, nil); err != nil {
+		return nil, err
+	}
+	return users, nil
+}
+
+// AddUser invites a person to the account (action add_user) and returns
+// the new member. If an attempt fails in a way that may have reached the
+// server, AddUser reads the member list back before sending again, so one
+// call never invites twice.
+func (c *Client) AddUser(ctx context.Context, p AddUserParams) (*User, error) {
+	const action = "add_user"
+	if err := checkEmail(action, "email", p.Email); err != nil {
+		return nil, err
+	}
+	if p.Role != "" {
+		p.Role = ParseRole(string(p.Role))
+		if p.Role != RoleUser && p.Role != RoleGuest && p.Role != RoleReader {
+			return nil, &ValidationError{Action: action, Field: "role", Reason: "want user, guest or reader"}
+		}
+	}
+	var u User
+	err := c.call(ctx, action, p, &u, func(ctx context.Context) (bool, error) {
+		users, err := c.GetUsers(ctx)
+		for _, existing := range users {
+			if strings.EqualFold(existing.Email, p.Email) {
+				u = existing
+				return true, nil
+			}
+		}
+		return false, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
