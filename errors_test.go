@@ -1,0 +1,264 @@
+package worksection
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestAPIErrors(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, fixture string
+		status        int
+		call          func(*Client) error
+		want          APIError
+		text          string
+		is            error
+	}{
+		{"email required", "error_email_required.json", 200,
+			func(c *Client) error { _, err := c.GetUsers(context.Background()); return err },
+			APIError{Action: "get_users", Code: 10, Message: "Field is required", Details: "email", HTTPStatus: 200},
+			"worksection: get_users: Field is required (code 10, email)", nil},
+		{"title required", "error_title_required.json", 200,
+			func(c *Client) error { _, err := c.AddUserGroup(context.Background(), AddUserGroupParams{Title: "x"}); return err },
+			APIError{Action: "add_user_group", Code: 10, Message: "Field is required", Details: "title", HTTPStatus: 200},
+			"worksection: add_user_group: Field is required (code 10, title)", nil},
+		{"invalid email", "error_invalid_email.json", 200,
+			func(c *Client) error {
+				return c.Subscribe(context.Background(), SubscribeParams{TaskID: "1", Email: "a@x.com"})
+			},
+			APIError{Action: "subscribe", Code: 11, Message: "Invalid email", Details: "a@x.com,b@y.com", HTTPStatus: 200},
+			"worksection: subscribe: Invalid email (code 11, a@x.com,b@y.com)", nil},
+		{"bad hash", "error_hash.json", 200,
+			func(c *Client) error { _, err := c.GetContacts(context.Background()); return err },
+			APIError{Action: "get_contacts", Code: 2, Message: "Action hash is missed or invalid", HTTPStatus: 200},
+			"worksection: get_contacts: Action hash is missed or invalid (code 2)", ErrUnauthorized},
+		{"task invalid", "error_task_invalid.json", 200,
+			func(c *Client) error {
+				return c.Unsubscribe(context.Background(), SubscribeParams{TaskID: "99", Email: "a@x.com"})
+			},
+			APIError{Action: "unsubscribe", Code: 5, Message: "Task is invalid", HTTPStatus: 200},
+			"worksection: unsubscribe: Task is invalid (code 5)", nil},
+		{"too many requests", "error_too_many_requests.json", 200,
+			func(c *Client) error { _, err := c.GetContactGroups(context.Background()); return err },
+			APIError{Action: "get_contact_groups", Message: "Too many requests", HTTPStatus: 200},
+			"worksection: get_contact_groups: Too many requests", ErrRateLimited},
+		{"action invalid", "error_action_invalid.json", 200,
+			func(c *Client) error { _, err := c.GetUserGroups(context.Background()); return err },
+			APIError{Action: "get_user_groups", Message: "Action is invalid", HTTPStatus: 200},
+			"worksection: get_user_groups: Action is invalid", nil},
+		{"expired token", "error_token_expired.json", 401,
+			func(c *Client) error { _, err := c.GetUsers(context.Background()); return err },
+			APIError{Action: "get_users", Message: "Access token is expired", HTTPStatus: 401},
+			"worksection: get_users: Access token is expired (HTTP 401)", ErrUnauthorized},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, mt := newMockClient(t)
+			body := fixture(t, tc.fixture)
+			mt.RegisterResponder(http.MethodGet, adminURL, httpmock.NewStringResponder(tc.status, body))
+			mt.RegisterResponder(http.MethodPost, adminURL, httpmock.NewStringResponder(tc.status, body))
+
+			err := tc.call(c)
+			var ae *APIError
+			require.ErrorAs(t, err, &ae)
+			assert.Equal(t, tc.want, *ae)
+			assert.Equal(t, tc.text, err.Error())
+			for _, sentinel := range []error{ErrUnauthorized, ErrRateLimited, ErrInvalidInput} {
+				assert.Equal(t, sentinel == tc.is, errors.Is(err, sentinel), "errors.Is(err, %v)", sentinel)
+			}
+		})
+	}
+}
+
+func TestCodesAreNotMeanings(t *testing.T) {
+	t.Parallel()
+	// Code 2 is reused upstream; only the hash message means unauthorized.
+	assert.False(t, errors.Is(&APIError{Code: 2, Message: "Project is closed"}, ErrUnauthorized))
+	assert.True(t, errors.Is(&APIError{Code: 2, Message: "Action hash is missed or invalid"}, ErrUnauthorized))
+	assert.False(t, errors.Is(&APIError{Message: "Too many tasks (10000 max)"}, ErrRateLimited))
+}
+
+func TestResponseErrors(t *testing.T) {
+	t.Parallel()
+	long := `{"status":"ok","data":[` + strings.Repeat(`{"id":"1"},`, 20)
+	for _, tc := range []struct {
+		name    string
+		status  int
+		body    string
+		want    string
+		is      error
+		excerpt string
+	}{
+		{"html 502", 502, fixture(t, "error_html.html"), "HTTP 502: Bad Gateway", nil, "<html>"},
+		{"html 200", 200, "<!DOCTYPE html><p>maintenance</p>", "not a JSON envelope", nil, "<!DOCTYPE html>"},
+		{"empty", 200, "", "not a JSON envelope", nil, ""},
+		{"truncated", 200, long, "unexpected end of JSON input", nil, `{"status":"ok"`},
+		{"no status", 200, `{"data":[]}`, `status ""`, nil, `{"data":[]}`},
+		{"429 plain", 429, "slow down", "HTTP 429", ErrRateLimited, "slow down"},
+		{"401 plain", 401, "Unauthorized", "HTTP 401", ErrUnauthorized, "Unauthorized"},
+		{"wrong data type", 200, `{"status":"ok","data":{"id":"1"}}`, "decoding data", nil, ""},
+		{"wrong field type", 200, `{"status":"ok","data":[{"id":{}}]}`, "decoding data", nil, ""},
+		{"bad rate", 200, `{"status":"ok","data":[{"id":"1","rate":"lots"}]}`, "user rate", nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, mt := newMockClient(t)
+			mt.RegisterResponder(http.MethodGet, adminURL, httpmock.NewStringResponder(tc.status, tc.body))
+
+			_, err := c.GetUsers(context.Background())
+			var re *ResponseError
+			require.ErrorAs(t, err, &re)
+			assert.Equal(t, "get_users", re.Action)
+			assert.Contains(t, err.Error(), "worksection: get_users: HTTP")
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Contains(t, re.Excerpt, tc.excerpt)
+			assert.LessOrEqual(t, len(re.Excerpt), 200)
+			assert.NotContains(t, err.Error(), "hash=", "never the request URL")
+			assert.NotContains(t, err.Error(), "acme.worksection.com/api")
+			if tc.is != nil {
+				assert.ErrorIs(t, err, tc.is)
+			}
+		})
+	}
+}
+
+func TestOversizedBody(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t, WithMaxResponseBytes(1024))
+	big := `{"status":"ok","data":[` + strings.Repeat(`{"id":"12345"},`, 200) + `{"id":"1"}]}`
+	mt.RegisterResponder(http.MethodGet, adminURL, httpmock.NewStringResponder(200, big))
+	_, err := c.GetUsers(context.Background())
+	require.ErrorIs(t, err, errBodyTooLarge)
+	assert.Contains(t, err.Error(), "response body too large")
+}
+
+func TestValidation(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	long := strings.Repeat("x", 9000)
+	for _, tc := range []struct {
+		name, field string
+		call        func(*Client) error
+	}{
+		{"add_user no email", "email", func(c *Client) error { _, err := c.AddUser(ctx, AddUserParams{}); return err }},
+		{"add_user list", "email", func(c *Client) error {
+			_, err := c.AddUser(ctx, AddUserParams{Email: "a@x.com,b@y.com"})
+			return err
+		}},
+		{"add_user bad email", "email", func(c *Client) error { _, err := c.AddUser(ctx, AddUserParams{Email: "nobody"}); return err }},
+		{"add_user named email", "email", func(c *Client) error {
+			_, err := c.AddUser(ctx, AddUserParams{Email: "Kate <k@x.com>"})
+			return err
+		}},
+		{"add_user admin role", "role", func(c *Client) error {
+			_, err := c.AddUser(ctx, AddUserParams{Email: "k@x.com", Role: RoleAccountAdmin})
+			return err
+		}},
+		{"add_user_group no title", "title", func(c *Client) error {
+			_, err := c.AddUserGroup(ctx, AddUserGroupParams{Title: "  "})
+			return err
+		}},
+		{"add_contact no name", "name", func(c *Client) error {
+			_, err := c.AddContact(ctx, AddContactParams{Email: "k@x.com"})
+			return err
+		}},
+		{"add_contact no email", "email", func(c *Client) error { _, err := c.AddContact(ctx, AddContactParams{Name: "K"}); return err }},
+		{"add_contact_group no title", "title", func(c *Client) error {
+			_, err := c.AddContactGroup(ctx, AddContactGroupParams{})
+			return err
+		}},
+		{"subscribe no task", "id_task", func(c *Client) error { return c.Subscribe(ctx, SubscribeParams{Email: "k@x.com"}) }},
+		{"subscribe letters task", "id_task", func(c *Client) error {
+			return c.Subscribe(ctx, SubscribeParams{TaskID: "12a", Email: "k@x.com"})
+		}},
+		{"unsubscribe email list", "email_user", func(c *Client) error {
+			return c.Unsubscribe(ctx, SubscribeParams{TaskID: "12", Email: "a@x.com;b@x.com"})
+		}},
+		{"me with key", "credentials", func(c *Client) error { _, err := c.Me(ctx); return err }},
+		{"url too long", "params", func(c *Client) error {
+			_, err := c.AddUser(ctx, AddUserParams{Email: "k@x.com", Title: long})
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, mt := newMockClient(t) // any request would fail the test
+			err := tc.call(c)
+			require.ErrorIs(t, err, ErrInvalidInput)
+			var ve *ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tc.field, ve.Field)
+			assert.Zero(t, mt.GetTotalCallCount())
+		})
+	}
+}
+
+func TestNewClient(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, url string
+		opts      []Option
+		want      string // error substring; "" means success
+	}{
+		{"ok", "https://acme.worksection.com", []Option{WithAPIKey(testKey)}, ""},
+		{"ok slash", "https://acme.worksection.com/", []Option{WithAPIKey(testKey)}, ""},
+		{"ok loopback http", "http://127.0.0.1:8080", []Option{WithAPIKey(testKey)}, ""},
+		{"ok token", "https://acme.worksection.com", []Option{WithAccessToken(testToken)}, ""},
+		{"empty", "", []Option{WithAPIKey(testKey)}, "empty account URL"},
+		{"unparsable", "https://acme worksection.com\x7f", []Option{WithAPIKey(testKey)}, "does not parse"},
+		{"no scheme", "acme.worksection.com", []Option{WithAPIKey(testKey)}, "no host"},
+		{"http remote", "http://acme.worksection.com", []Option{WithAPIKey(testKey)}, "uses http"},
+		{"path", "https://acme.worksection.com/api/admin/v2/", []Option{WithAPIKey(testKey)}, "only scheme and host"},
+		{"no creds", "https://acme.worksection.com", nil, "no credentials"},
+		{"both creds", "https://acme.worksection.com", []Option{WithAPIKey(testKey), WithAccessToken(testToken)}, "both"},
+		{"hmac token", "https://acme.worksection.com", []Option{WithAccessToken(testToken), WithHMACSigning()}, "needs WithAPIKey"},
+		{"empty key", "https://acme.worksection.com", []Option{WithAPIKey("")}, "empty API key"},
+		{"nil http", "https://acme.worksection.com", []Option{WithAPIKey(testKey), WithHTTPClient(nil)}, "nil HTTP client"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := NewClient(tc.url, tc.opts...)
+			if tc.want == "" {
+				require.NoError(t, err)
+				assert.NotNil(t, c)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.NotContains(t, err.Error(), testKey)
+			assert.NotContains(t, err.Error(), testToken)
+		})
+	}
+}
+
+func TestWithHTTPClientIsCopied(t *testing.T) {
+	t.Parallel()
+	hc := &http.Client{}
+	c, err := NewClient(testAccount, WithAPIKey(testKey), WithHTTPClient(hc))
+	require.NoError(t, err)
+	assert.Nil(t, hc.CheckRedirect, "the caller's client is not changed")
+	assert.NotSame(t, hc, c.http)
+}
+
+func TestClientFormatHidesSecrets(t *testing.T) {
+	t.Parallel()
+	for _, opt := range []Option{WithAPIKey(testKey), WithAccessToken(testToken)} {
+		c, err := NewClient(testAccount, opt)
+		require.NoError(t, err)
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+			out := fmt.Sprintf(verb, c)
+			assert.NotContains(t, out, testKey)
+			assert.NotContains(t, out, testToken)
+			assert.Contains(t, out, "acme.worksection.com")
+		}
+	}
+}

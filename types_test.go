@@ -1,0 +1,97 @@
+package worksection
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestIDDecoding(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]ID{`"3993"`: "3993", `1`: "1", `null`: "", `"abc"`: "abc"} {
+		var id ID
+		require.NoError(t, json.Unmarshal([]byte(in), &id), in)
+		assert.Equal(t, want, id, in)
+	}
+	var id ID
+	assert.Error(t, json.Unmarshal([]byte(`{}`), &id))
+	b, err := json.Marshal(ID("7"))
+	require.NoError(t, err)
+	assert.Equal(t, `"7"`, string(b), "ids encode as strings")
+}
+
+func TestRoleDecoding(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]Role{
+		`"Owner"`: RoleOwner, `"Account admin"`: RoleAccountAdmin, `"TEAM ADMIN"`: RoleTeamAdmin,
+		`"department admin"`: RoleDepartmentAdmin, `"User"`: RoleUser, `" guest "`: RoleGuest, `"Reader"`: RoleReader,
+		`"Observer"`: "Observer", `""`: "",
+	} {
+		var r Role
+		require.NoError(t, json.Unmarshal([]byte(in), &r), in)
+		assert.Equal(t, want, r, in)
+	}
+}
+
+func TestUserGroupClient(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]bool{`1`: true, `0`: false, `"1"`: true, `true`: true} {
+		var g UserGroup
+		require.NoError(t, json.Unmarshal([]byte(`{"id":"1","client":`+in+`}`), &g), in)
+		assert.Equal(t, want, g.Client, in)
+	}
+	var g UserGroup
+	assert.Error(t, json.Unmarshal([]byte(`{"client":"yes"}`), &g))
+}
+
+func FuzzID(f *testing.F) {
+	for _, s := range []string{`"1"`, `1`, `null`, `{}`, `"\u0031"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var id ID
+		if json.Unmarshal(b, &id) == nil {
+			// Whatever decoded must survive a round trip as a string.
+			out, err := json.Marshal(id)
+			require.NoError(t, err)
+			var back ID
+			require.NoError(t, json.Unmarshal(out, &back))
+			require.Equal(t, id, back)
+		}
+	})
+}
+
+func FuzzRole(f *testing.F) {
+	for _, s := range []string{`"Owner"`, `"account ADMIN"`, `"x"`, `1`, `null`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var r Role
+		if json.Unmarshal(b, &r) == nil {
+			require.Equal(t, r, ParseRole(string(r)), "parsing is idempotent")
+		}
+	})
+}
+
+func FuzzUser(f *testing.F) {
+	for _, s := range []string{fixtureUsers, `{"rate":"1e3"}`, `{"rate":[]}`, `{"services":[]}`, `{"services":{"chats":[]}}`,
+		`{"data_added":"x","date_added":""}`, `[]`, `{"id":1.5e300}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var u User
+		if json.Unmarshal(b, &u) == nil && u.Rate != nil {
+			_ = *u.Rate
+		}
+		var users []User
+		_ = json.Unmarshal(b, &users)
+		var g UserGroup
+		_ = json.Unmarshal(b, &g)
+		var m StringMap
+		_ = json.Unmarshal(b, &m)
+	})
+}
+
+const fixtureUsers = `{"id":"3993","first_name":"John","rate":25,"role":"Owner","services":{"chats":{"WhatsApp":"+1"},"socials":[]}}`
