@@ -1,0 +1,402 @@
+package worksectiontest
+
+import (
+	"encoding/json"
+	"net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+
+	ws "github.com/worksection-go/worksection"
+)
+
+// dispatch runs one action against the state. tokenEmail is the member a
+// bearer token belongs to ("" on the admin API).
+func (s *Server) dispatch(action string, p url.Values, tokenEmail string) (any, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	admin := tokenEmail == ""
+	switch action {
+	case "":
+		return nil, errActionMissing
+	case "get_users":
+		out := make([]wireUser, len(s.users))
+		for i, u := range s.users {
+			out[i] = toWireUser(u, admin)
+		}
+		return out, nil
+	case "add_user":
+		return s.addUser(p, admin)
+	case "get_user_groups":
+		out := make([]wireUserGroup, len(s.userGroups))
+		for i, g := range s.userGroups {
+			out[i] = toWireUserGroup(g)
+		}
+		return out, nil
+	case "add_user_group":
+		if strings.TrimSpace(p.Get("title")) == "" {
+			return nil, required("title")
+		}
+		return toWireUserGroup(s.userGroup(p.Get("title"), p.Get("client") == "1")), nil
+	case "get_contacts":
+		out := make([]wireContact, len(s.contacts))
+		for i, c := range s.contacts {
+			out[i] = toWireContact(c)
+		}
+		return out, nil
+	case "add_contact":
+		return s.addContact(p)
+	case "get_contact_groups":
+		out := make([]wireContactGroup, len(s.contactGroups))
+		for i, g := range s.contactGroups {
+			out[i] = toWireContactGroup(g)
+		}
+		return out, nil
+	case "add_contact_group":
+		if strings.TrimSpace(p.Get("title")) == "" {
+			return nil, required("title")
+		}
+		return toWireContactGroup(s.contactGroup(p.Get("title"))), nil
+	case "subscribe", "unsubscribe":
+		return nil, s.subscription(action == "subscribe", p)
+	case "me":
+		return s.me(tokenEmail)
+	case "get_task":
+		return s.getTask(p)
+	case "get_tasks":
+		return s.getTasks(p)
+	}
+	return nil, errActionInvalid
+}
+
+// validEmail accepts exactly one bare address.
+func validEmail(email string) bool {
+	if strings.ContainsAny(email, ",; ") {
+		return false
+	}
+	a, err := mail.ParseAddress(email)
+	return err == nil && a.Address == email
+}
+
+func (s *Server) newID() ws.ID {
+	s.nextID++
+	return ws.ID(strconv.Itoa(s.nextID))
+}
+
+// addUser invites a member. Inferred (undocumented) behaviour: a member's
+// email gives code 11 "User already exists"; an unknown team is created.
+func (s *Server) addUser(p url.Values, admin bool) (any, *apiError) {
+	email := p.Get("email")
+	if email == "" {
+		return nil, required("email")
+	}
+	if !validEmail(email) {
+		return nil, errEnvelope(11, "Invalid email", email)
+	}
+	role := ws.RoleUser
+	if r := p.Get("role"); r != "" {
+		role = ws.ParseRole(r)
+		if role != ws.RoleUser && role != ws.RoleGuest && role != ws.RoleReader {
+			return nil, errEnvelope(11, "Invalid role", r)
+		}
+	}
+	if s.userByEmail(email) != nil {
+		return nil, errEnvelope(11, "User already exists", email)
+	}
+	group := p.Get("group")
+	if group == "" && len(s.users) > 0 {
+		group = s.users[0].Group // "your own team"
+	}
+	if group != "" {
+		s.userGroup(group, false)
+	}
+	id := s.newID()
+	u := ws.User{ID: id, FirstName: p.Get("first_name"), LastName: p.Get("last_name"), Title: p.Get("title"),
+		Group: group, Department: p.Get("department"), Role: role, Email: email,
+		Avatar: "https://acme.worksection.com/images/avatar/default.png", DateAdded: s.clock().Format("2006-01-02 15:04")}
+	u.Name = fullName(u.FirstName, u.LastName)
+	s.users = append(s.users, u)
+	return toWireUser(u, admin), nil
+}
+
+func (s *Server) userByEmail(email string) *ws.User {
+	for i := range s.users {
+		if strings.EqualFold(s.users[i].Email, email) {
+			return &s.users[i]
+		}
+	}
+	return nil
+}
+
+// userGroup returns the team with title, creating it if there is none.
+func (s *Server) userGroup(title string, client bool) ws.UserGroup {
+	for _, g := range s.userGroups {
+		if strings.EqualFold(g.Title, title) {
+			return g
+		}
+	}
+	g := ws.UserGroup{ID: s.newID(), Title: title, Type: "company", Client: client}
+	s.userGroups = append(s.userGroups, g)
+	return g
+}
+
+// addContact creates a contact; duplicates are allowed, as in the address
+// book of the web app. An unknown folder is created.
+func (s *Server) addContact(p url.Values) (any, *apiError) {
+	email, name := p.Get("email"), strings.TrimSpace(p.Get("name"))
+	switch {
+	case email == "":
+		return nil, required("email")
+	case name == "":
+		return nil, required("name")
+	case !validEmail(email):
+		return nil, errEnvelope(11, "Invalid email", email)
+	}
+	first, last, _ := strings.Cut(name, " ")
+	c := ws.Contact{ID: s.newID(), FirstName: first, LastName: strings.TrimSpace(last), Name: name, Title: p.Get("title"),
+		Group: p.Get("group"), Email: email, Phone: p.Get("phone"), Phone2: p.Get("phone2"), Phone3: p.Get("phone3"),
+		Phone4: p.Get("phone4"), Address: p.Get("address"), Address2: p.Get("address2")}
+	if c.Group == "" {
+		c.Group = "DEFAULT"
+	}
+	s.contactGroup(c.Group)
+	s.contacts = append(s.contacts, c)
+	return toWireContact(c), nil
+}
+
+// contactGroup returns the folder with title, creating it if there is none.
+func (s *Server) contactGroup(title string) ws.ContactGroup {
+	for _, g := range s.contactGroups {
+		if strings.EqualFold(g.Title, title) {
+			return g
+		}
+	}
+	g := ws.ContactGroup{ID: s.newID(), Title: title, Type: ws.ContactGroupFolder}
+	s.contactGroups = append(s.contactGroups, g)
+	return g
+}
+
+func (s *Server) task(id string) *Task {
+	for i := range s.tasks {
+		if string(s.tasks[i].ID) == id {
+			return &s.tasks[i]
+		}
+	}
+	return nil
+}
+
+// subscription (un)subscribes a member. Subscribing twice and
+// unsubscribing a non-subscriber are not errors; a non-member's email is
+// "Invalid email" (inferred).
+func (s *Server) subscription(subscribe bool, p url.Values) *apiError {
+	id, email := p.Get("id_task"), p.Get("email_user")
+	switch {
+	case id == "":
+		return required("id_task")
+	case email == "":
+		return required("email_user")
+	case !validEmail(email):
+		return errEnvelope(11, "Invalid email", email)
+	}
+	t := s.task(id)
+	if t == nil {
+		return errEnvelope(5, "Task is invalid", "")
+	}
+	u := s.userByEmail(email)
+	if u == nil {
+		return errEnvelope(11, "Invalid email", email)
+	}
+	at := -1
+	for i, e := range t.Subscribers {
+		if strings.EqualFold(e, u.Email) {
+			at = i
+		}
+	}
+	switch {
+	case subscribe && at < 0:
+		t.Subscribers = append(t.Subscribers, u.Email)
+	case !subscribe && at >= 0:
+		t.Subscribers = append(t.Subscribers[:at], t.Subscribers[at+1:]...)
+	}
+	return nil
+}
+
+func (s *Server) me(tokenEmail string) (any, *apiError) {
+	var u *ws.User
+	switch {
+	case tokenEmail != "":
+		u = s.userByEmail(tokenEmail)
+	case s.meForToken:
+		return nil, errActionInvalid
+	case len(s.users) > 0:
+		u = &s.users[0]
+	}
+	if u == nil {
+		return nil, &apiError{httpStatus: 401, message: "Access token is invalid"}
+	}
+	w := toWireUser(*u, false)
+	if s.meAsObject {
+		return w, nil
+	}
+	return []wireUser{w}, nil
+}
+
+// getTask and getTasks serve the task reads the docs name for checking
+// subscribers (get_task&extra=subscribers) and the FAQ's signing example
+// (get_tasks&id_project=26).
+func (s *Server) getTask(p url.Values) (any, *apiError) {
+	if p.Get("id_task") == "" {
+		return nil, required("id_task")
+	}
+	t := s.task(p.Get("id_task"))
+	if t == nil {
+		return nil, errEnvelope(5, "Task is invalid", "")
+	}
+	return s.toWireTask(*t, strings.Contains(p.Get("extra"), "subscribers")), nil
+}
+
+func (s *Server) getTasks(p url.Values) (any, *apiError) {
+	pid := p.Get("id_project")
+	if pid == "" {
+		return nil, required("id_project")
+	}
+	var out []wireTask
+	for _, t := range s.tasks {
+		if string(t.ProjectID) == pid {
+			out = append(out, s.toWireTask(t, strings.Contains(p.Get("extra"), "subscribers")))
+		}
+	}
+	if out == nil {
+		return nil, errEnvelope(4, "Project is invalid", "")
+	}
+	return out, nil
+}
+
+type wireUser struct {
+	ID         string   `json:"id"`
+	FirstName  string   `json:"first_name"`
+	LastName   string   `json:"last_name"`
+	Name       string   `json:"name"`
+	Title      string   `json:"title"`
+	Rate       *float64 `json:"rate,omitempty"`
+	Avatar     string   `json:"avatar"`
+	Group      string   `json:"group"`
+	Department string   `json:"department"`
+	Role       string   `json:"role"`
+	Email      string   `json:"email"`
+	Phone      string   `json:"phone,omitempty"`
+	Phone2     string   `json:"phone2,omitempty"`
+	Phone3     string   `json:"phone3,omitempty"`
+	Phone4     string   `json:"phone4,omitempty"`
+	Address    string   `json:"address,omitempty"`
+	Address2   string   `json:"address2,omitempty"`
+	DateAdded  string   `json:"date_added,omitempty"`
+}
+
+// capitalise renders roles as recorded responses do: "Account admin".
+func capitalise(r ws.Role) string {
+	s := string(r)
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func toWireUser(u ws.User, admin bool) wireUser {
+	w := wireUser{ID: string(u.ID), FirstName: u.FirstName, LastName: u.LastName, Name: u.Name, Title: u.Title,
+		Rate: u.Rate, Avatar: u.Avatar, Group: u.Group, Department: u.Department, Role: capitalise(u.Role),
+		Email: u.Email, Phone: u.Phone, Phone2: u.Phone2, Phone3: u.Phone3, Phone4: u.Phone4,
+		Address: u.Address, Address2: u.Address2}
+	if admin {
+		w.DateAdded = u.DateAdded // admin token only
+	}
+	return w
+}
+
+type wireUserGroup struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Type   string `json:"type"`
+	Client int    `json:"client"`
+}
+
+func toWireUserGroup(g ws.UserGroup) wireUserGroup {
+	w := wireUserGroup{ID: string(g.ID), Title: g.Title, Type: g.Type}
+	if w.Type == "" {
+		w.Type = "company"
+	}
+	if g.Client {
+		w.Client = 1
+	}
+	return w
+}
+
+type wireContact struct {
+	ID        string `json:"id"`
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
+	Name      string `json:"name"`
+	Title     string `json:"title"`
+	Group     string `json:"group"`
+	Email     string `json:"email,omitempty"`
+	Phone     string `json:"phone,omitempty"`
+	Phone2    string `json:"phone2,omitempty"`
+	Phone3    string `json:"phone3,omitempty"`
+	Phone4    string `json:"phone4,omitempty"`
+	Address   string `json:"address,omitempty"`
+	Address2  string `json:"address2,omitempty"`
+}
+
+func toWireContact(c ws.Contact) wireContact {
+	return wireContact{ID: string(c.ID), FirstName: c.FirstName, LastName: c.LastName, Name: c.Name, Title: c.Title,
+		Group: c.Group, Email: c.Email, Phone: c.Phone, Phone2: c.Phone2, Phone3: c.Phone3, Phone4: c.Phone4,
+		Address: c.Address, Address2: c.Address2}
+}
+
+type wireContactGroup struct {
+	ID    any    `json:"id"` // a number for presets, a string for folders, as recorded
+	Title string `json:"title"`
+	Type  string `json:"type"`
+}
+
+func toWireContactGroup(g ws.ContactGroup) wireContactGroup {
+	w := wireContactGroup{ID: string(g.ID), Title: g.Title, Type: g.Type}
+	if g.Type == ws.ContactGroupPreset {
+		if n, err := strconv.Atoi(string(g.ID)); err == nil {
+			w.ID = json.Number(strconv.Itoa(n))
+		}
+	}
+	return w
+}
+
+type wireSubscriber struct {
+	ID    string `json:"id"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
+}
+
+type wireTask struct {
+	ID          string           `json:"id"`
+	Name        string           `json:"name"`
+	Page        string           `json:"page"`
+	Status      string           `json:"status"`
+	Project     map[string]any   `json:"project"`
+	Subscribers []wireSubscriber `json:"subscribers,omitempty"`
+}
+
+func (s *Server) toWireTask(t Task, subscribers bool) wireTask {
+	w := wireTask{ID: string(t.ID), Name: t.Name, Status: "active",
+		Page:    "/project/" + string(t.ProjectID) + "/" + string(t.ID) + "/",
+		Project: map[string]any{"id": string(t.ProjectID)}}
+	if subscribers {
+		w.Subscribers = []wireSubscriber{}
+		for _, e := range t.Subscribers {
+			sub := wireSubscriber{Email: e}
+			if u := s.userByEmail(e); u != nil {
+				sub.ID, sub.Name = string(u.ID), u.Name
+			}
+			w.Subscribers = append(w.Subscribers, sub)
+		}
+	}
+	return w
+}
