@@ -28,7 +28,10 @@ func TestAPIErrors(t *testing.T) {
 			APIError{Action: "get_users", Code: 10, Message: "Field is required", Details: "email", HTTPStatus: 200},
 			"worksection: get_users: Field is required (code 10, email)", nil},
 		{"title required", "error_title_required.json", 200,
-			func(c *Client) error { _, err := c.AddUserGroup(context.Background(), AddUserGroupParams{Title: "x"}); return err },
+			func(c *Client) error {
+				_, err := c.AddUserGroup(context.Background(), AddUserGroupParams{Title: "x"})
+				return err
+			},
 			APIError{Action: "add_user_group", Code: 10, Message: "Field is required", Details: "title", HTTPStatus: 200},
 			"worksection: add_user_group: Field is required (code 10, title)", nil},
 		{"invalid email", "error_invalid_email.json", 200,

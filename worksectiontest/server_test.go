@@ -68,8 +68,8 @@ func TestHashRejected(t *testing.T) {
 	srv := NewServer(WithAPIKey(docKey))
 	defer srv.Close()
 	for _, q := range []string{
-		"action=get_users",                                          // missing
-		"action=get_users&hash=00000000000000000000000000000000",    // wrong
+		"action=get_users", // missing
+		"action=get_users&hash=00000000000000000000000000000000",     // wrong
 		"action=get_users&hash=82d6b87d8d0b3ca3a91506adfc42751d&x=1", // not last
 		"action=get_users&x=1&hash=82d6b87d8d0b3ca3a91506adfc42751d", // covers different bytes
 	} {
@@ -167,13 +167,13 @@ func TestActionErrors(t *testing.T) {
 		return env
 	}
 	for q, want := range map[string]envelope{
-		"action=nope":                                       {Status: "error", Message: "Action is invalid"},
-		"action=add_user":                                   {Status: "error", StatusCode: 10, Message: "Field is required", MessageDetails: "email"},
-		"action=add_user&email=a%40x.com%2Cb%40y.com":       {Status: "error", StatusCode: 11, Message: "Invalid email", MessageDetails: "a@x.com,b@y.com"},
-		"action=add_user&email=kate.greenway%40acme.example": {Status: "error", StatusCode: 11, Message: "User already exists", MessageDetails: "kate.greenway@acme.example"},
-		"action=add_user_group":                             {Status: "error", StatusCode: 10, Message: "Field is required", MessageDetails: "title"},
-		"action=add_contact_group":                          {Status: "error", StatusCode: 10, Message: "Field is required", MessageDetails: "title"},
-		"action=add_contact&email=a%40x.com":                {Status: "error", StatusCode: 10, Message: "Field is required", MessageDetails: "name"},
+		"action=nope":     {Status: "error", Message: "Action is invalid"},
+		"action=add_user": {Status: "error", StatusCode: 10, Message: "Field is required", MessageDetails: "email"},
+		"action=add_user&email=a%40x.com%2Cb%40y.com":                       {Status: "error", StatusCode: 11, Message: "Invalid email", MessageDetails: "a@x.com,b@y.com"},
+		"action=add_user&email=kate.greenway%40acme.example":                {Status: "error", StatusCode: 11, Message: "User already exists", MessageDetails: "kate.greenway@acme.example"},
+		"action=add_user_group":                                             {Status: "error", StatusCode: 10, Message: "Field is required", MessageDetails: "title"},
+		"action=add_contact_group":                                          {Status: "error", StatusCode: 10, Message: "Field is required", MessageDetails: "title"},
+		"action=add_contact&email=a%40x.com":                                {Status: "error", StatusCode: 10, Message: "Field is required", MessageDetails: "name"},
 		"action=subscribe&id_task=999&email_user=john.smith%40acme.example": {Status: "error", StatusCode: 5, Message: "Task is invalid"},
 		"action=unsubscribe&id_task=1201&email_user=a%40x.com%2Cb%40y.com":  {Status: "error", StatusCode: 11, Message: "Invalid email", MessageDetails: "a@x.com,b@y.com"},
 	} {
