@@ -61,6 +61,20 @@ type AddContactGroupParams struct {
 	Title string `url:"title"`
 }
 
+// Validate reports what AddContact would refuse before sending: exactly one
+// email address and a name.
+func (p AddContactParams) Validate() error {
+	if err := checkEmail("add_contact", "email", p.Email); err != nil {
+		return err
+	}
+	return checkRequired("add_contact", "name", p.Name)
+}
+
+// Validate reports what AddContactGroup would refuse before sending.
+func (p AddContactGroupParams) Validate() error {
+	return checkRequired("add_contact_group", "title", p.Title)
+}
+
 // GetContacts lists the account's contacts (action get_contacts).
 func (c *Client) GetContacts(ctx context.Context) ([]Contact, error) {
 	var contacts []Contact
@@ -74,15 +88,11 @@ func (c *Client) GetContacts(ctx context.Context) ([]Contact, error) {
 // the contacts back before resending after a failure that may have reached
 // the server, so one call never creates two contacts.
 func (c *Client) AddContact(ctx context.Context, p AddContactParams) (*Contact, error) {
-	const action = "add_contact"
-	if err := checkEmail(action, "email", p.Email); err != nil {
-		return nil, err
-	}
-	if err := checkRequired(action, "name", p.Name); err != nil {
+	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	var ct Contact
-	err := c.call(ctx, action, p, &ct, func(ctx context.Context) (bool, error) {
+	err := c.call(ctx, "add_contact", p, &ct, func(ctx context.Context) (bool, error) {
 		contacts, err := c.GetContacts(ctx)
 		for _, existing := range contacts {
 			if strings.EqualFold(existing.Email, p.Email) {
@@ -110,7 +120,7 @@ func (c *Client) GetContactGroups(ctx context.Context) ([]ContactGroup, error) {
 // AddContactGroup creates a contact folder (action add_contact_group). If a
 // folder with the title exists, the API returns it instead.
 func (c *Client) AddContactGroup(ctx context.Context, p AddContactGroupParams) (*ContactGroup, error) {
-	if err := checkRequired("add_contact_group", "title", p.Title); err != nil {
+	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	var g ContactGroup

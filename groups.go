@@ -40,6 +40,9 @@ type AddUserGroupParams struct {
 	Client bool   `url:"client,int,omitempty"` // an external client team
 }
 
+// Validate reports what AddUserGroup would refuse before sending.
+func (p AddUserGroupParams) Validate() error { return checkRequired("add_user_group", "title", p.Title) }
+
 // GetUserGroups lists the account's teams (action get_user_groups).
 func (c *Client) GetUserGroups(ctx context.Context) ([]UserGroup, error) {
 	var groups []UserGroup
@@ -52,7 +55,7 @@ func (c *Client) GetUserGroups(ctx context.Context) ([]UserGroup, error) {
 // AddUserGroup creates a team (action add_user_group). If a team with the
 // title exists, the API returns it instead, so the call is safe to repeat.
 func (c *Client) AddUserGroup(ctx context.Context, p AddUserGroupParams) (*UserGroup, error) {
-	if err := checkRequired("add_user_group", "title", p.Title); err != nil {
+	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	var g UserGroup

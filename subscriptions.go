@@ -20,11 +20,19 @@ func (c *Client) Unsubscribe(ctx context.Context, p SubscribeParams) error {
 	return c.subscription(ctx, "unsubscribe", p)
 }
 
-func (c *Client) subscription(ctx context.Context, action string, p SubscribeParams) error {
+// Validate reports what Subscribe and Unsubscribe would refuse before
+// sending: a task ID of digits and exactly one email address.
+func (p SubscribeParams) Validate() error { return p.validate("subscribe") }
+
+func (p SubscribeParams) validate(action string) error {
 	if err := checkTaskID(action, p.TaskID); err != nil {
 		return err
 	}
-	if err := checkEmail(action, "email_user", p.Email); err != nil {
+	return checkEmail(action, "email_user", p.Email)
+}
+
+func (c *Client) subscription(ctx context.Context, action string, p SubscribeParams) error {
+	if err := p.validate(action); err != nil {
 		return err
 	}
 	return c.call(ctx, action, p, nil, nil)

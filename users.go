@@ -113,6 +113,19 @@ type AddUserParams struct {
 	Role       Role   `url:"role,omitempty"`
 }
 
+// Validate reports what AddUser would refuse before sending: Email must be
+// exactly one address and Role, if set, user, guest or reader (any case).
+func (p AddUserParams) Validate() error {
+	const action = "add_user"
+	if err := checkEmail(action, "email", p.Email); err != nil {
+		return err
+	}
+	if r := ParseRole(string(p.Role)); r != "" && r != RoleUser && r != RoleGuest && r != RoleReader {
+		return &ValidationError{Action: action, Field: "role", Reason: "want user, guest or reader"}
+	}
+	return nil
+}
+
 // GetUsers lists every member of the account (action get_users).
 func (c *Client) GetUsers(ctx context.Context) ([]User, error) {
 	var users []User
@@ -127,18 +140,12 @@ func (c *Client) GetUsers(ctx context.Context) ([]User, error) {
 // server, AddUser reads the member list back before sending again, so one
 // call never invites twice.
 func (c *Client) AddUser(ctx context.Context, p AddUserParams) (*User, error) {
-	const action = "add_user"
-	if err := checkEmail(action, "email", p.Email); err != nil {
+	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	if p.Role != "" {
-		p.Role = ParseRole(string(p.Role))
-		if p.Role != RoleUser && p.Role != RoleGuest && p.Role != RoleReader {
-			return nil, &ValidationError{Action: action, Field: "role", Reason: "want user, guest or reader"}
-		}
-	}
+	p.Role = ParseRole(string(p.Role))
 	var u User
-	err := c.call(ctx, action, p, &u, func(ctx context.Context) (bool, error) {
+	err := c.call(ctx, "add_user", p, &u, func(ctx context.Context) (bool, error) {
 		users, err := c.GetUsers(ctx)
 		for _, existing := range users {
 			if strings.EqualFold(existing.Email, p.Email) {

@@ -1,0 +1,28 @@
+// Package exampleenv connects the example programs to an account: the one
+// named by WORKSECTION_ACCOUNT_URL and WORKSECTION_API_KEY, or else a
+// freshly started fake server.
+package exampleenv
+
+import (
+	"fmt"
+	"io"
+
+	ws "github.com/worksection-go/worksection"
+	"github.com/worksection-go/worksection/worksectiontest"
+)
+
+// Getenv reads an environment variable; tests pass a map's lookup.
+type Getenv func(string) string
+
+// Connect returns a client and a function that releases what it started.
+// Without credentials it starts the fake and says so on stderr.
+func Connect(getenv Getenv, stderr io.Writer, opts ...ws.Option) (*ws.Client, func(), error) {
+	account, key := getenv("WORKSECTION_ACCOUNT_URL"), getenv("WORKSECTION_API_KEY")
+	if account != "" && key != "" {
+		c, err := ws.NewClient(account, append([]ws.Option{ws.WithAPIKey(key)}, opts...)...)
+		return c, func() {}, err
+	}
+	srv := worksectiontest.NewServer()
+	fmt.Fprintf(stderr, "WORKSECTION_ACCOUNT_URL and WORKSECTION_API_KEY are not set: using the built-in fake server at %s\n", srv.URL)
+	return srv.Client(opts...), srv.Close, nil
+}
