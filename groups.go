@@ -41,7 +41,9 @@ type AddUserGroupParams struct {
 }
 
 // Validate reports what AddUserGroup would refuse before sending.
-func (p AddUserGroupParams) Validate() error { return checkRequired("add_user_group", "title", p.Title) }
+func (p AddUserGroupParams) Validate() error {
+	return checkRequired("add_user_group", "title", p.Title)
+}
 
 // GetUserGroups lists the account's teams (action get_user_groups).
 func (c *Client) GetUserGroups(ctx context.Context) ([]UserGroup, error) {

@@ -98,4 +98,3 @@ func dash(s string) string {
 	}
 	return s
 }
-
