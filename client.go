@@ -1,6 +1,7 @@
 package worksection
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -211,22 +212,38 @@ func (c *Client) call(ctx context.Context, action string, params any, out any, v
 	if err != nil {
 		return &ValidationError{Action: action, Field: "params", Reason: err.Error()}
 	}
+	var body []byte
 	if n := len(c.endpoint) + 1 + len(query) + len("&hash=") + 32; n > maxURLBytes {
-		return &ValidationError{Action: action, Field: "params",
-			Reason: fmt.Sprintf("request URL would be %d bytes; the API refuses more than %d", n, maxURLBytes)}
+		// The md5 hash covers only the query, so long values cannot move to
+		// the body; the header-signed schemes send them as a JSON body, as
+		// the vendor's own clients do.
+		if _, queryHash := c.signer.(auth.MD5Query); queryHash || readAction(action) {
+			return &ValidationError{Action: action, Field: "params",
+				Reason: fmt.Sprintf("request URL would be %d bytes; the API refuses more than %d (use WithHMACSigning or an access token for long values)", n, maxURLBytes)}
+		}
+		if query, body, err = wire.MoveToJSONBody(query); err != nil {
+			return &ValidationError{Action: action, Field: "params", Reason: err.Error()}
+		}
 	}
 	var lastErr error
 	for attempt := 1; ; attempt++ {
-		data, err := c.attempt(ctx, action, query, attempt)
+		data, err := c.attempt(ctx, action, query, body, attempt)
 		if err == nil {
 			return decodeData(action, data, out)
 		}
 		lastErr = err
 		retry, maybeApplied := retryable(err)
-		if !retry || attempt >= c.retry.MaxAttempts || ctx.Err() != nil {
+		mustVerify := maybeApplied && verify != nil
+		last := attempt >= c.retry.MaxAttempts
+		if !retry || ctx.Err() != nil || last && !mustVerify {
 			return lastErr
 		}
-		if maybeApplied && verify != nil {
+		// Wait first, so a request still in flight on the server lands
+		// before verify reads back.
+		if err := c.sleep(ctx, c.retry.wait(attempt, retryAfter(lastErr))); err != nil {
+			return fmt.Errorf("worksection: %s: %w (while waiting to retry after: %v)", action, err, lastErr)
+		}
+		if mustVerify {
 			found, verr := verify(ctx)
 			if verr != nil {
 				return fmt.Errorf("%w (and reading back to check whether it was applied failed: %v)", lastErr, verr)
@@ -235,14 +252,14 @@ func (c *Client) call(ctx context.Context, action string, params any, out any, v
 				return nil
 			}
 		}
-		if err := c.sleep(ctx, c.retry.wait(attempt, retryAfter(lastErr))); err != nil {
-			return fmt.Errorf("worksection: %s: %w (while waiting to retry after: %v)", action, err, lastErr)
+		if last {
+			return lastErr
 		}
 	}
 }
 
 // attempt sends one signed request and returns the envelope's data.
-func (c *Client) attempt(ctx context.Context, action, query string, attempt int) (json.RawMessage, error) {
+func (c *Client) attempt(ctx context.Context, action, query string, body []byte, attempt int) (json.RawMessage, error) {
 	if err := c.limiter.Wait(ctx); err != nil {
 		return nil, fmt.Errorf("worksection: %s: rate limiter: %w", action, err)
 	}
@@ -250,9 +267,16 @@ func (c *Client) attempt(ctx context.Context, action, query string, attempt int)
 	if readAction(action) {
 		method = http.MethodGet
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.endpoint, nil)
+	var reqBody io.Reader
+	if body != nil {
+		reqBody = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.endpoint, reqBody)
 	if err != nil {
 		return nil, fmt.Errorf("worksection: %s: %w", action, err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	}
 	signed, err := c.signer.Sign(ctx, action, query, req.Header)
 	if err != nil {
@@ -272,24 +296,24 @@ func (c *Client) attempt(ctx context.Context, action, query string, attempt int)
 		return nil, fmt.Errorf("worksection: %s: %w", action, c.redactErr(err))
 	}
 	defer resp.Body.Close()
-	body, err := c.readBody(resp)
-	c.log(ctx, action, attempt, resp.StatusCode, time.Since(start), len(body), err)
+	respBody, err := c.readBody(resp)
+	c.log(ctx, action, attempt, resp.StatusCode, time.Since(start), len(respBody), err)
 	if err != nil {
-		return nil, c.responseError(action, resp, body, err)
+		return nil, c.responseError(action, resp, respBody, err)
 	}
-	env, err := wire.DecodeEnvelope(body)
+	env, err := wire.DecodeEnvelope(respBody)
 	if err != nil {
 		if resp.StatusCode >= 300 {
-			err = fmt.Errorf("%s", http.StatusText(resp.StatusCode))
+			err = errors.New(http.StatusText(resp.StatusCode))
 		}
-		return nil, c.responseError(action, resp, body, err)
+		return nil, c.responseError(action, resp, respBody, err)
 	}
 	if !env.OK {
 		return nil, &APIError{Action: action, Code: env.StatusCode, Message: c.redact(env.Message),
 			Details: c.redact(env.Details), HTTPStatus: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
-		return nil, c.responseError(action, resp, body, errors.New("status ok with an HTTP error code"))
+		return nil, c.responseError(action, resp, respBody, errors.New("status ok with an HTTP error code"))
 	}
 	return env.Data, nil
 }

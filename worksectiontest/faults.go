@@ -47,7 +47,8 @@ func HTMLPage() Fault { return Fault{kind: faultHTML} }
 // body before closing the connection.
 func TruncatedBody() Fault { return Fault{kind: faultTruncate} }
 
-// Delay waits d (or until the client gives up) before handling the request.
+// Delay waits d before handling the request. If the client gives up
+// first, the action is not applied.
 func Delay(d time.Duration) Fault { return Fault{kind: faultDelay, delay: d} }
 
 // DropAfterApply applies the action, then closes the connection without
@@ -117,9 +118,10 @@ func (f Fault) before(w http.ResponseWriter, r *http.Request) bool {
 		defer t.Stop()
 		select {
 		case <-t.C:
+			return false
 		case <-r.Context().Done():
+			return true // the client gave up; the action is not applied
 		}
-		return false
 	default:
 		return false
 	}

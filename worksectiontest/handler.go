@@ -111,7 +111,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		record("fault: " + fault.String())
 		return
 	}
-	if s.rateLimit && !s.admitRate() {
+	if s.rateEvery > 0 && !s.admitRate() {
 		record(errTooMany.message)
 		writeError(w, errTooMany)
 		return
@@ -148,7 +148,7 @@ func (s *Server) admitRate() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.clock()
-	if !s.lastRequest.IsZero() && now.Sub(s.lastRequest) < time.Second {
+	if !s.lastRequest.IsZero() && now.Sub(s.lastRequest) < s.rateEvery {
 		return false
 	}
 	s.lastRequest = now

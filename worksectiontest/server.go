@@ -46,7 +46,7 @@ type Server struct {
 	requests      []Request
 	lastRequest   time.Time
 
-	rateLimit  bool
+	rateEvery  time.Duration // 0: no limit
 	meAsObject bool
 	meForToken bool
 	clock      func() time.Time
@@ -70,9 +70,10 @@ func Empty() Option { return WithSeed(Seed{}) }
 // WithAPIKey sets the admin API key instead of a random one.
 func WithAPIKey(key string) Option { return func(srv *Server) { srv.APIKey = key } }
 
-// WithRateLimit enforces the documented limit of one request per second,
-// answering faster requests with the "Too many requests" envelope.
-func WithRateLimit() Option { return func(srv *Server) { srv.rateLimit = true } }
+// WithRateLimit answers a request that comes sooner than every after the
+// last one it accepted with the "Too many requests" envelope. time.Second
+// is the documented limit; tests may use a shorter interval.
+func WithRateLimit(every time.Duration) Option { return func(srv *Server) { srv.rateEvery = every } }
 
 // WithMeAsObject answers me with an object instead of the documented
 // one-element array.

@@ -259,7 +259,7 @@ func TestRateLimitSwitch(t *testing.T) {
 	t.Parallel()
 	var now atomic.Int64
 	now.Store(1700000000)
-	srv := NewServer(WithAPIKey(docKey), WithRateLimit(), WithClock(func() time.Time { return time.Unix(now.Load(), 0) }))
+	srv := NewServer(WithAPIKey(docKey), WithRateLimit(time.Second), WithClock(func() time.Time { return time.Unix(now.Load(), 0) }))
 	defer srv.Close()
 	url := srv.URL + "/api/admin/v2/?action=get_users&hash=82d6b87d8d0b3ca3a91506adfc42751d"
 	_, env := raw(t, "GET", url, nil, "")

@@ -1,0 +1,14 @@
+package worksection_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+func newLoopbackServer(t *testing.T, h http.Handler) string {
+	t.Helper()
+	s := httptest.NewServer(h)
+	t.Cleanup(s.Close)
+	return s.URL
+}
