@@ -280,40 +280,42 @@ func (c *Client) attempt(ctx context.Context, action, query string, body []byte,
 	}
 	signed, err := c.signer.Sign(ctx, action, query, req.Header)
 	if err != nil {
-		return nil, fmt.Errorf("worksection: %s: credentials: %w", action, c.redactErr(err))
+		return nil, fmt.Errorf("worksection: %s: credentials: %w", action, redactor(c.secrets).err(err))
 	}
 	req.URL.RawQuery = signed
+	red := c.attemptRedactor(signed, req.Header)
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Accept", "application/json")
 
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
+		err = red.err(err)
 		c.log(ctx, action, attempt, 0, time.Since(start), 0, err)
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("worksection: %s: %w", action, ctxErr)
 		}
-		return nil, fmt.Errorf("worksection: %s: %w", action, c.redactErr(err))
+		return nil, fmt.Errorf("worksection: %s: %w", action, err)
 	}
 	defer resp.Body.Close()
 	respBody, err := c.readBody(resp)
 	c.log(ctx, action, attempt, resp.StatusCode, time.Since(start), len(respBody), err)
 	if err != nil {
-		return nil, c.responseError(action, resp, respBody, err)
+		return nil, responseError(red, action, resp, respBody, err)
 	}
 	env, err := wire.DecodeEnvelope(respBody)
 	if err != nil {
 		if resp.StatusCode >= 300 {
 			err = errors.New(http.StatusText(resp.StatusCode))
 		}
-		return nil, c.responseError(action, resp, respBody, err)
+		return nil, responseError(red, action, resp, respBody, err)
 	}
 	if !env.OK {
-		return nil, &APIError{Action: action, Code: env.StatusCode, Message: c.redact(env.Message),
-			Details: c.redact(env.Details), HTTPStatus: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header)}
+		return nil, &APIError{Action: action, Code: env.StatusCode, Message: red.text(env.Message),
+			Details: red.text(env.Details), HTTPStatus: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
-		return nil, c.responseError(action, resp, respBody, errors.New("status ok with an HTTP error code"))
+		return nil, responseError(red, action, resp, respBody, errors.New("status ok with an HTTP error code"))
 	}
 	return env.Data, nil
 }
@@ -352,13 +354,14 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 	}
 }
 
-func (c *Client) responseError(action string, resp *http.Response, body []byte, err error) *ResponseError {
-	const max = 200
-	excerpt := body
+func responseError(red redactor, action string, resp *http.Response, body []byte, err error) *ResponseError {
+	// Mask before cutting, so a secret straddling the cut is not half shown.
+	const max, window = 200, 8 << 10
+	excerpt := red.text(strings.ToValidUTF8(string(body[:min(len(body), window)]), ""))
 	if len(excerpt) > max {
-		excerpt = excerpt[:max]
+		excerpt = strings.ToValidUTF8(excerpt[:max], "")
 	}
-	return &ResponseError{Action: action, HTTPStatus: resp.StatusCode, Excerpt: c.redact(strings.ToValidUTF8(string(excerpt), "")),
+	return &ResponseError{Action: action, HTTPStatus: resp.StatusCode, Excerpt: excerpt,
 		RetryAfter: parseRetryAfter(resp.Header), Err: err}
 }
 
@@ -376,26 +379,45 @@ func decodeData(action string, data json.RawMessage, out any) error {
 
 var secretParam = regexp.MustCompile(`(?i)\b(hash|access_token|refresh_token|client_secret)=[^&\s"']*`)
 
-// redact masks signed-query secrets and the client's literal secrets in s.
-func (c *Client) redact(s string) string {
+// redactor masks secrets in text the client emits: signed-query
+// parameters, and literal values (the key, the token, an attempt's hash or
+// header signature).
+type redactor []string
+
+func (r redactor) text(s string) string {
 	s = secretParam.ReplaceAllString(s, "${1}=REDACTED")
-	for _, secret := range c.secrets {
-		s = strings.ReplaceAll(s, secret, "REDACTED")
+	for _, secret := range r {
+		if secret != "" {
+			s = strings.ReplaceAll(s, secret, "REDACTED")
+		}
 	}
 	return s
 }
 
-// redactErr masks the URL of a transport error (it carries the hash) and
-// any secret in the message, keeping *url.Error reachable with errors.As.
-func (c *Client) redactErr(err error) error {
+// err masks the URL of a transport error (it carries the hash) and any
+// secret in the message, keeping *url.Error reachable with errors.As.
+func (r redactor) err(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		return &url.Error{Op: ue.Op, URL: c.redact(ue.URL), Err: c.redactErr(ue.Err)}
+		return &url.Error{Op: ue.Op, URL: r.text(ue.URL), Err: r.err(ue.Err)}
 	}
-	if msg := c.redact(err.Error()); msg != err.Error() {
+	if msg := r.text(err.Error()); msg != err.Error() {
 		return &redactedError{msg: msg, err: err}
 	}
 	return err
+}
+
+// attemptRedactor adds what signing one attempt computed: the query hash or
+// the Authorization header's credential.
+func (c *Client) attemptRedactor(signed string, h http.Header) redactor {
+	r := append(redactor(nil), c.secrets...)
+	if i := strings.LastIndex(signed, "&hash="); i >= 0 {
+		r = append(r, signed[i+len("&hash="):])
+	}
+	if _, cred, ok := strings.Cut(h.Get("Authorization"), " "); ok {
+		r = append(r, cred)
+	}
+	return r
 }
 
 // redactedError shows a masked message while keeping the chain for errors.Is.
@@ -430,7 +452,8 @@ func (c *Client) log(ctx context.Context, action string, attempt, status int, d 
 	attrs := []slog.Attr{slog.String("action", action), slog.Int("attempt", attempt),
 		slog.Int("http_status", status), slog.Duration("duration", d), slog.Int("bytes", n)}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", c.redact(c.redactErr(err).Error())))
+		// err is already redacted by the caller where it can carry a secret.
+		attrs = append(attrs, slog.String("error", redactor(c.secrets).text(err.Error())))
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "worksection request", attrs...)
 }

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
 
 	ws "github.com/worksection-go/worksection"
 	"github.com/worksection-go/worksection/worksectiontest"
@@ -318,4 +320,67 @@ func TestErrorsMatchSentinelsThroughRetries(t *testing.T) {
 	srv.Inject("get_users", 3, worksectiontest.TooManyRequests(0))
 	_, err := srv.Client(fastRetry).GetUsers(context.Background())
 	assert.True(t, errors.Is(err, ws.ErrRateLimited))
+}
+
+// TestLoadSharedClient: 50 goroutines share one Client for 200 mixed calls
+// against a fake that refuses anything faster than one request per 5 ms;
+// the client's limiter (one per 20 ms) must keep every request admitted,
+// and every write must land exactly once.
+func TestLoadSharedClient(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer(worksectiontest.WithRateLimit(5 * time.Millisecond))
+	defer srv.Close()
+	c := srv.Client(ws.WithRateLimit(rate.Every(20*time.Millisecond), 1), fastRetry)
+	ctx := context.Background()
+
+	const workers = 50
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*4)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			email := fmt.Sprintf("load%d@example.com", w)
+			if _, err := c.AddUser(ctx, ws.AddUserParams{Email: email}); err != nil {
+				errs <- err
+			}
+			if err := c.Subscribe(ctx, ws.SubscribeParams{TaskID: "1202", Email: email}); err != nil {
+				errs <- err
+			}
+			if _, err := c.AddContactGroup(ctx, ws.AddContactGroupParams{Title: fmt.Sprintf("Load %d", w%5)}); err != nil {
+				errs <- err
+			}
+			if _, err := c.GetUsers(ctx); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+
+	reqs := srv.Requests()
+	assert.Len(t, reqs, workers*4, "no call lost, none sent twice")
+	for _, r := range reqs {
+		assert.Equal(t, "ok", r.Outcome, "%s", r.Action)
+	}
+	count := map[string]int{}
+	for _, u := range srv.Users() {
+		count[u.Email]++
+	}
+	subs := srv.TaskSubscribers("1202")
+	for w := range workers {
+		email := fmt.Sprintf("load%d@example.com", w)
+		assert.Equal(t, 1, count[email], email)
+		assert.Contains(t, subs, email)
+	}
+	folders := 0
+	for _, g := range srv.ContactGroups() {
+		if strings.HasPrefix(g.Title, "Load ") {
+			folders++
+		}
+	}
+	assert.Equal(t, 5, folders)
 }

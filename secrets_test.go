@@ -1,0 +1,176 @@
+package worksection
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
+)
+
+// The md5 hash of "action=get_users" with testKey, and the HMAC credential
+// for get_users at t=1700000000.
+const (
+	getUsersHash = "82d6b87d8d0b3ca3a91506adfc42751d"
+	hmacCred     = "1700000000_04098e47b99eacb794e0ac4877898cd650c4dfb6f83121cf5e1c019254614b18"
+)
+
+// cutBody returns part of a body, then fails the read, like a dropped connection.
+type cutBody struct{ r io.Reader }
+
+func (b *cutBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err == io.EOF {
+		return n, io.ErrUnexpectedEOF
+	}
+	return n, err
+}
+func (b *cutBody) Close() error { return nil }
+
+// TestSecretsNeverLeak drives every failure path with a known key, token
+// and computed hash, and looks for them in the error (every fmt verb) and
+// in the debug log.
+func TestSecretsNeverLeak(t *testing.T) {
+	t.Parallel()
+	echo := "hash=" + getUsersHash + " key=" + testKey + " token=" + testToken + " cred=" + hmacCred
+	responders := map[string]httpmock.Responder{
+		"transport error": httpmock.NewErrorResponder(errors.New("connection reset by peer")),
+		"5xx":             httpmock.NewStringResponder(503, "<html>503 for "+echo+"</html>"),
+		"html page":       httpmock.NewStringResponder(200, "<!DOCTYPE html><p>"+echo+"</p>"),
+		"truncated body": func(*http.Request) (*http.Response, error) {
+			return &http.Response{StatusCode: 200, Body: &cutBody{strings.NewReader(`{"status":"ok","data":[{"id":"` + echo)}}, nil
+		},
+		"api error": httpmock.NewStringResponder(200,
+			`{"status":"error","status_code":2,"message":"Action hash is missed or invalid: `+echo+`","message_details":"`+echo+`"}`),
+		"oauth error": httpmock.NewStringResponder(401, `{"error":"invalid_token","errorDescription":"`+echo+`"}`),
+		"timeout": func(req *http.Request) (*http.Response, error) {
+			<-req.Context().Done()
+			return nil, req.Context().Err()
+		},
+		"echoed url": func(req *http.Request) (*http.Response, error) {
+			return httpmock.NewStringResponse(502, "bad gateway for "+req.URL.String()), nil
+		},
+	}
+	type setup struct {
+		name    string
+		opts    []Option
+		url     string
+		secrets []string // what this client holds or computes
+	}
+	setups := []setup{
+		{"md5", []Option{WithAPIKey(testKey)}, adminURL, []string{testKey, getUsersHash}},
+		{"hmac", []Option{WithAPIKey(testKey), WithHMACSigning(), func(o *options) error {
+			o.now = func() time.Time { return time.Unix(1700000000, 0) }
+			return nil
+		}}, adminURL, []string{testKey, hmacCred}},
+		{"token", []Option{WithAccessToken(testToken)}, userURL, []string{testToken}},
+	}
+	for _, s := range setups {
+		for name, responder := range responders {
+			t.Run(s.name+"/"+name, func(t *testing.T) {
+				t.Parallel()
+				mt := httpmock.NewMockTransport()
+				mt.RegisterResponder(http.MethodGet, s.url, responder)
+				var logs bytes.Buffer
+				logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+				opts := append([]Option{WithHTTPClient(&http.Client{Transport: mt, Timeout: 50 * time.Millisecond}),
+					WithLogger(logger), WithRateLimit(rate.Inf, 0), WithRetry(RetryPolicy{MaxAttempts: 2, MaxWait: time.Millisecond})}, s.opts...)
+				c, err := NewClient(testAccount, opts...)
+				require.NoError(t, err)
+
+				_, err = c.GetUsers(context.Background())
+				require.Error(t, err)
+				out := logs.String()
+				for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+					out += fmt.Sprintf(verb, err)
+				}
+				assert.NotEmpty(t, logs.String(), "attempts were logged")
+				for _, secret := range s.secrets {
+					if strings.Contains(out, secret) {
+						t.Errorf("secret %.6s... leaked", secret) // not the whole output: it holds the secret
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestValidationErrorsHoldNoSecrets(t *testing.T) {
+	t.Parallel()
+	c, _ := newMockClient(t)
+	_, err := c.AddUser(context.Background(), AddUserParams{Email: "bad"})
+	assert.NotContains(t, fmt.Sprintf("%+v", err), testKey)
+}
+
+func TestLoggerRecordsEachAttempt(t *testing.T) {
+	t.Parallel()
+	mt := newTransport(t)
+	mt.RegisterResponder(http.MethodGet, adminURL,
+		httpmock.NewStringResponder(503, "down").Then(httpmock.NewStringResponder(200, fixture(t, "get_user_groups.json"))))
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, err := NewClient(testAccount, WithAPIKey(testKey), WithHTTPClient(&http.Client{Transport: mt}), WithLogger(logger),
+		WithRateLimit(rate.Inf, 0), WithRetry(RetryPolicy{MaxAttempts: 3, MaxWait: time.Millisecond}))
+	require.NoError(t, err)
+	_, err = c.GetUserGroups(context.Background())
+	require.NoError(t, err)
+
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	require.Len(t, lines, 2, "one record per attempt")
+	for i, status := range []string{`"http_status":503`, `"http_status":200`} {
+		assert.Contains(t, lines[i], `"level":"DEBUG"`)
+		assert.Contains(t, lines[i], `"action":"get_user_groups"`)
+		assert.Contains(t, lines[i], fmt.Sprintf(`"attempt":%d`, i+1))
+		assert.Contains(t, lines[i], status)
+		assert.Contains(t, lines[i], `"duration":`)
+		assert.Contains(t, lines[i], `"bytes":`)
+		assert.NotContains(t, lines[i], "hash")
+		assert.NotContains(t, lines[i], "action=")
+	}
+}
+
+func TestEachAttemptSignedAfresh(t *testing.T) {
+	t.Parallel()
+	mt := newTransport(t)
+	var auths []string
+	n := 0
+	mt.RegisterResponder(http.MethodGet, adminURL, func(req *http.Request) (*http.Response, error) {
+		auths = append(auths, req.Header.Get("Authorization"))
+		n++
+		if n == 1 {
+			return httpmock.NewStringResponse(503, "down"), nil
+		}
+		return httpmock.NewStringResponse(200, fixture(t, "get_users.json")), nil
+	})
+	clock := int64(1700000000)
+	c, err := NewClient(testAccount, WithAPIKey(testKey), WithHMACSigning(), WithHTTPClient(&http.Client{Transport: mt}),
+		WithRateLimit(rate.Inf, 0), WithRetry(RetryPolicy{MaxAttempts: 2, MaxWait: time.Millisecond}),
+		func(o *options) error { o.now = func() time.Time { clock++; return time.Unix(clock, 0) }; return nil })
+	require.NoError(t, err)
+	_, err = c.GetUsers(context.Background())
+	require.NoError(t, err)
+	require.Len(t, auths, 2)
+	assert.True(t, strings.HasPrefix(auths[0], "Admin 1700000001_"))
+	assert.True(t, strings.HasPrefix(auths[1], "Admin 1700000002_"))
+}
+
+func TestDefaultHTTPClient(t *testing.T) {
+	t.Parallel()
+	c, err := NewClient(testAccount, WithAPIKey(testKey))
+	require.NoError(t, err)
+	assert.Equal(t, 30*time.Second, c.http.Timeout)
+	tr, ok := c.http.Transport.(*http.Transport)
+	require.True(t, ok)
+	assert.False(t, tr.DisableKeepAlives)
+	assert.NotSame(t, http.DefaultTransport, tr, "no shared global transport")
+}
