@@ -45,6 +45,9 @@ type Client struct {
 	userAgent string
 	signer    auth.Signer
 	userAPI   bool     // access-token client
+	// refreshToken renews an access token the server called expired
+	// (stale is the one sent); nil when tokens cannot be refreshed.
+	refreshToken func(stale string) error
 	secrets   []string // literal secrets masked in any text the client emits
 	maxBody   int64
 	limiter   *rate.Limiter
@@ -80,21 +83,35 @@ func NewClient(accountURL string, opts ...Option) (*Client, error) {
 	if o.userAgent != "" {
 		c.userAgent = o.userAgent
 	}
+	tokenAuth := o.accessToken != "" || o.tokenSource != nil
 	switch {
-	case o.apiKey != "" && o.accessToken != "":
+	case o.apiKey != "" && tokenAuth:
 		return nil, errors.New("worksection: NewClient: both an API key and an access token given; use one")
+	case o.accessToken != "" && o.tokenSource != nil:
+		return nil, errors.New("worksection: NewClient: both WithAccessToken and WithTokenSource given; use one")
 	case o.apiKey != "" && o.hmac:
 		c.signer = auth.HMACHeader{Key: o.apiKey, Now: o.now}
 	case o.apiKey != "":
 		c.signer = auth.MD5Query{Key: o.apiKey}
-	case o.accessToken != "" && o.hmac:
+	case tokenAuth && o.hmac:
 		return nil, errors.New("worksection: NewClient: WithHMACSigning needs WithAPIKey, not an access token")
+	case o.tokenSource != nil:
+		ts := o.tokenSource
+		c.signer = auth.Bearer{Token: func(context.Context) (string, error) {
+			tok, err := ts.Token()
+			if err != nil {
+				return "", err
+			}
+			return tok.AccessToken, nil
+		}}
+		c.refreshToken = refresherFor(ts)
+		c.userAPI = true
 	case o.accessToken != "":
 		tok := o.accessToken
 		c.signer = auth.Bearer{Token: func(context.Context) (string, error) { return tok, nil }}
 		c.userAPI = true
 	default:
-		return nil, errors.New("worksection: NewClient: no credentials; use WithAPIKey or WithAccessToken")
+		return nil, errors.New("worksection: NewClient: no credentials; use WithAPIKey, WithAccessToken or WithTokenSource")
 	}
 	c.secrets = nonEmpty(o.apiKey, o.accessToken)
 	c.endpoint = account + adminPath
@@ -226,12 +243,23 @@ func (c *Client) call(ctx context.Context, action string, params any, out any, v
 		}
 	}
 	var lastErr error
+	refreshed := false
 	for attempt := 1; ; attempt++ {
-		data, err := c.attempt(ctx, action, query, body, attempt)
+		data, sent, err := c.attempt(ctx, action, query, body, attempt)
 		if err == nil {
 			return decodeData(action, data, out)
 		}
 		lastErr = err
+		if c.refreshToken != nil && !refreshed && tokenExpired(err) {
+			// Refresh once and repeat this attempt once; it does not count
+			// against the retry policy.
+			refreshed = true
+			if rerr := c.refreshToken(sent); rerr != nil {
+				return fmt.Errorf("%w; refreshing the access token failed: %w", lastErr, rerr)
+			}
+			attempt--
+			continue
+		}
 		retry, maybeApplied := retryable(err)
 		mustVerify := maybeApplied && verify != nil
 		last := attempt >= c.retry.MaxAttempts
@@ -259,9 +287,11 @@ func (c *Client) call(ctx context.Context, action string, params any, out any, v
 }
 
 // attempt sends one signed request and returns the envelope's data.
-func (c *Client) attempt(ctx context.Context, action, query string, body []byte, attempt int) (json.RawMessage, error) {
+//
+// It also returns the credential the attempt sent, for token refresh.
+func (c *Client) attempt(ctx context.Context, action, query string, body []byte, attempt int) (data json.RawMessage, sent string, err error) {
 	if err := c.limiter.Wait(ctx); err != nil {
-		return nil, fmt.Errorf("worksection: %s: rate limiter: %w", action, err)
+		return nil, sent, fmt.Errorf("worksection: %s: rate limiter: %w", action, err)
 	}
 	method := http.MethodPost
 	if readAction(action) {
@@ -273,17 +303,18 @@ func (c *Client) attempt(ctx context.Context, action, query string, body []byte,
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.endpoint, reqBody)
 	if err != nil {
-		return nil, fmt.Errorf("worksection: %s: %w", action, err)
+		return nil, sent, fmt.Errorf("worksection: %s: %w", action, err)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	}
 	signed, err := c.signer.Sign(ctx, action, query, req.Header)
 	if err != nil {
-		return nil, fmt.Errorf("worksection: %s: credentials: %w", action, redactor(c.secrets).err(err))
+		return nil, sent, fmt.Errorf("worksection: %s: credentials: %w", action, redactor(c.secrets).err(err))
 	}
 	req.URL.RawQuery = signed
 	red := c.attemptRedactor(signed, req.Header)
+	_, sent, _ = strings.Cut(req.Header.Get("Authorization"), " ")
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Accept", "application/json")
 
@@ -293,31 +324,31 @@ func (c *Client) attempt(ctx context.Context, action, query string, body []byte,
 		err = red.err(err)
 		c.log(ctx, action, attempt, 0, time.Since(start), 0, err)
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, fmt.Errorf("worksection: %s: %w", action, ctxErr)
+			return nil, sent, fmt.Errorf("worksection: %s: %w", action, ctxErr)
 		}
-		return nil, fmt.Errorf("worksection: %s: %w", action, err)
+		return nil, sent, fmt.Errorf("worksection: %s: %w", action, err)
 	}
 	defer resp.Body.Close()
 	respBody, err := c.readBody(resp)
 	c.log(ctx, action, attempt, resp.StatusCode, time.Since(start), len(respBody), err)
 	if err != nil {
-		return nil, responseError(red, action, resp, respBody, err)
+		return nil, sent, responseError(red, action, resp, respBody, err)
 	}
 	env, err := wire.DecodeEnvelope(respBody)
 	if err != nil {
 		if resp.StatusCode >= 300 {
 			err = errors.New(http.StatusText(resp.StatusCode))
 		}
-		return nil, responseError(red, action, resp, respBody, err)
+		return nil, sent, responseError(red, action, resp, respBody, err)
 	}
 	if !env.OK {
-		return nil, &APIError{Action: action, Code: env.StatusCode, Message: red.text(env.Message),
+		return nil, sent, &APIError{Action: action, Code: env.StatusCode, Message: red.text(env.Message),
 			Details: red.text(env.Details), HTTPStatus: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
-		return nil, responseError(red, action, resp, respBody, errors.New("status ok with an HTTP error code"))
+		return nil, sent, responseError(red, action, resp, respBody, errors.New("status ok with an HTTP error code"))
 	}
-	return env.Data, nil
+	return env.Data, sent, nil
 }
 
 var (

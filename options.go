@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"golang.org/x/oauth2"
 	"golang.org/x/time/rate"
 )
 
@@ -16,6 +17,7 @@ type options struct {
 	apiKey      string
 	hmac        bool
 	accessToken string
+	tokenSource oauth2.TokenSource
 	httpClient  *http.Client
 	userAgent   string
 	limit       rate.Limit

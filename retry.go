@@ -104,6 +104,12 @@ func retryable(err error) (retry, maybeApplied bool) {
 	return false, false
 }
 
+// tokenExpired reports the API's HTTP 401 "Access token is expired".
+func tokenExpired(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.HTTPStatus == http.StatusUnauthorized && containsFold(ae.Message, "expired")
+}
+
 func serverFault(status int) bool {
 	return status >= 500 && status != http.StatusNotImplemented
 }

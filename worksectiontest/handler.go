@@ -88,6 +88,10 @@ const (
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimSuffix(r.URL.Path, "/")
+	if strings.HasPrefix(path, "/oauth2/") {
+		s.serveOAuth(w, r)
+		return
+	}
 	if path != adminPath && path != userPath {
 		http.Error(w, "<html><body><h1>404 Not Found</h1></body></html>", http.StatusNotFound)
 		return

@@ -32,6 +32,9 @@ type Server struct {
 	URL    string // base URL, like an account URL: http://127.0.0.1:PORT
 	APIKey string // the admin API key requests must be signed with
 
+	// The OAuth2 client the fake's /oauth2/ endpoints accept.
+	ClientID, ClientSecret string
+
 	hs *httptest.Server
 
 	mu            sync.Mutex
@@ -42,6 +45,10 @@ type Server struct {
 	tasks         []Task
 	nextID        int
 	tokens        map[string]token // access token -> owner
+	codes         map[string]oauthGrant
+	refreshTokens map[string]oauthGrant
+	refreshes     int
+	oauthUser     string
 	faults        map[string][]Fault
 	requests      []Request
 	lastRequest   time.Time
@@ -91,10 +98,14 @@ func WithClock(now func() time.Time) Option { return func(srv *Server) { srv.clo
 // unless an option says otherwise. Close it when done.
 func NewServer(opts ...Option) *Server {
 	srv := &Server{
-		APIKey: randomHex(16),
-		tokens: map[string]token{},
-		faults: map[string][]Fault{},
-		clock:  time.Now,
+		APIKey:        randomHex(16),
+		ClientID:      "wstest-client-" + randomHex(4),
+		ClientSecret:  randomHex(16),
+		tokens:        map[string]token{},
+		codes:         map[string]oauthGrant{},
+		refreshTokens: map[string]oauthGrant{},
+		faults:        map[string][]Fault{},
+		clock:         time.Now,
 	}
 	srv.load(DefaultSeed())
 	for _, opt := range opts {

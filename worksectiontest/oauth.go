@@ -1,0 +1,204 @@
+package worksectiontest
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	ws "github.com/worksection-go/worksection"
+)
+
+// OAuth state of the fake: one registered client, authorization codes and
+// refresh tokens. Access tokens live in Server.tokens.
+type oauthGrant struct {
+	email    string
+	redirect string // codes only
+	access   string // refresh tokens only: the access token issued with it
+	expires  time.Time
+}
+
+// WithOAuthClient sets the OAuth2 client id and secret the fake accepts
+// (random ones by default, in ClientID and ClientSecret).
+func WithOAuthClient(id, secret string) Option {
+	return func(srv *Server) { srv.ClientID, srv.ClientSecret = id, secret }
+}
+
+// WithOAuthUser makes the authorize endpoint approve as the member with
+// email (the first member, the owner, by default).
+func WithOAuthUser(email string) Option { return func(srv *Server) { srv.oauthUser = email } }
+
+// OAuthEndpoint returns the fake's OAuth2 endpoint, for an oauth2.Config.
+func (s *Server) OAuthEndpoint() oauth2.Endpoint { return ws.EndpointAt(s.URL) }
+
+// OAuthConfig returns a config for the fake's registered client.
+func (s *Server) OAuthConfig(redirectURL string, scopes ...string) *oauth2.Config {
+	cfg := ws.NewOAuth2Config(s.ClientID, s.ClientSecret, redirectURL, scopes...)
+	cfg.Endpoint = s.OAuthEndpoint()
+	return cfg
+}
+
+// NewToken issues an access and refresh token pair for the member with
+// email, as the token endpoint would, with account_url set.
+func (s *Server) NewToken(email string) *oauth2.Token {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	body := s.issueLocked(email)
+	tok := &oauth2.Token{AccessToken: body["access_token"].(string), RefreshToken: body["refresh_token"].(string),
+		TokenType: "Bearer", Expiry: s.clock().Add(24 * time.Hour)}
+	return tok.WithExtra(body)
+}
+
+// RefreshCount returns how many refreshes the fake has granted.
+func (s *Server) RefreshCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refreshes
+}
+
+// issueLocked creates a token pair and returns the token response body.
+func (s *Server) issueLocked(email string) map[string]any {
+	access, refresh := "wstest-at-"+randomHex(24), "def50200"+randomHex(32)
+	now := s.clock()
+	s.tokens[access] = token{email: email, expires: now.Add(24 * time.Hour)}
+	s.refreshTokens[refresh] = oauthGrant{email: email, access: access, expires: now.Add(30 * 24 * time.Hour)}
+	return map[string]any{"token_type": "Bearer", "expires_in": 86400, "access_token": access,
+		"refresh_token": refresh, "account_url": s.URL}
+}
+
+func oauthError(w http.ResponseWriter, code, description string) {
+	// Worksection answers OAuth errors with HTTP 200 and a camelCase key.
+	writeJSON(w, http.StatusOK, map[string]string{"error": code, "errorDescription": description})
+}
+
+// serveOAuth implements /oauth2/authorize, token, refresh and resource.
+// Parameters come from the query or a form body (clients use both).
+func (s *Server) serveOAuth(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := r.Form
+	endpoint := strings.TrimPrefix(strings.TrimSuffix(r.URL.Path, "/"), "/oauth2/")
+	logged := Request{Method: r.Method, Path: r.URL.Path, Action: "oauth2/" + endpoint, Params: oauthPublic(p), Auth: AuthNone}
+	defer func() {
+		s.mu.Lock()
+		s.requests = append(s.requests, logged)
+		s.mu.Unlock()
+	}()
+	if endpoint == "authorize" {
+		logged.Outcome = s.authorize(w, r, p)
+		return
+	}
+	if p.Get("client_id") != s.ClientID || p.Get("client_secret") != s.ClientSecret {
+		logged.Outcome = "Client authentication failed"
+		oauthError(w, "invalid_client", "Client authentication failed")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.clock()
+	switch endpoint {
+	case "token":
+		g, ok := s.codes[p.Get("code")]
+		delete(s.codes, p.Get("code")) // single use
+		switch {
+		case p.Get("grant_type") != "authorization_code":
+			logged.Outcome = "unsupported grant"
+			oauthError(w, "unsupported_grant_type", "The authorization grant type is not supported")
+		case !ok || now.After(g.expires):
+			logged.Outcome = "Authorization code has been revoked"
+			oauthError(w, "invalid_request", "Authorization code has been revoked")
+		case g.redirect != p.Get("redirect_uri"):
+			logged.Outcome = "redirect mismatch"
+			oauthError(w, "invalid_request", "Redirect URI does not match")
+		default:
+			logged.Outcome = "ok"
+			writeJSON(w, http.StatusOK, s.issueLocked(g.email))
+		}
+	case "refresh":
+		g, ok := s.refreshTokens[p.Get("refresh_token")]
+		switch {
+		case p.Get("grant_type") != "refresh_token":
+			logged.Outcome = "unsupported grant"
+			oauthError(w, "unsupported_grant_type", "The authorization grant type is not supported")
+		case !ok || now.After(g.expires):
+			logged.Outcome = "Cannot decrypt the refresh token"
+			oauthError(w, "invalid_request", "Cannot decrypt the refresh token")
+		default:
+			// Rotation: the old pair stops working.
+			delete(s.refreshTokens, p.Get("refresh_token"))
+			delete(s.tokens, g.access)
+			s.refreshes++
+			logged.Outcome = "ok"
+			writeJSON(w, http.StatusOK, s.issueLocked(g.email))
+		}
+	case "resource":
+		t, ok := s.tokens[p.Get("access_token")]
+		u := s.userByEmail(t.email)
+		if !ok || u == nil || !now.Before(t.expires) {
+			logged.Outcome = "not authorized"
+			oauthError(w, "not_authorized", "Access token is invalid")
+			return
+		}
+		logged.Outcome = "ok"
+		writeJSON(w, http.StatusOK, map[string]string{"id": string(u.ID), "first_name": u.FirstName,
+			"last_name": u.LastName, "email": u.Email, "account_url": s.URL})
+	default:
+		logged.Outcome = "not found"
+		http.NotFound(w, r)
+	}
+}
+
+// authorize approves at once and redirects back with a code, as a user
+// clicking "Allow" would.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request, p url.Values) string {
+	redirect, err := url.Parse(p.Get("redirect_uri"))
+	switch {
+	case p.Get("client_id") != s.ClientID:
+		http.Error(w, "unknown client_id", http.StatusBadRequest)
+		return "unknown client"
+	case p.Get("response_type") != "code":
+		http.Error(w, "response_type must be code", http.StatusBadRequest)
+		return "bad response_type"
+	case p.Has("client_secret"):
+		http.Error(w, "client_secret must not be sent to the authorize endpoint", http.StatusBadRequest)
+		return "client secret in authorize URL"
+	case err != nil || redirect.Host == "" || redirect.Scheme != "https" && !loopbackHost(redirect.Hostname()):
+		http.Error(w, "redirect_uri must be https (or loopback http)", http.StatusBadRequest)
+		return "bad redirect_uri"
+	}
+	s.mu.Lock()
+	email := s.oauthUser
+	if email == "" && len(s.users) > 0 {
+		email = s.users[0].Email
+	}
+	code := "wstest-code-" + randomHex(16)
+	s.codes[code] = oauthGrant{email: email, redirect: p.Get("redirect_uri"), expires: s.clock().Add(10 * time.Minute)}
+	s.mu.Unlock()
+	q := redirect.Query()
+	q.Set("code", code)
+	if st := p.Get("state"); st != "" {
+		q.Set("state", st)
+	}
+	redirect.RawQuery = q.Encode()
+	http.Redirect(w, r, redirect.String(), http.StatusFound)
+	return "ok"
+}
+
+func loopbackHost(h string) bool {
+	return h == "localhost" || h == "127.0.0.1" || h == "::1"
+}
+
+// oauthPublic drops secrets from logged OAuth parameters.
+func oauthPublic(p url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range p {
+		switch k {
+		case "client_secret", "code", "access_token", "refresh_token":
+			out[k] = []string{"REDACTED"}
+		default:
+			out[k] = append([]string(nil), v...)
+		}
+	}
+	return out
+}
