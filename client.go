@@ -44,15 +44,15 @@ type Client struct {
 	http      *http.Client
 	userAgent string
 	signer    auth.Signer
-	userAPI   bool     // access-token client
+	userAPI   bool // access-token client
 	// refreshToken renews an access token the server called expired
 	// (stale is the one sent); nil when tokens cannot be refreshed.
 	refreshToken func(stale string) error
-	secrets   []string // literal secrets masked in any text the client emits
-	maxBody   int64
-	limiter   *rate.Limiter
-	retry     RetryPolicy
-	logger    *slog.Logger
+	secrets      []string // literal secrets masked in any text the client emits
+	maxBody      int64
+	limiter      *rate.Limiter
+	retry        RetryPolicy
+	logger       *slog.Logger
 }
 
 // NewClient returns a client for the account at accountURL, such as
