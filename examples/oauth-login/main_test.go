@@ -1,0 +1,41 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestOAuthLoginOnFake(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "token.json")
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"-token-file", path, "-timeout", "20s"}, func(string) string { return "" }, &stdout, &stderr)
+	require.NoError(t, err, stderr.String())
+
+	out := stdout.String()
+	assert.Contains(t, out, "Open this URL to sign in:")
+	assert.Contains(t, out, "/oauth2/authorize?")
+	assert.NotContains(t, out, "client_secret")
+	assert.Contains(t, out, "Signed in as John Smith <john.smith@acme.example>, owner in Management")
+	assert.Contains(t, stderr.String(), "built-in fake server")
+
+	info, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+	var saved savedToken
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &saved))
+	assert.NotEmpty(t, saved.AccessToken)
+	assert.NotEmpty(t, saved.RefreshToken)
+	assert.Contains(t, saved.AccountURL, "http://127.0.0.1:")
+	assert.NotContains(t, out, saved.AccessToken, "tokens are not printed")
+	assert.NotContains(t, out, saved.RefreshToken)
+}
