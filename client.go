@@ -3,7 +3,6 @@ package worksection
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -245,14 +244,14 @@ func (c *Client) call(ctx context.Context, action string, params any, out any, v
 	var lastErr error
 	refreshed := false
 	for attempt := 1; ; attempt++ {
-		data, sent, err := c.attempt(ctx, action, query, body, attempt)
+		sent, err := c.attempt(ctx, action, query, body, out, attempt)
 		if err == nil {
-			return decodeData(action, data, out)
+			return nil
 		}
 		lastErr = err
-		if c.refreshToken != nil && !refreshed && tokenExpired(err) {
-			// Refresh once and repeat this attempt once; it does not count
-			// against the retry policy.
+		if c.refreshToken != nil && !refreshed && tokenRefused(err) {
+			// Refresh once (unless another call already has) and repeat
+			// this attempt once; it does not count against the retry policy.
 			refreshed = true
 			if rerr := c.refreshToken(sent); rerr != nil {
 				return fmt.Errorf("%w; refreshing the access token failed: %w", lastErr, rerr)
@@ -286,12 +285,11 @@ func (c *Client) call(ctx context.Context, action string, params any, out any, v
 	}
 }
 
-// attempt sends one signed request and returns the envelope's data.
-//
-// It also returns the credential the attempt sent, for token refresh.
-func (c *Client) attempt(ctx context.Context, action, query string, body []byte, attempt int) (data json.RawMessage, sent string, err error) {
+// attempt sends one signed request and decodes the envelope's data into
+// out. It returns the credential it sent, for token refresh.
+func (c *Client) attempt(ctx context.Context, action, query string, body []byte, out any, attempt int) (sent string, err error) {
 	if err := c.limiter.Wait(ctx); err != nil {
-		return nil, sent, fmt.Errorf("worksection: %s: rate limiter: %w", action, err)
+		return sent, fmt.Errorf("worksection: %s: rate limiter: %w", action, err)
 	}
 	method := http.MethodPost
 	if readAction(action) {
@@ -303,14 +301,14 @@ func (c *Client) attempt(ctx context.Context, action, query string, body []byte,
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.endpoint, reqBody)
 	if err != nil {
-		return nil, sent, fmt.Errorf("worksection: %s: %w", action, err)
+		return sent, fmt.Errorf("worksection: %s: %w", action, err)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	}
 	signed, err := c.signer.Sign(ctx, action, query, req.Header)
 	if err != nil {
-		return nil, sent, fmt.Errorf("worksection: %s: credentials: %w", action, redactor(c.secrets).err(err))
+		return sent, fmt.Errorf("worksection: %s: credentials: %w", action, redactor(c.secrets).err(err))
 	}
 	req.URL.RawQuery = signed
 	red := c.attemptRedactor(signed, req.Header)
@@ -324,31 +322,31 @@ func (c *Client) attempt(ctx context.Context, action, query string, body []byte,
 		err = red.err(err)
 		c.log(ctx, action, attempt, 0, time.Since(start), 0, err)
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, sent, fmt.Errorf("worksection: %s: %w", action, ctxErr)
+			return sent, fmt.Errorf("worksection: %s: %w", action, ctxErr)
 		}
-		return nil, sent, fmt.Errorf("worksection: %s: %w", action, err)
+		return sent, fmt.Errorf("worksection: %s: %w", action, err)
 	}
 	defer resp.Body.Close()
 	respBody, err := c.readBody(resp)
 	c.log(ctx, action, attempt, resp.StatusCode, time.Since(start), len(respBody), err)
 	if err != nil {
-		return nil, sent, responseError(red, action, resp, respBody, err)
+		return sent, responseError(red, action, resp, respBody, err)
 	}
-	env, err := wire.DecodeEnvelope(respBody)
+	env, err := wire.Decode(respBody, out)
 	if err != nil {
-		if resp.StatusCode >= 300 {
+		if resp.StatusCode >= 300 && !errors.Is(err, wire.ErrData) {
 			err = errors.New(http.StatusText(resp.StatusCode))
 		}
-		return nil, sent, responseError(red, action, resp, respBody, err)
+		return sent, responseError(red, action, resp, respBody, err)
 	}
 	if !env.OK {
-		return nil, sent, &APIError{Action: action, Code: env.StatusCode, Message: red.text(env.Message),
+		return sent, &APIError{Action: action, Code: env.StatusCode, Message: red.text(env.Message),
 			Details: red.text(env.Details), HTTPStatus: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
-		return nil, sent, responseError(red, action, resp, respBody, errors.New("status ok with an HTTP error code"))
+		return sent, responseError(red, action, resp, respBody, errors.New("status ok with an HTTP error code"))
 	}
-	return env.Data, sent, nil
+	return sent, nil
 }
 
 var (
@@ -394,18 +392,6 @@ func responseError(red redactor, action string, resp *http.Response, body []byte
 	}
 	return &ResponseError{Action: action, HTTPStatus: resp.StatusCode, Excerpt: excerpt,
 		RetryAfter: parseRetryAfter(resp.Header), Err: err}
-}
-
-// decodeData decodes an envelope's data into out. Absent or null data
-// leaves out untouched.
-func decodeData(action string, data json.RawMessage, out any) error {
-	if out == nil || len(data) == 0 || string(data) == "null" {
-		return nil
-	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return &ResponseError{Action: action, HTTPStatus: http.StatusOK, Err: fmt.Errorf("decoding data: %w", err)}
-	}
-	return nil
 }
 
 var secretParam = regexp.MustCompile(`(?i)\b(hash|access_token|refresh_token|client_secret)=[^&\s"']*`)

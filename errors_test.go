@@ -110,7 +110,7 @@ func TestResponseErrors(t *testing.T) {
 		{"401 plain", 401, "Unauthorized", "HTTP 401", ErrUnauthorized, "Unauthorized"},
 		{"wrong data type", 200, `{"status":"ok","data":{"id":"1"}}`, "decoding data", nil, ""},
 		{"wrong field type", 200, `{"status":"ok","data":[{"id":{}}]}`, "decoding data", nil, ""},
-		{"bad rate", 200, `{"status":"ok","data":[{"id":"1","rate":"lots"}]}`, "user rate", nil, ""},
+		{"bad rate", 200, `{"status":"ok","data":[{"id":"1","rate":"lots"}]}`, "want a number or numeric string", nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -292,9 +292,9 @@ func (s *TokenSource) GoString() string { return s.String() }
 func (s *TokenSource) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, s.String()) }
 
 // WithTokenSource calls the user API with tokens from ts, asked for on
-// every attempt. If the API answers HTTP 401 "Access token is expired", the
-// client refreshes once (through a *TokenSource, or by asking ts again) and
-// retries the call once.
+// every attempt. If the API answers HTTP 401 ("Access token is expired"),
+// the client refreshes once (through a *TokenSource, or by asking ts again)
+// and retries the call once.
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(o *options) error {
 		if ts == nil {

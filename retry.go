@@ -104,10 +104,12 @@ func retryable(err error) (retry, maybeApplied bool) {
 	return false, false
 }
 
-// tokenExpired reports the API's HTTP 401 "Access token is expired".
-func tokenExpired(err error) bool {
+// tokenRefused reports an HTTP 401 envelope, such as "Access token is
+// expired", or "is invalid" for a token another goroutine's refresh has
+// just rotated away.
+func tokenRefused(err error) bool {
 	var ae *APIError
-	return errors.As(err, &ae) && ae.HTTPStatus == http.StatusUnauthorized && containsFold(ae.Message, "expired")
+	return errors.As(err, &ae) && ae.HTTPStatus == http.StatusUnauthorized
 }
 
 func serverFault(status int) bool {

@@ -24,16 +24,22 @@ type Envelope struct {
 	Data       json.RawMessage
 }
 
-type rawEnvelope struct {
+// envelopeOf is the wire envelope with data decoded as D: json.RawMessage
+// to look at it later, or any holding the caller's pointer to decode in
+// the same pass.
+type envelopeOf[D any] struct {
 	Status           json.RawMessage `json:"status"`
 	StatusCode       json.RawMessage `json:"status_code"`
 	Message          json.RawMessage `json:"message"`
 	MessageDetails   json.RawMessage `json:"message_details"`
-	Data             json.RawMessage `json:"data"`
+	Data             D               `json:"data"`
 	Error            json.RawMessage `json:"error"`
 	ErrorDescription json.RawMessage `json:"errorDescription"`
 	ErrorDescSnake   json.RawMessage `json:"error_description"`
 }
+
+// ErrData reports an ok envelope whose data does not fit the result type.
+var ErrData = errors.New("decoding data")
 
 // DecodeEnvelope decodes the envelope only; Data stays raw for the caller.
 func DecodeEnvelope(body []byte) (Envelope, error) {
@@ -41,15 +47,45 @@ func DecodeEnvelope(body []byte) (Envelope, error) {
 	if len(body) == 0 || body[0] != '{' {
 		return Envelope{}, ErrNotEnvelope
 	}
-	var raw rawEnvelope
+	var raw envelopeOf[json.RawMessage]
 	if err := json.Unmarshal(body, &raw); err != nil {
 		return Envelope{}, fmt.Errorf("%w: %w", ErrNotEnvelope, err)
 	}
+	env, err := header(&raw)
+	env.Data = raw.Data
+	return env, err
+}
+
+// Decode decodes the envelope and, in the same pass, its data into out (a
+// pointer, or nil to skip data). Only when that fails does it decode the
+// envelope alone, to tell an error envelope (returned without error) from
+// a body that is no envelope (ErrNotEnvelope) or data of the wrong shape
+// (ErrData).
+func Decode(body []byte, out any) (Envelope, error) {
+	if out == nil {
+		return DecodeEnvelope(body)
+	}
+	e := envelopeOf[any]{Data: out}
+	if err := json.Unmarshal(body, &e); err != nil {
+		env, envErr := DecodeEnvelope(body)
+		switch {
+		case envErr != nil:
+			return Envelope{}, envErr
+		case env.OK:
+			return env, fmt.Errorf("%w: %w", ErrData, err)
+		}
+		return env, nil // an error envelope whose data did not fit out
+	}
+	return header(&e)
+}
+
+// header reads the envelope's status fields.
+func header[D any](raw *envelopeOf[D]) (Envelope, error) {
 	status, err := Scalar(raw.Status)
 	if err != nil {
 		return Envelope{}, fmt.Errorf("%w: status: %w", ErrNotEnvelope, err)
 	}
-	env := Envelope{Data: raw.Data, Message: Text(raw.Message), Details: Text(raw.MessageDetails)}
+	env := Envelope{Message: Text(raw.Message), Details: Text(raw.MessageDetails)}
 	switch {
 	case strings.EqualFold(status, "ok"):
 		env.OK = true
@@ -134,7 +170,7 @@ func Float(raw []byte) (*float64, error) {
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		return nil, fmt.Errorf("want a number, got %.20q", s)
+		return nil, fmt.Errorf("want a number or numeric string, got %.20q", s)
 	}
 	return &f, nil
 }
@@ -192,6 +228,17 @@ func Text(raw []byte) string {
 		return buf.String()
 	}
 	return string(raw)
+}
+
+// OptionalFloat decodes a number or numeric string into V; absent, null
+// and "" leave V nil.
+type OptionalFloat struct{ V *float64 }
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *OptionalFloat) UnmarshalJSON(b []byte) error {
+	v, err := Float(b)
+	f.V = v
+	return err
 }
 
 // OneOrFirst accepts an object or an array of objects and returns the object

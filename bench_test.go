@@ -1,0 +1,299 @@
+package worksection_test
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"golang.org/x/time/rate"
+
+	ws "github.com/worksection-go/worksection"
+)
+
+const benchKey = "7776461cd931e7b1c8e9632ff8e979ce"
+
+var benchSizes = []int{100, 1000, 10000}
+
+// genUsers renders a recorded-shape get_users body with n members: string
+// and numeric ids, capitalised roles, rate as number, string or absent,
+// optional fields missing on most, unicode names on some.
+func genUsers(n int) []byte {
+	roles := []string{"Owner", "Account admin", "Team admin", "Department admin", "User", "Guest", "Reader"}
+	first := []string{"John", "Kate", "Олег", "María", "Yuki", "Zoë", "Chen", "Liam", "Ann", "Peter"}
+	last := []string{"Smith", "Greenway", "Коваль", "García", "田中", "Müller", "Wei", "O'Brien", "Auditor", "Novak"}
+	var b strings.Builder
+	b.WriteString(`{"status":"ok","data":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		f, l := first[i%len(first)], last[(i/3)%len(last)]
+		id := fmt.Sprintf(`"%d"`, 10000+i)
+		if i%10 == 0 {
+			id = fmt.Sprintf(`%d`, 10000+i)
+		}
+		fmt.Fprintf(&b, `{"id":%s,"first_name":"%s","last_name":"%s","name":"%s %s","title":"Engineer %d",`, id, f, l, f, l, i%50)
+		switch i % 3 {
+		case 0:
+			fmt.Fprintf(&b, `"rate":%d,`, 10+i%90)
+		case 1:
+			fmt.Fprintf(&b, `"rate":"%d.5",`, 10+i%90)
+		}
+		fmt.Fprintf(&b, `"avatar":"https://acme.worksection.com/images/avatar/%d.png","group":"Team %d","department":"",`, 10000+i, i%40)
+		fmt.Fprintf(&b, `"role":"%s","email":"user%d@acme.example"`, roles[i%len(roles)], i)
+		if i%4 == 0 {
+			fmt.Fprintf(&b, `,"phone":"+1 555 %04d","address":"%d Main St"`, i%10000, i)
+		}
+		b.WriteString(`}`)
+	}
+	b.WriteString(`]}`)
+	return []byte(b.String())
+}
+
+// genContacts renders a get_contacts body; every fifth contact has no email.
+func genContacts(n int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"status":"ok","data":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"id":"%d","first_name":"Contact","last_name":"Nº%d","name":"Contact Nº%d","title":"","group":"Clients"`, 50000+i, i, i)
+		if i%5 != 0 {
+			fmt.Fprintf(&b, `,"email":"c%d@client.example"`, i)
+		}
+		if i%2 == 0 {
+			fmt.Fprintf(&b, `,"phone":"+44 20 %04d"`, i%10000)
+		}
+		b.WriteString(`}`)
+	}
+	b.WriteString(`]}`)
+	return []byte(b.String())
+}
+
+const addUserBody = `{"status":"ok","data":{"id":"4001","first_name":"Ada","last_name":"Lovelace","name":"Ada Lovelace","title":"",` +
+	`"avatar":"","group":"Development","department":"","role":"User","email":"ada@example.com"}}`
+
+// benchServer serves fixed bodies by action on loopback and counts the
+// TCP connections it accepts.
+type benchServer struct {
+	*httptest.Server
+	conns atomic.Int64
+}
+
+func newBenchServer(b testing.TB, bodies map[string][]byte) *benchServer {
+	s := &benchServer{}
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := bodies[r.URL.Query().Get("action")]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+		_, _ = w.Write(body)
+	}))
+	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.conns.Add(1)
+		}
+	}
+	s.Start()
+	b.Cleanup(s.Close)
+	return s
+}
+
+func sdkClient(b testing.TB, url string, opts ...ws.Option) *ws.Client {
+	c, err := ws.NewClient(url, append([]ws.Option{ws.WithAPIKey(benchKey), ws.WithRateLimit(rate.Inf, 0)}, opts...)...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c
+}
+
+// The hand-written baseline: net/http, the same md5 signing, encoding/json
+// straight into plain structs.
+type plainUser struct {
+	ID         json.Number `json:"id"`
+	FirstName  string      `json:"first_name"`
+	LastName   string      `json:"last_name"`
+	Name       string      `json:"name"`
+	Title      string      `json:"title"`
+	Rate       json.Number `json:"rate"`
+	Avatar     string      `json:"avatar"`
+	Group      string      `json:"group"`
+	Department string      `json:"department"`
+	Role       string      `json:"role"`
+	Email      string      `json:"email"`
+	Phone      string      `json:"phone"`
+	Phone2     string      `json:"phone2"`
+	Phone3     string      `json:"phone3"`
+	Phone4     string      `json:"phone4"`
+	Address    string      `json:"address"`
+	Address2   string      `json:"address2"`
+}
+
+type baseline struct {
+	url string
+	hc  *http.Client
+}
+
+func (b baseline) call(method, query string, out any) error {
+	sum := md5.Sum([]byte(query + benchKey))
+	req, err := http.NewRequest(method, b.url+"/api/admin/v2/?"+query+"&hash="+hex.EncodeToString(sum[:]), nil)
+	if err != nil {
+		return err
+	}
+	resp, err := b.hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	env := struct {
+		Status  string `json:"status"`
+		Message string `json:"message"`
+		Data    any    `json:"data"`
+	}{Data: out}
+	if err := json.Unmarshal(body, &env); err != nil {
+		return err
+	}
+	if env.Status != "ok" {
+		return fmt.Errorf("api error: %s", env.Message)
+	}
+	return nil
+}
+
+func BenchmarkGetUsers(b *testing.B) {
+	for _, n := range benchSizes {
+		body := genUsers(n)
+		srv := newBenchServer(b, map[string][]byte{"get_users": body})
+		b.Run(fmt.Sprintf("sdk/n=%d", n), func(b *testing.B) {
+			c := sdkClient(b, srv.URL)
+			ctx := context.Background()
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				users, err := c.GetUsers(ctx)
+				if err != nil || len(users) != n {
+					b.Fatal(err, len(users))
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("baseline/n=%d", n), func(b *testing.B) {
+			bl := baseline{url: srv.URL, hc: &http.Client{}}
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var users []plainUser
+				if err := bl.call(http.MethodGet, "action=get_users", &users); err != nil || len(users) != n {
+					b.Fatal(err, len(users))
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkGetContacts(b *testing.B) {
+	type plainContact struct {
+		ID, FirstName, LastName, Name, Title, Group, Email, Phone string
+	}
+	for _, n := range benchSizes {
+		body := genContacts(n)
+		srv := newBenchServer(b, map[string][]byte{"get_contacts": body})
+		b.Run(fmt.Sprintf("sdk/n=%d", n), func(b *testing.B) {
+			c := sdkClient(b, srv.URL)
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if got, err := c.GetContacts(context.Background()); err != nil || len(got) != n {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("baseline/n=%d", n), func(b *testing.B) {
+			bl := baseline{url: srv.URL, hc: &http.Client{}}
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var got []plainContact
+				if err := bl.call(http.MethodGet, "action=get_contacts", &got); err != nil || len(got) != n {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkAddUser(b *testing.B) {
+	srv := newBenchServer(b, map[string][]byte{"add_user": []byte(addUserBody)})
+	p := ws.AddUserParams{Email: "ada@example.com", FirstName: "Ada", LastName: "Lovelace", Group: "Development"}
+	b.Run("sdk", func(b *testing.B) {
+		c := sdkClient(b, srv.URL)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := c.AddUser(context.Background(), p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("baseline", func(b *testing.B) {
+		bl := baseline{url: srv.URL, hc: &http.Client{}}
+		b.ReportAllocs()
+		for b.Loop() {
+			var u plainUser
+			q := "action=add_user&email=ada%40example.com&first_name=Ada&last_name=Lovelace&group=Development"
+			if err := bl.call(http.MethodPost, q, &u); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkOverhead isolates the limiter and retry wrapper on the success
+// path: off versus idle (rate.Inf limiter, default retries).
+func BenchmarkOverhead(b *testing.B) {
+	srv := newBenchServer(b, map[string][]byte{"get_user_groups": []byte(`{"status":"ok","data":[]}`)})
+	for name, opts := range map[string][]ws.Option{
+		"limiter-inf+retry3": nil,
+		"limiter-inf+retry1": {ws.WithRetry(ws.RetryPolicy{MaxAttempts: 1})},
+		"limiter-1e9+retry3": {ws.WithRateLimit(1e9, 1000)},
+	} {
+		b.Run(name, func(b *testing.B) {
+			c := sdkClient(b, srv.URL, opts...)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.GetUserGroups(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkConnectionReuse makes 1,000 sequential calls with one Client and
+// reports how many TCP connections the server accepted.
+func BenchmarkConnectionReuse(b *testing.B) {
+	srv := newBenchServer(b, map[string][]byte{"get_user_groups": []byte(`{"status":"ok","data":[]}`)})
+	c := sdkClient(b, srv.URL)
+	for b.Loop() {
+		for range 1000 {
+			if _, err := c.GetUserGroups(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(srv.conns.Load()), "conns")
+}
