@@ -112,8 +112,11 @@ func newBenchServer(b testing.TB, bodies map[string][]byte) *benchServer {
 	return s
 }
 
+// sdkClient uses the same plain http.Client as the baseline, so the
+// comparison measures the SDK's work rather than transport settings.
 func sdkClient(b testing.TB, url string, opts ...ws.Option) *ws.Client {
-	c, err := ws.NewClient(url, append([]ws.Option{ws.WithAPIKey(benchKey), ws.WithRateLimit(rate.Inf, 0)}, opts...)...)
+	base := []ws.Option{ws.WithAPIKey(benchKey), ws.WithRateLimit(rate.Inf, 0), ws.WithHTTPClient(&http.Client{})}
+	c, err := ws.NewClient(url, append(base, opts...)...)
 	if err != nil {
 		b.Fatal(err)
 	}

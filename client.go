@@ -42,6 +42,8 @@ type Client struct {
 	endpoint  string // account + adminPath or userPath
 	http      *http.Client
 	userAgent string
+	uaHeader  []string // User-Agent as a header value, shared by requests
+	encoder   wire.Encoder
 	signer    auth.Signer
 	userAPI   bool // access-token client
 	// refreshToken renews an access token the server called expired
@@ -118,6 +120,7 @@ func NewClient(accountURL string, opts ...Option) (*Client, error) {
 		c.endpoint = account + userPath
 	}
 	c.http = newHTTPClient(o.httpClient)
+	c.uaHeader = []string{c.userAgent}
 	return c, nil
 }
 
@@ -224,7 +227,7 @@ func readAction(action string) bool {
 // failure that may have been applied, it reads back and reports whether the
 // record exists (and fills out), so the write is never sent twice.
 func (c *Client) call(ctx context.Context, action string, params any, out any, verify func(context.Context) (bool, error)) error {
-	query, err := wire.EncodeQuery(action, params)
+	query, err := c.encoder.Encode(action, params)
 	if err != nil {
 		return &ValidationError{Action: action, Field: "params", Reason: err.Error()}
 	}
@@ -311,15 +314,18 @@ func (c *Client) attempt(ctx context.Context, action, query string, body []byte,
 		return sent, fmt.Errorf("worksection: %s: credentials: %w", action, redactor(c.secrets).err(err))
 	}
 	req.URL.RawQuery = signed
-	red := c.attemptRedactor(signed, req.Header)
 	_, sent, _ = strings.Cut(req.Header.Get("Authorization"), " ")
-	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("Accept", "application/json")
+	// red masks what this attempt computed; it is built only on failure.
+	red := func() redactor { return c.attemptRedactor(signed, sent) }
+	// Shared, read-only header values (cap == len, so an append copies):
+	// no allocation per request.
+	req.Header["User-Agent"] = c.uaHeader
+	req.Header["Accept"] = acceptJSON
 
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		err = red.err(err)
+		err = red().err(err)
 		c.log(ctx, action, attempt, 0, time.Since(start), 0, err)
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return sent, fmt.Errorf("worksection: %s: %w", action, ctxErr)
@@ -330,24 +336,26 @@ func (c *Client) attempt(ctx context.Context, action, query string, body []byte,
 	respBody, err := c.readBody(resp)
 	c.log(ctx, action, attempt, resp.StatusCode, time.Since(start), len(respBody), err)
 	if err != nil {
-		return sent, responseError(red, action, resp, respBody, err)
+		return sent, responseError(red(), action, resp, respBody, err)
 	}
 	env, err := wire.Decode(respBody, out)
 	if err != nil {
 		if resp.StatusCode >= 300 && !errors.Is(err, wire.ErrData) {
 			err = errors.New(http.StatusText(resp.StatusCode))
 		}
-		return sent, responseError(red, action, resp, respBody, err)
+		return sent, responseError(red(), action, resp, respBody, err)
 	}
 	if !env.OK {
-		return sent, &APIError{Action: action, Code: env.StatusCode, Message: red.text(env.Message),
-			Details: red.text(env.Details), HTTPStatus: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header)}
+		return sent, &APIError{Action: action, Code: env.StatusCode, Message: red().text(env.Message),
+			Details: red().text(env.Details), HTTPStatus: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
-		return sent, responseError(red, action, resp, respBody, errors.New("status ok with an HTTP error code"))
+		return sent, responseError(red(), action, resp, respBody, errors.New("status ok with an HTTP error code"))
 	}
 	return sent, nil
 }
+
+var acceptJSON = []string{"application/json"}
 
 var (
 	errBodyTooLarge = errors.New("response body too large")
@@ -426,15 +434,12 @@ func (r redactor) err(err error) error {
 
 // attemptRedactor adds what signing one attempt computed: the query hash or
 // the Authorization header's credential.
-func (c *Client) attemptRedactor(signed string, h http.Header) redactor {
+func (c *Client) attemptRedactor(signed, credential string) redactor {
 	r := append(redactor(nil), c.secrets...)
 	if i := strings.LastIndex(signed, "&hash="); i >= 0 {
 		r = append(r, signed[i+len("&hash="):])
 	}
-	if _, cred, ok := strings.Cut(h.Get("Authorization"), " "); ok {
-		r = append(r, cred)
-	}
-	return r
+	return append(r, credential)
 }
 
 // redactedError shows a masked message while keeping the chain for errors.Is.

@@ -159,19 +159,24 @@ func (c *Client) AddUser(ctx context.Context, p AddUserParams) (*User, error) {
 		return nil, err
 	}
 	p.Role = ParseRole(string(p.Role))
-	var u User
-	err := c.call(ctx, "add_user", p, &u, func(ctx context.Context) (bool, error) {
+	var w userWire
+	var found *User
+	err := c.call(ctx, "add_user", p, &w, func(ctx context.Context) (bool, error) {
 		users, err := c.GetUsers(ctx)
-		for _, existing := range users {
-			if strings.EqualFold(existing.Email, p.Email) {
-				u = existing
+		for i := range users {
+			if strings.EqualFold(users[i].Email, p.Email) {
+				found = &users[i]
 				return true, nil
 			}
 		}
 		return false, err
 	})
-	if err != nil {
+	switch {
+	case err != nil:
 		return nil, err
+	case found != nil:
+		return found, nil
 	}
+	u := w.user()
 	return &u, nil
 }

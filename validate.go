@@ -1,24 +1,60 @@
 package worksection
 
-import (
-	"net/mail"
-	"strings"
-)
+import "strings"
 
 // checkEmail insists on exactly one bare address: the API takes one email
 // per call and answers "Invalid email" for a list.
 func checkEmail(action, field, email string) error {
-	if strings.TrimSpace(email) == "" {
+	switch {
+	case strings.TrimSpace(email) == "":
 		return &ValidationError{Action: action, Field: field, Reason: "required"}
-	}
-	if strings.ContainsAny(email, ",; \t\r\n") {
+	case strings.ContainsAny(email, ",;"):
 		return &ValidationError{Action: action, Field: field, Reason: "want exactly one address, no lists or spaces"}
-	}
-	addr, err := mail.ParseAddress(email)
-	if err != nil || addr.Address != email || addr.Name != "" {
+	case !validAddrSpec(email):
 		return &ValidationError{Action: action, Field: field, Reason: "not a valid email address"}
 	}
 	return nil
+}
+
+// validAddrSpec checks local@domain: a dot-atom local part (RFC 5322
+// atext, or any non-ASCII for internationalised addresses) and a domain of
+// dot-separated labels of letters, digits, hyphens or non-ASCII. Quoted
+// local parts, comments and display names are refused.
+func validAddrSpec(s string) bool {
+	at := strings.LastIndexByte(s, '@')
+	if at <= 0 || at == len(s)-1 || len(s) > 254 {
+		return false
+	}
+	local, domain := s[:at], s[at+1:]
+	return dotSeparated(local, isAtext) && dotSeparated(domain, isDomainChar)
+}
+
+// dotSeparated reports whether s is non-empty runs of ok bytes joined by
+// single dots, with no dot at either end.
+func dotSeparated(s string, ok func(byte) bool) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '.':
+			if s[i-1] == '.' {
+				return false
+			}
+		case !ok(c):
+			return false
+		}
+	}
+	return true
+}
+
+func isAtext(c byte) bool {
+	return c >= 0x80 || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		strings.IndexByte("!#$%&'*+/=?^_`{|}~-", c) >= 0
+}
+
+func isDomainChar(c byte) bool {
+	return c >= 0x80 || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-'
 }
 
 // checkRequired refuses an empty or blank value.

@@ -32,10 +32,10 @@ func (s MD5Query) Sign(_ context.Context, _, query string, _ http.Header) (strin
 
 // MD5Hash computes the documented admin hash of an encoded query string.
 func MD5Hash(query, key string) string {
-	h := md5.New()
-	h.Write([]byte(query))
-	h.Write([]byte(key))
-	return hex.EncodeToString(h.Sum(nil))
+	sum := md5.Sum([]byte(query + key))
+	var out [2 * md5.Size]byte
+	hex.Encode(out[:], sum[:])
+	return string(out[:])
 }
 
 // HMACHeader is the scheme of the vendor's 2026 clients:

@@ -81,6 +81,9 @@ func Decode(body []byte, out any) (Envelope, error) {
 
 // header reads the envelope's status fields.
 func header[D any](raw *envelopeOf[D]) (Envelope, error) {
+	if string(raw.Status) == `"ok"` && raw.Message == nil { // the common case, without allocating
+		return Envelope{OK: true}, nil
+	}
 	status, err := Scalar(raw.Status)
 	if err != nil {
 		return Envelope{}, fmt.Errorf("%w: status: %w", ErrNotEnvelope, err)

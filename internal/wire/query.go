@@ -10,15 +10,29 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/google/go-querystring/query"
 )
 
-// EncodeQuery renders action and params as the exact query string that is
+// Encoder renders query strings. It caches each params type's field
+// order, so reflection over struct tags happens once per type. The zero
+// value is ready to use and safe for concurrent use.
+type Encoder struct {
+	orders sync.Map // reflect.Type -> []string
+}
+
+// EncodeQuery renders action and params with a throwaway Encoder.
+func EncodeQuery(action string, params any) (string, error) {
+	var e Encoder
+	return e.Encode(action, params)
+}
+
+// Encode renders action and params as the exact query string that is
 // signed and sent: action first, then params in struct field order, escaped
 // like PHP's http_build_query (space as '+', '@' as %40, '~' as %7E).
 // params may be nil or a struct (or pointer to one) with `url` tags.
-func EncodeQuery(action string, params any) (string, error) {
+func (e *Encoder) Encode(action string, params any) (string, error) {
 	var b strings.Builder
 	b.WriteString("action=")
 	b.WriteString(Escape(action))
@@ -29,6 +43,13 @@ func EncodeQuery(action string, params any) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("encode params: %w", err)
 	}
+	n := 0
+	for k, vs := range vals {
+		for _, v := range vs {
+			n += len(k) + len(v) + 2
+		}
+	}
+	b.Grow(n + n/4) // room for some escaping without regrowing
 	write := func(name string) {
 		for _, v := range vals[name] {
 			b.WriteByte('&')
@@ -38,7 +59,7 @@ func EncodeQuery(action string, params any) (string, error) {
 		}
 		delete(vals, name)
 	}
-	for _, name := range fieldNames(reflect.TypeOf(params)) {
+	for _, name := range e.fieldNames(reflect.TypeOf(params)) {
 		write(name)
 	}
 	// Anything go-querystring produced that the field walk did not name
@@ -54,7 +75,17 @@ func EncodeQuery(action string, params any) (string, error) {
 	return b.String(), nil
 }
 
-// fieldNames lists the query names of a struct's fields in declaration order.
+// fieldNames lists the query names of a struct's fields in declaration
+// order, from the cache when it can.
+func (e *Encoder) fieldNames(t reflect.Type) []string {
+	if names, ok := e.orders.Load(t); ok {
+		return names.([]string)
+	}
+	names := fieldNames(t)
+	e.orders.Store(t, names)
+	return names
+}
+
 func fieldNames(t reflect.Type) []string {
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
