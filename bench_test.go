@@ -211,7 +211,19 @@ func BenchmarkGetUsers(b *testing.B) {
 
 func BenchmarkGetContacts(b *testing.B) {
 	type plainContact struct {
-		ID, FirstName, LastName, Name, Title, Group, Email, Phone string
+		ID        string `json:"id"`
+		FirstName string `json:"first_name"`
+		LastName  string `json:"last_name"`
+		Name      string `json:"name"`
+		Title     string `json:"title"`
+		Group     string `json:"group"`
+		Email     string `json:"email"`
+		Phone     string `json:"phone"`
+		Phone2    string `json:"phone2"`
+		Phone3    string `json:"phone3"`
+		Phone4    string `json:"phone4"`
+		Address   string `json:"address"`
+		Address2  string `json:"address2"`
 	}
 	for _, n := range benchSizes {
 		body := genContacts(n)

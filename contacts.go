@@ -77,11 +77,7 @@ func (p AddContactGroupParams) Validate() error {
 
 // GetContacts lists the account's contacts (action get_contacts).
 func (c *Client) GetContacts(ctx context.Context) ([]Contact, error) {
-	var contacts []Contact
-	if err := c.call(ctx, "get_contacts", nil, &contacts, nil); err != nil {
-		return nil, err
-	}
-	return contacts, nil
+	return getList(ctx, c, "get_contacts", itself[Contact])
 }
 
 // AddContact creates a contact (action add_contact). Like AddUser, it reads
@@ -110,11 +106,7 @@ func (c *Client) AddContact(ctx context.Context, p AddContactParams) (*Contact, 
 
 // GetContactGroups lists the contact folders (action get_contact_groups).
 func (c *Client) GetContactGroups(ctx context.Context) ([]ContactGroup, error) {
-	var groups []ContactGroup
-	if err := c.call(ctx, "get_contact_groups", nil, &groups, nil); err != nil {
-		return nil, err
-	}
-	return groups, nil
+	return getList(ctx, c, "get_contact_groups", itself[ContactGroup])
 }
 
 // AddContactGroup creates a contact folder (action add_contact_group). If a

@@ -47,11 +47,7 @@ func (p AddUserGroupParams) Validate() error {
 
 // GetUserGroups lists the account's teams (action get_user_groups).
 func (c *Client) GetUserGroups(ctx context.Context) ([]UserGroup, error) {
-	var groups []UserGroup
-	if err := c.call(ctx, "get_user_groups", nil, &groups, nil); err != nil {
-		return nil, err
-	}
-	return groups, nil
+	return getList(ctx, c, "get_user_groups", itself[UserGroup])
 }
 
 // AddUserGroup creates a team (action add_user_group). If a team with the

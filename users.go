@@ -78,21 +78,39 @@ type User struct {
 	DateAdded string `json:"date_added,omitempty"`
 }
 
-// userFields has User's fields and none of its methods, so userWire can
-// embed it without inheriting UnmarshalJSON.
-type userFields User
-
-// userWire is how a user is decoded: User's fields, with rate read as a
-// number or numeric string and the documented misspelling data_added.
+// userWire is a user as the API sends it: flat (encoding/json pays for
+// every field reached through an embedded struct), with rate as a number
+// or numeric string and the documented misspelling data_added.
 type userWire struct {
-	userFields
-	Rate      wire.OptionalFloat `json:"rate"`
-	DataAdded string             `json:"data_added"`
+	ID         ID                 `json:"id"`
+	FirstName  string             `json:"first_name"`
+	LastName   string             `json:"last_name"`
+	Name       string             `json:"name"`
+	Title      string             `json:"title"`
+	Rate       wire.OptionalFloat `json:"rate"`
+	Avatar     string             `json:"avatar"`
+	Group      string             `json:"group"`
+	Department string             `json:"department"`
+	Role       Role               `json:"role"`
+	Email      string             `json:"email"`
+	Phone      string             `json:"phone"`
+	Phone2     string             `json:"phone2"`
+	Phone3     string             `json:"phone3"`
+	Phone4     string             `json:"phone4"`
+	Address    string             `json:"address"`
+	Address2   string             `json:"address2"`
+	URL        string             `json:"url"`
+	Services   Services           `json:"services"`
+	Contacts   string             `json:"contacts"`
+	DateAdded  string             `json:"date_added"`
+	DataAdded  string             `json:"data_added"`
 }
 
 func (w *userWire) user() User {
-	u := User(w.userFields)
-	u.Rate = w.Rate.V
+	u := User{ID: w.ID, FirstName: w.FirstName, LastName: w.LastName, Name: w.Name, Title: w.Title, Rate: w.Rate.V,
+		Avatar: w.Avatar, Group: w.Group, Department: w.Department, Role: w.Role, Email: w.Email,
+		Phone: w.Phone, Phone2: w.Phone2, Phone3: w.Phone3, Phone4: w.Phone4, Address: w.Address, Address2: w.Address2,
+		URL: w.URL, Services: w.Services, Contacts: w.Contacts, DateAdded: w.DateAdded}
 	if u.DateAdded == "" {
 		u.DateAdded = w.DataAdded
 	}
@@ -139,15 +157,7 @@ func (p AddUserParams) Validate() error {
 func (c *Client) GetUsers(ctx context.Context) ([]User, error) {
 	// Decoding through userWire rather than User.UnmarshalJSON saves a
 	// second scan of every record (see BENCHMARKS.md).
-	var wires []userWire
-	if err := c.call(ctx, "get_users", nil, &wires, nil); err != nil {
-		return nil, err
-	}
-	users := make([]User, len(wires))
-	for i := range wires {
-		users[i] = wires[i].user()
-	}
-	return users, nil
+	return getList(ctx, c, "get_users", (*userWire).user)
 }
 
 // AddUser invites a person to the account (action add_user) and returns

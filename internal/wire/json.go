@@ -62,8 +62,11 @@ func DecodeEnvelope(body []byte) (Envelope, error) {
 // a body that is no envelope (ErrNotEnvelope) or data of the wrong shape
 // (ErrData).
 func Decode(body []byte, out any) (Envelope, error) {
-	if out == nil {
+	switch o := out.(type) {
+	case nil:
 		return DecodeEnvelope(body)
+	case ListSink:
+		return decodeList(body, o)
 	}
 	e := envelopeOf[any]{Data: out}
 	if err := json.Unmarshal(body, &e); err != nil {
