@@ -183,7 +183,7 @@ func BenchmarkGetUsers(b *testing.B) {
 	for _, n := range benchSizes {
 		body := genUsers(n)
 		srv := newBenchServer(b, map[string][]byte{"get_users": body})
-		b.Run(fmt.Sprintf("sdk/n=%d", n), func(b *testing.B) {
+		b.Run(fmt.Sprintf("n=%d/impl=sdk", n), func(b *testing.B) {
 			c := sdkClient(b, srv.URL)
 			ctx := context.Background()
 			b.SetBytes(int64(len(body)))
@@ -195,7 +195,7 @@ func BenchmarkGetUsers(b *testing.B) {
 				}
 			}
 		})
-		b.Run(fmt.Sprintf("baseline/n=%d", n), func(b *testing.B) {
+		b.Run(fmt.Sprintf("n=%d/impl=baseline", n), func(b *testing.B) {
 			bl := baseline{url: srv.URL, hc: &http.Client{}}
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()
@@ -228,7 +228,7 @@ func BenchmarkGetContacts(b *testing.B) {
 	for _, n := range benchSizes {
 		body := genContacts(n)
 		srv := newBenchServer(b, map[string][]byte{"get_contacts": body})
-		b.Run(fmt.Sprintf("sdk/n=%d", n), func(b *testing.B) {
+		b.Run(fmt.Sprintf("n=%d/impl=sdk", n), func(b *testing.B) {
 			c := sdkClient(b, srv.URL)
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()
@@ -238,7 +238,7 @@ func BenchmarkGetContacts(b *testing.B) {
 				}
 			}
 		})
-		b.Run(fmt.Sprintf("baseline/n=%d", n), func(b *testing.B) {
+		b.Run(fmt.Sprintf("n=%d/impl=baseline", n), func(b *testing.B) {
 			bl := baseline{url: srv.URL, hc: &http.Client{}}
 			b.SetBytes(int64(len(body)))
 			b.ReportAllocs()
@@ -255,7 +255,7 @@ func BenchmarkGetContacts(b *testing.B) {
 func BenchmarkAddUser(b *testing.B) {
 	srv := newBenchServer(b, map[string][]byte{"add_user": []byte(addUserBody)})
 	p := ws.AddUserParams{Email: "ada@example.com", FirstName: "Ada", LastName: "Lovelace", Group: "Development"}
-	b.Run("sdk", func(b *testing.B) {
+	b.Run("impl=sdk", func(b *testing.B) {
 		c := sdkClient(b, srv.URL)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -264,7 +264,7 @@ func BenchmarkAddUser(b *testing.B) {
 			}
 		}
 	})
-	b.Run("baseline", func(b *testing.B) {
+	b.Run("impl=baseline", func(b *testing.B) {
 		bl := baseline{url: srv.URL, hc: &http.Client{}}
 		b.ReportAllocs()
 		for b.Loop() {
@@ -282,9 +282,9 @@ func BenchmarkAddUser(b *testing.B) {
 func BenchmarkOverhead(b *testing.B) {
 	srv := newBenchServer(b, map[string][]byte{"get_user_groups": []byte(`{"status":"ok","data":[]}`)})
 	for name, opts := range map[string][]ws.Option{
-		"limiter-inf+retry3": nil,
-		"limiter-inf+retry1": {ws.WithRetry(ws.RetryPolicy{MaxAttempts: 1})},
-		"limiter-1e9+retry3": {ws.WithRateLimit(1e9, 1000)},
+		"config=limiter-inf+retry-3":   nil,
+		"config=limiter-inf+retry-off": {ws.WithRetry(ws.RetryPolicy{MaxAttempts: 1})},
+		"config=limiter-1e9+retry-3":   {ws.WithRateLimit(1e9, 1000)},
 	} {
 		b.Run(name, func(b *testing.B) {
 			c := sdkClient(b, srv.URL, opts...)

@@ -1,10 +1,13 @@
 package worksection
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
+
+	"golang.org/x/time/rate"
 
 	"github.com/worksection-go/worksection/internal/wire"
 )
@@ -22,7 +25,7 @@ func BenchmarkTolerantTypes(b *testing.B) {
 	}
 	sb.WriteByte(']')
 	data := []byte(sb.String())
-	b.Run("tolerant", func(b *testing.B) {
+	b.Run("type=tolerant", func(b *testing.B) {
 		type rec struct {
 			ID   ID                 `json:"id"`
 			Role Role               `json:"role"`
@@ -37,7 +40,7 @@ func BenchmarkTolerantTypes(b *testing.B) {
 			}
 		}
 	})
-	b.Run("plain", func(b *testing.B) {
+	b.Run("type=plain", func(b *testing.B) {
 		type rec struct {
 			ID   string  `json:"id"`
 			Role string  `json:"role"`
@@ -52,4 +55,20 @@ func BenchmarkTolerantTypes(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkIdleLimiter is what the rate limiter costs a call when it never
+// has to wait: rate.Inf (limiting off) and a limit far above the call rate.
+func BenchmarkIdleLimiter(b *testing.B) {
+	for name, lim := range map[string]*rate.Limiter{"limit=inf": rate.NewLimiter(rate.Inf, 0), "limit=1e9": rate.NewLimiter(1e9, 1000)} {
+		b.Run(name, func(b *testing.B) {
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := lim.Wait(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -26,7 +26,7 @@ const minElementBytes = 32
 // elements to sink. Errors are classified as in Decode.
 func decodeList(body []byte, sink ListSink) (Envelope, error) {
 	hint := min(countData(body), len(body)/minElementBytes)
-	sink.Reset(hint)
+	sink.Reset(0) // drop what an earlier attempt left; data sizes it
 	var e envelopeOf[json.RawMessage]
 	if err := walkEnvelope(json.NewDecoder(bytes.NewReader(body)), &e, sink, hint); err != nil {
 		env, envErr := DecodeEnvelope(body)

@@ -1,0 +1,80 @@
+package worksection_test
+
+import (
+	"context"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestPeakMemoryGetUsers10k bounds the heap a 10,000-user GetUsers needs:
+// with the garbage collector off, everything allocated during the call is
+// still on the heap at its end, so the allocation total is an upper bound
+// on the peak. Target: at most 3x the response body.
+func TestPeakMemoryGetUsers10k(t *testing.T) { // not parallel: it turns GC off
+	body := genUsers(10000)
+	srv := newBenchServer(t, map[string][]byte{"get_users": body})
+	c := sdkClient(t, srv.URL)
+	ctx := context.Background()
+	_, err := c.GetUsers(ctx) // warm up: connection, caches
+	require.NoError(t, err)
+
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	users, err := c.GetUsers(ctx)
+	runtime.ReadMemStats(&after)
+	require.NoError(t, err)
+	require.Len(t, users, 10000)
+
+	allocated := after.TotalAlloc - before.TotalAlloc
+	ratio := float64(allocated) / float64(len(body))
+	t.Logf("body %d bytes; allocated during the call %d bytes (%.2fx body)", len(body), allocated, ratio)
+	require.LessOrEqual(t, ratio, 3.0)
+	runtime.KeepAlive(users)
+}
+
+// BenchmarkPeakHeapGetUsers10k samples live heap objects while GetUsers
+// runs with the collector on, and reports the peak over the idle heap.
+func BenchmarkPeakHeapGetUsers10k(b *testing.B) {
+	body := genUsers(10000)
+	srv := newBenchServer(b, map[string][]byte{"get_users": body})
+	c := sdkClient(b, srv.URL)
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	heap := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
+	var worst float64
+	for b.Loop() {
+		runtime.GC()
+		idle := heap()
+		var peak atomic.Uint64
+		done := make(chan struct{})
+		go func() {
+			for {
+				if h := heap(); h > peak.Load() {
+					peak.Store(h)
+				}
+				select {
+				case <-done:
+					return
+				case <-time.After(50 * time.Microsecond):
+				}
+			}
+		}()
+		users, err := c.GetUsers(context.Background())
+		close(done)
+		if err != nil || len(users) != 10000 {
+			b.Fatal(err)
+		}
+		if r := float64(peak.Load()-min(idle, peak.Load())) / float64(len(body)); r > worst {
+			worst = r
+		}
+		runtime.KeepAlive(users)
+	}
+	b.ReportMetric(worst, "peak/body")
+}
