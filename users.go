@@ -1,6 +1,7 @@
 package worksection
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -41,6 +42,17 @@ func ParseRole(s string) Role {
 
 // UnmarshalJSON decodes a role string case-insensitively.
 func (r *Role) UnmarshalJSON(b []byte) error {
+	// Known roles map to constants straight from the bytes, without
+	// allocating a string.
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		inner := bytes.TrimSpace(b[1 : len(b)-1])
+		for _, known := range knownRoles {
+			if len(inner) == len(known) && bytes.EqualFold(inner, []byte(known)) {
+				*r = known
+				return nil
+			}
+		}
+	}
 	s, err := wire.Scalar(b)
 	if err != nil {
 		return fmt.Errorf("worksection: role: %w", err)

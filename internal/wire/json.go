@@ -166,6 +166,15 @@ func plainASCII(b []byte) bool {
 
 // Float decodes a number or a numeric string. Absent, null and "" give nil.
 func Float(raw []byte) (*float64, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) > 0 && (raw[0] == '-' || '0' <= raw[0] && raw[0] <= '9') {
+		// A JSON number: parse the bytes without making a string first.
+		f, err := strconv.ParseFloat(string(raw), 64)
+		if err != nil {
+			return nil, fmt.Errorf("want a number, got %.20q", raw)
+		}
+		return &f, nil
+	}
 	s, err := Scalar(raw)
 	if err != nil {
 		return nil, err
