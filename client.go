@@ -8,10 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +16,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/worksection-go/worksection/internal/auth"
+	"github.com/worksection-go/worksection/internal/transport"
 	"github.com/worksection-go/worksection/internal/wire"
 )
 
@@ -30,7 +28,6 @@ const (
 	userPath  = "/api/oauth2"
 
 	defaultMaxBody = 64 << 20
-	defaultTimeout = 30 * time.Second
 	// maxURLBytes: the API answers 414 past 8 KB, so longer requests are
 	// refused before sending.
 	maxURLBytes = 8 << 10
@@ -70,9 +67,9 @@ func NewClient(accountURL string, opts ...Option) (*Client, error) {
 			return nil, fmt.Errorf("worksection: NewClient: %w", err)
 		}
 	}
-	account, err := parseAccountURL(accountURL)
+	account, err := transport.ParseBaseURL(accountURL, false, "https://<account>.worksection.com")
 	if err != nil {
-		return nil, fmt.Errorf("worksection: NewClient: %w", err)
+		return nil, fmt.Errorf("worksection: NewClient: account %w", err)
 	}
 	c := &Client{
 		account:   account,
@@ -120,7 +117,7 @@ func NewClient(accountURL string, opts ...Option) (*Client, error) {
 	if c.userAPI {
 		c.endpoint = account + userPath
 	}
-	c.http = newHTTPClient(o.httpClient)
+	c.http = transport.NewHTTPClient(o.httpClient)
 	c.uaHeader = []string{c.userAgent}
 	return c, nil
 }
@@ -133,68 +130,6 @@ func nonEmpty(s ...string) []string {
 		}
 	}
 	return out
-}
-
-// parseAccountURL accepts "https://host" (a trailing slash is fine) and
-// returns "https://host". Plain http is allowed for loopback hosts only.
-func parseAccountURL(raw string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return "", errors.New("empty account URL; want https://<account>.worksection.com")
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", fmt.Errorf("account URL does not parse: %w", err)
-	}
-	if u.Host == "" || u.Opaque != "" {
-		return "", fmt.Errorf("account URL %q has no host; want https://<account>.worksection.com", raw)
-	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return "", fmt.Errorf("account URL %q uses http; credentials need https (http is allowed only on loopback)", raw)
-		}
-	default:
-		return "", fmt.Errorf("account URL %q: scheme must be https", raw)
-	}
-	if u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("account URL %q: want only scheme and host, like https://acme.worksection.com", raw)
-	}
-	return u.Scheme + "://" + u.Host, nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// newHTTPClient copies hc (or builds the default) and refuses redirects to
-// another host, which would carry the signed query or token elsewhere.
-func newHTTPClient(hc *http.Client) *http.Client {
-	var c http.Client
-	if hc != nil {
-		c = *hc
-	} else {
-		c = http.Client{Timeout: defaultTimeout, Transport: http.DefaultTransport.(*http.Transport).Clone()}
-	}
-	next := c.CheckRedirect
-	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if len(via) > 0 && req.URL.Host != via[0].URL.Host {
-			return fmt.Errorf("%w to %q", errRedirect, req.URL.Host)
-		}
-		if next != nil {
-			return next(req, via)
-		}
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
-		}
-		return nil
-	}
-	return &c
 }
 
 // AccountURL returns the account's base URL, e.g. "https://acme.worksection.com".
@@ -344,12 +279,12 @@ func (c *Client) attempt(ctx context.Context, action, query string, body []byte,
 	}
 	signed, err := c.signer.Sign(ctx, action, query, req.Header)
 	if err != nil {
-		return sent, fmt.Errorf("worksection: %s: credentials: %w", action, redactor(c.secrets).err(err))
+		return sent, fmt.Errorf("worksection: %s: credentials: %w", action, transport.Redactor(c.secrets).Err(err))
 	}
 	req.URL.RawQuery = signed
 	_, sent, _ = strings.Cut(req.Header.Get("Authorization"), " ")
 	// red masks what this attempt computed; it is built only on failure.
-	red := func() redactor { return c.attemptRedactor(signed, sent) }
+	red := func() transport.Redactor { return c.attemptRedactor(signed, sent) }
 	// Shared, read-only header values (cap == len, so an append copies):
 	// no allocation per request.
 	req.Header["User-Agent"] = c.uaHeader
@@ -358,7 +293,7 @@ func (c *Client) attempt(ctx context.Context, action, query string, body []byte,
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		err = red().err(err)
+		err = red().Err(err)
 		c.log(ctx, action, attempt, 0, time.Since(start), 0, err)
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return sent, fmt.Errorf("worksection: %s: %w", action, ctxErr)
@@ -366,7 +301,7 @@ func (c *Client) attempt(ctx context.Context, action, query string, body []byte,
 		return sent, fmt.Errorf("worksection: %s: %w", action, err)
 	}
 	defer resp.Body.Close()
-	respBody, err := c.readBody(resp)
+	respBody, err := transport.ReadBody(resp, c.maxBody)
 	c.log(ctx, action, attempt, resp.StatusCode, time.Since(start), len(respBody), err)
 	if err != nil {
 		return sent, responseError(red(), action, resp, respBody, err)
@@ -379,8 +314,8 @@ func (c *Client) attempt(ctx context.Context, action, query string, body []byte,
 		return sent, responseError(red(), action, resp, respBody, err)
 	}
 	if !env.OK {
-		return sent, &APIError{Action: action, Code: env.StatusCode, Message: red().text(env.Message),
-			Details: red().text(env.Details), HTTPStatus: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header)}
+		return sent, &APIError{Action: action, Code: env.StatusCode, Message: red().Text(env.Message),
+			Details: red().Text(env.Details), HTTPStatus: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
 		return sent, responseError(red(), action, resp, respBody, errors.New("status ok with an HTTP error code"))
@@ -390,99 +325,20 @@ func (c *Client) attempt(ctx context.Context, action, query string, body []byte,
 
 var acceptJSON = []string{"application/json"}
 
-var (
-	errBodyTooLarge = errors.New("response body too large")
-	errReadBody     = errors.New("reading body")
-	errRedirect     = errors.New("refused redirect to another host")
-)
-
-// readBody reads at most c.maxBody bytes; more is errBodyTooLarge.
-func (c *Client) readBody(resp *http.Response) ([]byte, error) {
-	if resp.ContentLength > c.maxBody {
-		return nil, fmt.Errorf("%w: %d bytes, limit %d", errBodyTooLarge, resp.ContentLength, c.maxBody)
-	}
-	size := 512
-	if resp.ContentLength > 0 {
-		size = int(resp.ContentLength) + 1 // +1 so ReadAll sees EOF without growing
-	}
-	buf := make([]byte, 0, size)
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := resp.Body.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if int64(len(buf)) > c.maxBody {
-			return nil, fmt.Errorf("%w: over the %d byte limit", errBodyTooLarge, c.maxBody)
-		}
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, fmt.Errorf("%w: %w", errReadBody, err)
-		}
-	}
-}
-
-func responseError(red redactor, action string, resp *http.Response, body []byte, err error) *ResponseError {
-	// Mask before cutting, so a secret straddling the cut is not half shown.
-	const max, window = 200, 8 << 10
-	excerpt := red.text(strings.ToValidUTF8(string(body[:min(len(body), window)]), ""))
-	if len(excerpt) > max {
-		excerpt = strings.ToValidUTF8(excerpt[:max], "")
-	}
-	return &ResponseError{Action: action, HTTPStatus: resp.StatusCode, Excerpt: excerpt,
+func responseError(red transport.Redactor, action string, resp *http.Response, body []byte, err error) *ResponseError {
+	return &ResponseError{Action: action, HTTPStatus: resp.StatusCode, Excerpt: transport.Excerpt(body, red),
 		RetryAfter: parseRetryAfter(resp.Header), Err: err}
-}
-
-var secretParam = regexp.MustCompile(`(?i)\b(hash|access_token|refresh_token|client_secret)=[^&\s"']*`)
-
-// redactor masks secrets in text the client emits: signed-query
-// parameters, and literal values (the key, the token, an attempt's hash or
-// header signature).
-type redactor []string
-
-func (r redactor) text(s string) string {
-	s = secretParam.ReplaceAllString(s, "${1}=REDACTED")
-	for _, secret := range r {
-		if secret != "" {
-			s = strings.ReplaceAll(s, secret, "REDACTED")
-		}
-	}
-	return s
-}
-
-// err masks the URL of a transport error (it carries the hash) and any
-// secret in the message, keeping *url.Error reachable with errors.As.
-func (r redactor) err(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return &url.Error{Op: ue.Op, URL: r.text(ue.URL), Err: r.err(ue.Err)}
-	}
-	if msg := r.text(err.Error()); msg != err.Error() {
-		return &redactedError{msg: msg, err: err}
-	}
-	return err
 }
 
 // attemptRedactor adds what signing one attempt computed: the query hash or
 // the Authorization header's credential.
-func (c *Client) attemptRedactor(signed, credential string) redactor {
-	r := append(redactor(nil), c.secrets...)
+func (c *Client) attemptRedactor(signed, credential string) transport.Redactor {
+	r := append(transport.Redactor(nil), c.secrets...)
 	if i := strings.LastIndex(signed, "&hash="); i >= 0 {
 		r = append(r, signed[i+len("&hash="):])
 	}
 	return append(r, credential)
 }
-
-// redactedError shows a masked message while keeping the chain for errors.Is.
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
 
 func parseRetryAfter(h http.Header) time.Duration {
 	v := strings.TrimSpace(h.Get("Retry-After"))
@@ -508,7 +364,7 @@ func (c *Client) log(ctx context.Context, action string, attempt, status int, d 
 		slog.Int("http_status", status), slog.Duration("duration", d), slog.Int("bytes", n)}
 	if err != nil {
 		// err is already redacted by the caller where it can carry a secret.
-		attrs = append(attrs, slog.String("error", redactor(c.secrets).text(err.Error())))
+		attrs = append(attrs, slog.String("error", transport.Redactor(c.secrets).Text(err.Error())))
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "worksection request", attrs...)
 }

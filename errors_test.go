@@ -11,6 +11,8 @@ import (
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/worksection-go/worksection/internal/transport"
 )
 
 func TestAPIErrors(t *testing.T) {
@@ -140,7 +142,7 @@ func TestOversizedBody(t *testing.T) {
 	big := `{"status":"ok","data":[` + strings.Repeat(`{"id":"12345"},`, 200) + `{"id":"1"}]}`
 	mt.RegisterResponder(http.MethodGet, adminURL, httpmock.NewStringResponder(200, big))
 	_, err := c.GetUsers(context.Background())
-	require.ErrorIs(t, err, errBodyTooLarge)
+	require.ErrorIs(t, err, transport.ErrBodyTooLarge)
 	assert.Contains(t, err.Error(), "response body too large")
 }
 
@@ -216,7 +218,7 @@ func TestNewClient(t *testing.T) {
 		{"ok slash", "https://acme.worksection.com/", []Option{WithAPIKey(testKey)}, ""},
 		{"ok loopback http", "http://127.0.0.1:8080", []Option{WithAPIKey(testKey)}, ""},
 		{"ok token", "https://acme.worksection.com", []Option{WithAccessToken(testToken)}, ""},
-		{"empty", "", []Option{WithAPIKey(testKey)}, "empty account URL"},
+		{"empty", "", []Option{WithAPIKey(testKey)}, "account empty URL"},
 		{"unparsable", "https://acme worksection.com\x7f", []Option{WithAPIKey(testKey)}, "does not parse"},
 		{"no scheme", "acme.worksection.com", []Option{WithAPIKey(testKey)}, "no host"},
 		{"http remote", "http://acme.worksection.com", []Option{WithAPIKey(testKey)}, "uses http"},

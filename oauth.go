@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/worksection-go/worksection/internal/transport"
 )
 
 // OAuth2 scopes, sent comma- or space-separated in the authorize URL.
@@ -232,7 +234,7 @@ func (s *TokenSource) refresh(refreshToken string) (*oauth2.Token, error) {
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("worksection: oauth: refresh: %w", redactor{refreshToken, s.cfg.ClientSecret}.err(err))
+		return nil, fmt.Errorf("worksection: oauth: refresh: %w", transport.Redactor{refreshToken, s.cfg.ClientSecret}.Err(err))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))

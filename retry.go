@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/worksection-go/worksection/internal/transport"
 )
 
 // RetryPolicy says how failed calls are retried. Retried: transport errors,
@@ -85,18 +87,18 @@ func retryable(err error) (retry, maybeApplied bool) {
 	}
 	var re *ResponseError
 	if errors.As(err, &re) {
-		if errors.Is(re.Err, errBodyTooLarge) {
+		if errors.Is(re.Err, transport.ErrBodyTooLarge) {
 			return false, false
 		}
 		// A 5xx, or a 2xx body cut short in transit: the action may have run.
-		cut := errors.Is(re.Err, errReadBody)
+		cut := errors.Is(re.Err, transport.ErrReadBody)
 		return serverFault(re.HTTPStatus) || cut, serverFault(re.HTTPStatus) || cut
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		// Certificate problems and refused redirects do not heal by waiting.
 		var cert *tls.CertificateVerificationError
-		if errors.As(err, &cert) || errors.Is(err, errRedirect) {
+		if errors.As(err, &cert) || errors.Is(err, transport.ErrRedirect) {
 			return false, false
 		}
 		return true, true

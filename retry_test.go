@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/worksection-go/worksection/internal/transport"
 )
 
 func TestBackoff(t *testing.T) {
@@ -45,14 +47,14 @@ func TestParseRetryAfter(t *testing.T) {
 
 func TestRetryable(t *testing.T) {
 	t.Parallel()
-	transport := &url.Error{Op: "Get", URL: "x", Err: errors.New("connection reset")}
+	netErr := &url.Error{Op: "Get", URL: "x", Err: errors.New("connection reset")}
 	for _, tc := range []struct {
 		name          string
 		err           error
 		retry, mayRun bool
 	}{
-		{"transport", fmt.Errorf("wrap: %w", transport), true, true},
-		{"redirect", &url.Error{Err: errRedirect}, false, false},
+		{"transport", fmt.Errorf("wrap: %w", netErr), true, true},
+		{"redirect", &url.Error{Err: transport.ErrRedirect}, false, false},
 		{"canceled", fmt.Errorf("x: %w", context.Canceled), false, false},
 		{"deadline", context.DeadlineExceeded, false, false},
 		{"validation", &ValidationError{}, false, false},
@@ -61,8 +63,8 @@ func TestRetryable(t *testing.T) {
 		{"429", &ResponseError{HTTPStatus: 429, Err: errors.New("x")}, true, false},
 		{"500", &ResponseError{HTTPStatus: 500, Err: errors.New("x")}, true, true},
 		{"501", &ResponseError{HTTPStatus: 501, Err: errors.New("x")}, false, false},
-		{"cut body", &ResponseError{HTTPStatus: 200, Err: fmt.Errorf("%w: eof", errReadBody)}, true, true},
-		{"too large", &ResponseError{HTTPStatus: 200, Err: errBodyTooLarge}, false, false},
+		{"cut body", &ResponseError{HTTPStatus: 200, Err: fmt.Errorf("%w: eof", transport.ErrReadBody)}, true, true},
+		{"too large", &ResponseError{HTTPStatus: 200, Err: transport.ErrBodyTooLarge}, false, false},
 		{"html 200", &ResponseError{HTTPStatus: 200, Err: errors.New("not json")}, false, false},
 	} {
 		retry, mayRun := retryable(tc.err)
