@@ -218,7 +218,7 @@ func TestNewClient(t *testing.T) {
 		{"ok slash", "https://acme.worksection.com/", []Option{WithAPIKey(testKey)}, ""},
 		{"ok loopback http", "http://127.0.0.1:8080", []Option{WithAPIKey(testKey)}, ""},
 		{"ok token", "https://acme.worksection.com", []Option{WithAccessToken(testToken)}, ""},
-		{"empty", "", []Option{WithAPIKey(testKey)}, "account empty URL"},
+		{"empty", "", []Option{WithAPIKey(testKey)}, "account URL is empty"},
 		{"unparsable", "https://acme worksection.com\x7f", []Option{WithAPIKey(testKey)}, "does not parse"},
 		{"no scheme", "acme.worksection.com", []Option{WithAPIKey(testKey)}, "no host"},
 		{"http remote", "http://acme.worksection.com", []Option{WithAPIKey(testKey)}, "uses http"},

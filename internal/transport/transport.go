@@ -32,7 +32,7 @@ const DefaultTimeout = 30 * time.Second
 func ParseBaseURL(raw string, allowPath bool, example string) (string, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
-		return "", fmt.Errorf("empty URL; want %s", example)
+		return "", fmt.Errorf("URL is empty; want %s", example)
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
