@@ -40,7 +40,7 @@ type ContactInfo struct {
 	Jobtitle      *string   `json:"jobtitle"`
 	Company       *string   `json:"company"`
 	Email         []Labeled `json:"email"`
-	Phone         []Labeled `json:"phone"` // display-formatted, e.g. "+7 (912) 345-67-89"
+	Phone         []Labeled `json:"phone"`  // display-formatted, e.g. "+7 (912) 345-67-89"
 	Gender        *string   `json:"gender"` // "m", "f" or nil
 	IM            []Labeled `json:"im"`
 	Address       []Labeled `json:"address"` // one-line formatted addresses
