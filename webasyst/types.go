@@ -136,6 +136,14 @@ func (g *Groups) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// MarshalJSON writes the server's form: an object, or [] when empty.
+func (g Groups) MarshalJSON() ([]byte, error) {
+	if len(g) == 0 {
+		return []byte("[]"), nil
+	}
+	return json.Marshal(map[string]string(g))
+}
+
 // Names returns the group names in the server's order (by name).
 func (g Groups) Names() []string {
 	names := make([]string, 0, len(g))

@@ -1,0 +1,244 @@
+// Package webasysttest is a fake Webasyst server for tests and examples:
+// it serves tasks.team.getList for a seeded team, checks the access token
+// the way the framework does, and answers with the real error shapes.
+package webasysttest
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/worksection-go/worksection/webasyst"
+)
+
+// Server is a running fake. Its methods are safe for concurrent use.
+type Server struct {
+	URL   string // the installation root
+	Token string // the access token it accepts
+
+	hs *httptest.Server
+
+	mu          sync.Mutex
+	team        []webasyst.Teammate
+	failure     *failure
+	requests    int
+	noLicense   bool
+	noAccess    bool
+	tokenHeader bool // drop the Authorization header, like some CGI setups
+}
+
+type failure struct {
+	status int
+	body   map[string]string
+}
+
+// An Option configures a Server.
+type Option func(*Server)
+
+// WithTeam serves team instead of DefaultTeam.
+func WithTeam(team []webasyst.Teammate) Option {
+	return func(s *Server) { s.team = append([]webasyst.Teammate(nil), team...) }
+}
+
+// WithToken sets the accepted access token instead of a random one.
+func WithToken(tok string) Option { return func(s *Server) { s.Token = tok } }
+
+// WithoutLicense answers 402 payment_required, as when the Teamwork
+// licence is not activated.
+func WithoutLicense() Option { return func(s *Server) { s.noLicense = true } }
+
+// WithoutAccess answers 403 access_denied, as for a user without Teamwork
+// rights or a token without the tasks scope.
+func WithoutAccess() Option { return func(s *Server) { s.noAccess = true } }
+
+// WithHeaderDropped ignores the Authorization header, as some Apache/CGI
+// setups do, so only the access_token parameter works.
+func WithHeaderDropped() Option { return func(s *Server) { s.tokenHeader = true } }
+
+// NewServer starts a fake on a loopback port. Close it when done.
+func NewServer(opts ...Option) *Server {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	s := &Server{Token: hex.EncodeToString(b), team: DefaultTeam()}
+	for _, opt := range opts {
+		opt(s)
+	}
+	s.hs = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.URL = s.hs.URL
+	return s
+}
+
+// Close shuts the server down.
+func (s *Server) Close() { s.hs.Close() }
+
+// Client returns a client for the fake with its token.
+func (s *Server) Client(opts ...webasyst.Option) *webasyst.Client {
+	c, err := webasyst.NewClient(s.URL, s.Token, opts...)
+	if err != nil {
+		panic("webasysttest: Client: " + err.Error()) // a bad option is a test bug
+	}
+	return c
+}
+
+// FailWithTasksError makes the next request answer like a Tasks-app
+// exception: HTTP 200 with {"error":"error","error_message":msg}.
+func (s *Server) FailWithTasksError(msg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failure = &failure{status: http.StatusOK, body: map[string]string{"error": "error", "error_message": msg}}
+}
+
+// Requests returns how many requests the fake has answered.
+func (s *Server) Requests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests
+}
+
+func apiError(w http.ResponseWriter, status int, code, description string, extra ...string) {
+	body := map[string]string{"error": code}
+	for i := 0; i+1 < len(extra); i += 2 {
+		body[extra[i]] = extra[i+1]
+	}
+	if description != "" {
+		body["error_description"] = description
+	}
+	writeJSON(w, status, body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, body any) {
+	b, _ := json.Marshal(body)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// method resolves the three URL forms of waAPIController.
+func method(r *http.Request) string {
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/api.php/"); ok {
+		if app, m, ok := strings.Cut(rest, "/"); ok {
+			return app + "." + m
+		}
+		return rest
+	}
+	if r.URL.Path == "/api.php" {
+		return r.URL.Query().Get("app") + "." + r.URL.Query().Get("method")
+	}
+	return ""
+}
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.requests++
+	fail := s.failure
+	s.failure = nil
+	s.mu.Unlock()
+
+	if m := method(r); m != "tasks.team.getList" {
+		apiError(w, http.StatusNotFound, "invalid_method", "Unknown method: "+m)
+		return
+	}
+	if r.Method != http.MethodGet {
+		apiError(w, http.StatusMethodNotAllowed, "invalid_request", "Method "+r.Method+" not allowed")
+		return
+	}
+	format := strings.ToLower(r.URL.Query().Get("format"))
+	if format != "" && format != "json" && format != "xml" {
+		apiError(w, http.StatusOK, "invalid_request", "Invalid response format: "+r.URL.Query().Get("format"))
+		return
+	}
+	tok := r.FormValue("access_token")
+	if h := r.Header.Get("Authorization"); tok == "" && h != "" && !s.tokenHeader {
+		tok = strings.TrimSpace(h)
+		if len(tok) >= 7 && strings.EqualFold(tok[:7], "bearer ") {
+			tok = strings.TrimSpace(tok[7:])
+		}
+	}
+	switch {
+	case tok == "":
+		apiError(w, http.StatusBadRequest, "token_required", "Access token is missing")
+		return
+	case tok != s.Token:
+		sum := sha256.Sum256([]byte(tok))
+		apiError(w, http.StatusUnauthorized, "invalid_token", "Invalid access token", "sha256", hex.EncodeToString(sum[:]))
+		return
+	case s.noAccess:
+		apiError(w, http.StatusForbidden, "access_denied", "")
+		return
+	case s.noLicense:
+		apiError(w, http.StatusPaymentRequired, "payment_required", "License not activated")
+		return
+	case fail != nil:
+		writeJSON(w, fail.status, fail.body)
+		return
+	}
+	s.mu.Lock()
+	team := append([]webasyst.Teammate{}, s.team...)
+	s.mu.Unlock()
+	if format == "xml" {
+		// Teamwork's DTOs break the framework's XML encoder: an uncaught
+		// PHP Error, so HTTP 500 with an empty body.
+		w.WriteHeader(http.StatusInternalServerError)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": team})
+}
+
+func str(s string) *string { return &s }
+
+func i64(n int64) *int64 { return &n }
+
+// DefaultTeam is the seeded team: people with and without email, with
+// groups and with none ([] on the wire), with a calendar status and a last
+// action and without (null), and an invited user who has not joined.
+func DefaultTeam() []webasyst.Teammate {
+	photo := func(id string) string {
+		return "https://team.example.com/wa-data/public/contacts/" + id + ".96x96@2x.jpg"
+	}
+	none := []webasyst.Labeled{}
+	person := func(id int64, name, first, last, job, email string, groups webasyst.Groups) webasyst.Teammate {
+		info := webasyst.ContactInfo{Name: name, Firstname: str(first), Jobtitle: str(job), Email: none, Phone: none, IM: none,
+			Address: none, URL: none, SocialNetwork: none, LargePhotoURL: photo(name)}
+		if last != "" {
+			info.Lastname = str(last)
+		}
+		if job == "" {
+			info.Jobtitle = nil
+		}
+		if email != "" {
+			info.Email = []webasyst.Labeled{{Ext: "work", Value: email}}
+		}
+		return webasyst.Teammate{Contact: webasyst.Contact{ID: id, Name: name, PhotoURL: photo(name)}, ContactInfo: info, Groups: groups}
+	}
+	ann := person(5, "Ann Lee", "Ann", "Lee", "Backend developer", "ann.lee@webasyst.example",
+		webasyst.Groups{"3": "Developers", "1": "Administrators"})
+	ann.ContactInfo.Phone = []webasyst.Labeled{{Ext: "mobile", Value: "+1 (555) 000-0001"}}
+	ann.ContactInfo.Gender, ann.ContactInfo.Birthday, ann.ContactInfo.Locale = str("f"), str("1990-02-03"), str("en_US")
+	ann.Status = &webasyst.Status{Name: "Vacation", BgColor: "#ff0000", FontColor: "#ffffff"}
+	ann.LastLog = &webasyst.LastLog{ID: 991, ProjectID: i64(2), TaskID: 77, Contact: ann.Contact, Text: "Done <b>it</b>",
+		TextStripped: "Done it", CreateDatetime: time.Date(2024, 5, 6, 10, 14, 15, 0, time.UTC), BeforeStatusID: i64(0),
+		AfterStatusID: i64(-1), Attachments: []json.RawMessage{}, Params: json.RawMessage(`[]`), TaskNumber: i64(12),
+		TaskName: str("Fix bug")}
+	ann.Counts = webasyst.Counts{Total: 7, Closed: 4, Active: 3, ActivePriority: 1}
+
+	carlos := person(6, "Carlos Díaz", "Carlos", "Díaz", "Designer", "carlos.diaz@webasyst.example", webasyst.Groups{"4": "Design"})
+	carlos.Counts = webasyst.Counts{Total: 2, Active: 2}
+	kate := person(7, "Kate Greenway", "Kate", "Greenway", "CTO", "Kate.Greenway@ACME.example", webasyst.Groups{"3": "Developers"})
+	dana := person(8, "Dana Wu", "Dana", "Wu", "QA engineer", "dana.wu@webasyst.example", webasyst.Groups{"3": "Developers", "5": "QA"})
+	dana.ContactInfo.Middlename = str("J.")
+	eve := person(10, "Eve", "Eve", "", "", "eve@webasyst.example", nil)
+	bob := person(9, "Bob", "Bob", "", "", "", nil)
+	bob.InviteLink = str("https://team.example.com/link.php/abc/")
+
+	team := []webasyst.Teammate{ann, carlos, kate, dana, eve, bob}
+	for i := range team {
+		team[i].Sort = int64(i)
+	}
+	return team
+}
