@@ -245,4 +245,3 @@ func printSummary(out io.Writer, rows []planRow, prefix, inviteVerb, teamVerb st
 		fmt.Fprintf(out, "Teammates without an email (invite them by hand): %s\n", strings.Join(noEmail, ", "))
 	}
 }
-
