@@ -20,38 +20,22 @@ func (s *Server) dispatch(action string, p url.Values, tokenEmail string) (any, 
 	case "":
 		return nil, errActionMissing
 	case "get_users":
-		out := make([]wireUser, len(s.users))
-		for i, u := range s.users {
-			out[i] = toWireUser(u, admin)
-		}
-		return out, nil
+		return render(s.users, func(u ws.User) wireUser { return toWireUser(u, admin) }), nil
 	case "add_user":
 		return s.addUser(p, admin)
 	case "get_user_groups":
-		out := make([]wireUserGroup, len(s.userGroups))
-		for i, g := range s.userGroups {
-			out[i] = toWireUserGroup(g)
-		}
-		return out, nil
+		return render(s.userGroups, toWireUserGroup), nil
 	case "add_user_group":
 		if strings.TrimSpace(p.Get("title")) == "" {
 			return nil, required("title")
 		}
 		return toWireUserGroup(s.userGroup(p.Get("title"), p.Get("client") == "1")), nil
 	case "get_contacts":
-		out := make([]wireContact, len(s.contacts))
-		for i, c := range s.contacts {
-			out[i] = toWireContact(c)
-		}
-		return out, nil
+		return render(s.contacts, toWireContact), nil
 	case "add_contact":
 		return s.addContact(p)
 	case "get_contact_groups":
-		out := make([]wireContactGroup, len(s.contactGroups))
-		for i, g := range s.contactGroups {
-			out[i] = toWireContactGroup(g)
-		}
-		return out, nil
+		return render(s.contactGroups, toWireContactGroup), nil
 	case "add_contact_group":
 		if strings.TrimSpace(p.Get("title")) == "" {
 			return nil, required("title")
@@ -67,6 +51,15 @@ func (s *Server) dispatch(action string, p url.Values, tokenEmail string) (any, 
 		return s.getTasks(p)
 	}
 	return nil, errActionInvalid
+}
+
+// render converts records to their wire form.
+func render[T, W any](items []T, wire func(T) W) []W {
+	out := make([]W, len(items))
+	for i, item := range items {
+		out[i] = wire(item)
+	}
+	return out
 }
 
 // validEmail accepts exactly one bare address.

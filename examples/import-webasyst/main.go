@@ -24,7 +24,6 @@ import (
 	"os"
 	"os/signal"
 	"strings"
-	"text/tabwriter"
 
 	ws "github.com/worksection-go/worksection"
 	"github.com/worksection-go/worksection/examples/internal/exampleenv"
@@ -200,8 +199,7 @@ func deref(s *string) string {
 }
 
 func printPlan(out io.Writer, rows []planRow) {
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tEMAIL\tTITLE\tTEAM\tACTION")
+	table := [][]string{{"NAME", "EMAIL", "TITLE", "TEAM", "ACTION"}}
 	for _, r := range rows {
 		team := r.params.Group
 		switch {
@@ -212,17 +210,10 @@ func printPlan(out io.Writer, rows []planRow) {
 		case r.newTeam:
 			team += " (new)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.name, or(r.params.Email), or(r.params.Title), team, r.action)
+		table = append(table, []string{r.name, exampleenv.Dash(r.params.Email), exampleenv.Dash(r.params.Title), team, r.action})
 	}
-	tw.Flush()
+	exampleenv.Table(out, table)
 	fmt.Fprintln(out)
-}
-
-func or(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 func printSummary(out io.Writer, rows []planRow, prefix, inviteVerb, teamVerb string) {

@@ -13,8 +13,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/worksection-go/worksection/examples/internal/exampleenv"
 )
@@ -65,7 +63,7 @@ func run(ctx context.Context, getenv exampleenv.Getenv, stdout, stderr io.Writer
 	}
 	rows = [][]string{{"ID", "NAME", "EMAIL", "PHONE", "FOLDER"}}
 	for _, ct := range contacts {
-		rows = append(rows, []string{ct.ID.String(), ct.Name, dash(ct.Email), dash(ct.Phone), ct.Group})
+		rows = append(rows, []string{ct.ID.String(), ct.Name, exampleenv.Dash(ct.Email), exampleenv.Dash(ct.Phone), ct.Group})
 	}
 	table(stdout, "Contacts", rows)
 
@@ -84,17 +82,6 @@ func run(ctx context.Context, getenv exampleenv.Getenv, stdout, stderr io.Writer
 // table prints a titled, aligned table; rows[0] is the header.
 func table(w io.Writer, title string, rows [][]string) {
 	fmt.Fprintf(w, "%s (%d)\n", title, len(rows)-1)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	for _, r := range rows {
-		fmt.Fprintln(tw, strings.Join(r, "\t"))
-	}
-	tw.Flush()
+	exampleenv.Table(w, rows)
 	fmt.Fprintln(w)
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

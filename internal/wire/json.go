@@ -70,16 +70,24 @@ func Decode(body []byte, out any) (Envelope, error) {
 	}
 	e := envelopeOf[any]{Data: out}
 	if err := json.Unmarshal(body, &e); err != nil {
-		env, envErr := DecodeEnvelope(body)
-		switch {
-		case envErr != nil:
-			return Envelope{}, envErr
-		case env.OK:
-			return env, fmt.Errorf("%w: %w", ErrData, err)
-		}
-		return env, nil // an error envelope whose data did not fit out
+		return classify(body, err)
 	}
 	return header(&e)
+}
+
+// classify explains a failed one-pass decode by decoding the envelope
+// alone: no envelope at all, an ok envelope whose data did not fit
+// (ErrData), or an error envelope (returned without error; its data does
+// not matter).
+func classify(body []byte, decodeErr error) (Envelope, error) {
+	env, err := DecodeEnvelope(body)
+	switch {
+	case err != nil:
+		return Envelope{}, err
+	case env.OK:
+		return env, fmt.Errorf("%w: %w", ErrData, decodeErr)
+	}
+	return env, nil
 }
 
 // header reads the envelope's status fields.

@@ -29,14 +29,7 @@ func decodeList(body []byte, sink ListSink) (Envelope, error) {
 	sink.Reset(0) // drop what an earlier attempt left; data sizes it
 	var e envelopeOf[json.RawMessage]
 	if err := walkEnvelope(json.NewDecoder(bytes.NewReader(body)), &e, sink, hint); err != nil {
-		env, envErr := DecodeEnvelope(body)
-		switch {
-		case envErr != nil:
-			return Envelope{}, envErr
-		case env.OK:
-			return env, fmt.Errorf("%w: %w", ErrData, err)
-		}
-		return env, nil
+		return classify(body, err)
 	}
 	return header(&e)
 }
@@ -93,28 +86,28 @@ func decodeListValue(dec *json.Decoder, sink ListSink) error {
 	if err != nil {
 		return err
 	}
+	var end json.Delim
 	switch tok {
 	case nil:
 		return nil
 	case json.Delim('['):
-		for dec.More() {
-			if err := sink.DecodeElement(dec); err != nil {
-				return err
-			}
-		}
-		return expectDelim(dec, ']')
+		end = ']'
 	case json.Delim('{'):
-		for dec.More() {
+		end = '}'
+	default:
+		return fmt.Errorf("want a list, got %v", tok)
+	}
+	for dec.More() {
+		if end == '}' { // skip the member's key; its value is the element
 			if _, err := dec.Token(); err != nil {
 				return err
 			}
-			if err := sink.DecodeElement(dec); err != nil {
-				return err
-			}
 		}
-		return expectDelim(dec, '}')
+		if err := sink.DecodeElement(dec); err != nil {
+			return err
+		}
 	}
-	return fmt.Errorf("want a list, got %v", tok)
+	return expectDelim(dec, end)
 }
 
 func expectDelim(dec *json.Decoder, d json.Delim) error {
