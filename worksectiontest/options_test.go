@@ -1,0 +1,98 @@
+package worksectiontest_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
+
+	ws "github.com/worksection-go/worksection"
+	"github.com/worksection-go/worksection/worksectiontest"
+)
+
+func TestEmptyAndSeed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	empty := worksectiontest.NewServer(worksectiontest.Empty())
+	defer empty.Close()
+	users, err := empty.Client().GetUsers(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, users)
+	folders, err := empty.Client().GetContactGroups(ctx)
+	require.NoError(t, err)
+	assert.Len(t, folders, 4, "the presets are always there")
+
+	seeded := worksectiontest.NewServer(worksectiontest.WithSeed(worksectiontest.Seed{
+		Users: []ws.User{{ID: "1", FirstName: "Solo", Role: ws.RoleOwner, Email: "solo@example.com"}},
+		Tasks: []worksectiontest.Task{{ID: "7", ProjectID: "1", Name: "Only task"}},
+	}))
+	defer seeded.Close()
+	users, err = seeded.Client().GetUsers(ctx)
+	require.NoError(t, err)
+	require.Len(t, users, 1)
+	assert.Equal(t, "Solo", users[0].Name)
+	require.NoError(t, seeded.Client().Subscribe(ctx, ws.SubscribeParams{TaskID: "7", Email: "solo@example.com"}))
+	assert.Equal(t, []string{"solo@example.com"}, seeded.TaskSubscribers("7"))
+	assert.Nil(t, seeded.TaskSubscribers("8"))
+}
+
+func TestMeShapes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := worksectiontest.NewServer(worksectiontest.WithMeAsObject(), worksectiontest.WithMeOnlyForTokens())
+	defer srv.Close()
+	c, err := ws.NewClient(srv.URL, ws.WithAccessToken(srv.NewAccessToken("yuki.tanaka@acme.example")))
+	require.NoError(t, err)
+	me, err := c.Me(ctx)
+	require.NoError(t, err, "the SDK reads me as an object too")
+	assert.Equal(t, "yuki.tanaka@acme.example", me.Email)
+
+	// The admin API refuses me (the SDK would not send it; a raw request does).
+	resp, err := http.Get(srv.URL + "/api/admin/v2/?action=me&hash=" + md5hex("action=me"+srv.APIKey))
+	require.NoError(t, err)
+	resp.Body.Close()
+	reqs := srv.Requests()
+	assert.Equal(t, "Action is invalid", reqs[len(reqs)-1].Outcome)
+}
+
+func TestUserAPIServesEveryAction(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	c, err := ws.NewClient(srv.URL, ws.WithAccessToken(srv.NewAccessToken("kate.greenway@acme.example")), ws.WithRateLimit(rate.Inf, 0))
+	require.NoError(t, err)
+	_, err = c.GetUsers(ctx)
+	require.NoError(t, err)
+	_, err = c.AddUserGroup(ctx, ws.AddUserGroupParams{Title: "Via token"})
+	require.NoError(t, err)
+	_, err = c.AddContact(ctx, ws.AddContactParams{Email: "t@example.com", Name: "Via Token"})
+	require.NoError(t, err)
+	require.NoError(t, c.Subscribe(ctx, ws.SubscribeParams{TaskID: "1203", Email: "yuki.tanaka@acme.example"}))
+	for _, r := range srv.Requests() {
+		assert.Equal(t, worksectiontest.AuthBearer, r.Auth, r.Action)
+		assert.Equal(t, "/api/oauth2", r.Path)
+	}
+}
+
+func TestClientLogValueHidesKey(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("client", "c", srv.Client())
+	assert.NotContains(t, buf.String(), srv.APIKey)
+	assert.Contains(t, buf.String(), srv.URL)
+}
+
+func md5hex(s string) string {
+	sum := md5.Sum([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
