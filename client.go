@@ -39,8 +39,7 @@ type Client struct {
 	account   string // scheme://host of the account
 	endpoint  string // account + adminPath or userPath
 	http      *http.Client
-	userAgent string
-	uaHeader  []string // User-Agent as a header value, shared by requests
+	uaHeader  []string // the User-Agent header value, shared by requests
 	encoder   wire.Encoder
 	signer    auth.Signer
 	userAPI   bool // access-token client
@@ -56,7 +55,7 @@ type Client struct {
 
 // NewClient returns a client for the account at accountURL, such as
 // "https://acme.worksection.com". It needs exactly one credential,
-// WithAPIKey or WithAccessToken, and makes no network call.
+// WithAPIKey, WithAccessToken or WithTokenSource, and makes no network call.
 func NewClient(accountURL string, opts ...Option) (*Client, error) {
 	o := options{limit: 1, burst: 1, retry: DefaultRetryPolicy, maxBody: defaultMaxBody}
 	for _, opt := range opts {
@@ -72,15 +71,15 @@ func NewClient(accountURL string, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("worksection: NewClient: account %w", err)
 	}
 	c := &Client{
-		account:   account,
-		userAgent: "worksection-go/" + Version,
-		maxBody:   o.maxBody,
-		limiter:   rate.NewLimiter(o.limit, o.burst),
-		retry:     o.retry,
-		logger:    o.logger,
+		account:  account,
+		uaHeader: []string{"worksection-go/" + Version},
+		maxBody:  o.maxBody,
+		limiter:  rate.NewLimiter(o.limit, o.burst),
+		retry:    o.retry,
+		logger:   o.logger,
 	}
 	if o.userAgent != "" {
-		c.userAgent = o.userAgent
+		c.uaHeader = []string{o.userAgent}
 	}
 	tokenAuth := o.accessToken != "" || o.tokenSource != nil
 	switch {
@@ -112,24 +111,13 @@ func NewClient(accountURL string, opts ...Option) (*Client, error) {
 	default:
 		return nil, errors.New("worksection: NewClient: no credentials; use WithAPIKey, WithAccessToken or WithTokenSource")
 	}
-	c.secrets = nonEmpty(o.apiKey, o.accessToken)
+	c.secrets = []string{o.apiKey, o.accessToken} // the redactor skips the empty one
 	c.endpoint = account + adminPath
 	if c.userAPI {
 		c.endpoint = account + userPath
 	}
 	c.http = transport.NewHTTPClient(o.httpClient)
-	c.uaHeader = []string{c.userAgent}
 	return c, nil
-}
-
-func nonEmpty(s ...string) []string {
-	var out []string
-	for _, v := range s {
-		if v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 // AccountURL returns the account's base URL, e.g. "https://acme.worksection.com".
