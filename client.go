@@ -36,13 +36,13 @@ const (
 // Client calls the Worksection members API. It is safe for concurrent use;
 // its rate limiter is shared by every goroutine that uses it.
 type Client struct {
-	account   string // scheme://host of the account
-	endpoint  string // account + adminPath or userPath
-	http      *http.Client
-	uaHeader  []string // the User-Agent header value, shared by requests
-	encoder   wire.Encoder
-	signer    auth.Signer
-	userAPI   bool // access-token client
+	account  string // scheme://host of the account
+	endpoint string // account + adminPath or userPath
+	http     *http.Client
+	uaHeader []string // the User-Agent header value, shared by requests
+	encoder  wire.Encoder
+	signer   auth.Signer
+	userAPI  bool // access-token client
 	// refreshToken renews an access token the server called expired
 	// (stale is the one sent); nil when tokens cannot be refreshed.
 	refreshToken func(stale string) error
