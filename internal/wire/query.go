@@ -22,12 +22,6 @@ type Encoder struct {
 	orders sync.Map // reflect.Type -> []string
 }
 
-// EncodeQuery renders action and params with a throwaway Encoder.
-func EncodeQuery(action string, params any) (string, error) {
-	var e Encoder
-	return e.Encode(action, params)
-}
-
 // Encode renders action and params as the exact query string that is
 // signed and sent: action first, then params in struct field order, escaped
 // like PHP's http_build_query (space as '+', '@' as %40, '~' as %7E).

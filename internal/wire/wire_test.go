@@ -36,15 +36,16 @@ type params struct {
 
 func TestEncodeQueryOrderAndOmission(t *testing.T) {
 	t.Parallel()
-	q, err := EncodeQuery("add_contact", params{Email: "a@b.c", Client: true, Skip: "x", Plain: "p q"})
+	var e Encoder
+	q, err := e.Encode("add_contact", params{Email: "a@b.c", Client: true, Skip: "x", Plain: "p q"})
 	require.NoError(t, err)
 	assert.Equal(t, "action=add_contact&email=a%40b.c&client=1&Plain=p+q", q)
 
-	q, err = EncodeQuery("get_users", nil)
+	q, err = e.Encode("get_users", nil)
 	require.NoError(t, err)
 	assert.Equal(t, "action=get_users", q)
 
-	q, err = EncodeQuery("x", &params{Email: "x&action=add_user"})
+	q, err = e.Encode("x", &params{Email: "x&action=add_user"})
 	require.NoError(t, err)
 	assert.Equal(t, "action=x&email=x%26action%3Dadd_user&Plain=", q, "a value cannot add a parameter")
 }
