@@ -48,7 +48,7 @@ type Client struct {
 	refreshToken func(stale string) error
 	secrets      []string // literal secrets masked in any text the client emits
 	maxBody      int64
-	limiter      *rate.Limiter
+	limiter      Limiter
 	retry        RetryPolicy
 	logger       *slog.Logger
 }
@@ -74,9 +74,12 @@ func NewClient(accountURL string, opts ...Option) (*Client, error) {
 		account:  account,
 		uaHeader: []string{"worksection-go/" + Version},
 		maxBody:  o.maxBody,
-		limiter:  rate.NewLimiter(o.limit, o.burst),
+		limiter:  o.limiter,
 		retry:    o.retry,
 		logger:   o.logger,
+	}
+	if c.limiter == nil {
+		c.limiter = rate.NewLimiter(o.limit, o.burst)
 	}
 	if o.userAgent != "" {
 		c.uaHeader = []string{o.userAgent}

@@ -1,6 +1,7 @@
 package worksection
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -22,6 +23,7 @@ type options struct {
 	userAgent   string
 	limit       rate.Limit
 	burst       int
+	limiter     Limiter
 	retry       RetryPolicy
 	maxBody     int64
 	logger      *slog.Logger
@@ -93,6 +95,26 @@ func WithRateLimit(limit rate.Limit, burst int) Option {
 			return errors.New("rate limit needs a positive limit and a burst of at least 1")
 		}
 		o.limit, o.burst = limit, burst
+		return nil
+	}
+}
+
+// Limiter paces requests. Wait blocks until the next request may be sent,
+// or returns an error if ctx ends first. *rate.Limiter satisfies it, and so
+// does redisstore.Limiter, which shares one limit among processes.
+type Limiter interface {
+	Wait(ctx context.Context) error
+}
+
+// WithLimiter replaces the built-in limiter with l, for a limit shared by
+// several clients or processes (see package redisstore). Every attempt,
+// retries included, waits on l. WithRateLimit configures the built-in one.
+func WithLimiter(l Limiter) Option {
+	return func(o *options) error {
+		if l == nil {
+			return errors.New("nil limiter")
+		}
+		o.limiter = l
 		return nil
 	}
 }
