@@ -36,4 +36,3 @@ func getList[W, T any](ctx context.Context, c *Client, action string, conv func(
 
 // itself is the conversion for lists decoded straight into their type.
 func itself[T any](v *T) T { return *v }
-
