@@ -4,6 +4,7 @@
 package transport
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -19,7 +21,7 @@ import (
 var (
 	ErrBodyTooLarge = errors.New("response body too large")
 	ErrReadBody     = errors.New("reading body")
-	ErrRedirect     = errors.New("refused redirect to another host")
+	ErrRedirect     = errors.New("refused redirect")
 )
 
 // DefaultTimeout bounds a whole request with the default HTTP client.
@@ -67,8 +69,9 @@ func IsLoopback(host string) bool {
 }
 
 // NewHTTPClient copies hc (or builds the default: DefaultTimeout and a
-// keep-alive transport of its own) and refuses redirects to another host,
-// which would carry signed queries or tokens elsewhere. hc is not changed.
+// keep-alive transport of its own) and refuses any redirect that changes
+// scheme, host or port, which would carry a signed query or an
+// Authorization header elsewhere or in clear text. hc is not changed.
 func NewHTTPClient(hc *http.Client) *http.Client {
 	var c http.Client
 	if hc != nil {
@@ -78,8 +81,8 @@ func NewHTTPClient(hc *http.Client) *http.Client {
 	}
 	next := c.CheckRedirect
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if len(via) > 0 && req.URL.Host != via[0].URL.Host {
-			return fmt.Errorf("%w to %q", ErrRedirect, req.URL.Host)
+		if len(via) > 0 && origin(req.URL) != origin(via[0].URL) {
+			return fmt.Errorf("%w: from %s to %s", ErrRedirect, origin(via[0].URL), origin(req.URL))
 		}
 		if next != nil {
 			return next(req, via)
@@ -92,21 +95,56 @@ func NewHTTPClient(hc *http.Client) *http.Client {
 	return &c
 }
 
+// WithoutRedirects returns a copy of hc that follows no redirect at all,
+// for endpoints that take secrets in the body (OAuth token and refresh).
+func WithoutRedirects(hc *http.Client) *http.Client {
+	c := *hc
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		return fmt.Errorf("%w: %s answered with a redirect to %s", ErrRedirect, origin(via[0].URL), origin(req.URL))
+	}
+	return &c
+}
+
+// origin is scheme://host:port with the scheme's default port filled in,
+// and never the path or query.
+func origin(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[strings.ToLower(u.Scheme)]
+	}
+	return strings.ToLower(u.Scheme) + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
+}
+
+// initialBuffer is the first read buffer; it grows as bytes arrive, so a
+// Content-Length a server declares but does not send costs nothing.
+const initialBuffer = 16 << 10
+
 // ReadBody reads at most max bytes of resp's body; a longer body is
-// ErrBodyTooLarge, a failed read ErrReadBody. A known Content-Length sizes
-// the buffer once.
+// ErrBodyTooLarge, a failed read ErrReadBody. Memory follows the bytes
+// received: the buffer grows by a quarter at a time (doubling while small),
+// never past a declared Content-Length or max, so a body at the cap costs
+// about the cap.
 func ReadBody(resp *http.Response, max int64) ([]byte, error) {
 	if resp.ContentLength > max {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrBodyTooLarge, resp.ContentLength, max)
 	}
-	size := 512
-	if resp.ContentLength > 0 {
-		size = int(resp.ContentLength) + 1 // +1 so the EOF read needs no growth
+	limit := max + 1 // one byte past max tells an oversized body
+	if resp.ContentLength >= 0 {
+		limit = resp.ContentLength + 1 // +1 so the EOF read needs no growth
 	}
-	buf := make([]byte, 0, size)
+	buf := make([]byte, 0, min(limit, initialBuffer))
 	for {
 		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
+			if int64(len(buf)) >= limit { // only a lying Content-Length gets here
+				return nil, fmt.Errorf("%w: body longer than its Content-Length %d", ErrReadBody, resp.ContentLength)
+			}
+			grow := max64(int64(cap(buf)), initialBuffer)
+			if cap(buf) >= 1<<20 {
+				grow = int64(cap(buf) / 4)
+			}
+			next := make([]byte, len(buf), min(int64(cap(buf))+grow, limit))
+			copy(next, buf)
+			buf = next
 		}
 		n, err := resp.Body.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
@@ -114,6 +152,9 @@ func ReadBody(resp *http.Response, max int64) ([]byte, error) {
 			return nil, fmt.Errorf("%w: over the %d byte limit", ErrBodyTooLarge, max)
 		}
 		if err == io.EOF {
+			if resp.ContentLength >= 0 && int64(len(buf)) < resp.ContentLength {
+				return buf, fmt.Errorf("%w: body cut short: %d of %d bytes", ErrReadBody, len(buf), resp.ContentLength)
+			}
 			return buf, nil
 		}
 		if err != nil {
@@ -122,44 +163,172 @@ func ReadBody(resp *http.Response, max int64) ([]byte, error) {
 	}
 }
 
+func max64(a, b int64) int64 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
 var secretParam = regexp.MustCompile(`(?i)\b(hash|access_token|refresh_token|client_secret|code)=[^&\s"']*`)
 
-// Redactor masks secrets in text a client emits: secret query parameters,
-// and the literal values it holds (keys, tokens, computed signatures).
+// Redactor masks secrets a server may echo back into text the client
+// emits (an error envelope, a body excerpt): secret query parameters, and
+// the literal values it holds (keys, tokens, computed signatures) in the
+// forms a server may echo them: as sent, JSON-escaped, URL-escaped, and in
+// any letter case.
 type Redactor []string
 
 // Text masks s.
 func (r Redactor) Text(s string) string {
 	s = secretParam.ReplaceAllString(s, "${1}=REDACTED")
 	for _, secret := range r {
-		if secret != "" {
-			s = strings.ReplaceAll(s, secret, "REDACTED")
+		if secret == "" {
+			continue
+		}
+		for _, form := range echoForms(secret) {
+			s = replaceFold(s, form, "REDACTED")
 		}
 	}
 	return s
 }
 
-// Err masks the URL of a transport error (it may carry a signature or a
-// token) and any secret in the message, keeping *url.Error reachable with
-// errors.As and the chain intact for errors.Is.
-func (r Redactor) Err(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return &url.Error{Op: ue.Op, URL: r.Text(ue.URL), Err: r.Err(ue.Err)}
-	}
-	if msg := r.Text(err.Error()); msg != err.Error() {
-		return &redactedError{msg: msg, err: err}
-	}
-	return err
+// echoForms are the ways a server may write secret back: raw, escaped
+// for JSON (with or without "\/"), for a query or a path.
+func echoForms(secret string) []string {
+	j, _ := json.Marshal(secret)
+	jsonForm := string(j[1 : len(j)-1])
+	forms := []string{secret, jsonForm, strings.ReplaceAll(jsonForm, "/", `\/`),
+		url.QueryEscape(secret), url.PathEscape(secret)}
+	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) }) // longest first
+	return slices.Compact(forms)
 }
 
+// replaceFold replaces every match of old in s, ignoring ASCII case.
+func replaceFold(s, old, repl string) string {
+	if len(old) == 0 || len(s) < len(old) {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i+len(old) <= len(s); {
+		if equalFoldASCII(s[i:i+len(old)], old) {
+			b.WriteString(s[last:i])
+			b.WriteString(repl)
+			i += len(old)
+			last = i
+			continue
+		}
+		i++
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// EqualFoldASCII reports whether a and b are equal ignoring ASCII letter
+// case only (not Unicode folding, under which "\u212A" equals "k").
+func EqualFoldASCII(a, b string) bool { return len(a) == len(b) && equalFoldASCII(a, b) }
+
+func equalFoldASCII(a, b string) bool {
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// Leaks reports whether any error in err's chain mentions a secret.
+func (r Redactor) Leaks(err error) bool {
+	leak := false
+	walk(err, func(e error) {
+		if !leak && r.Text(e.Error()) != e.Error() {
+			leak = true
+		}
+	})
+	return leak
+}
+
+func walk(err error, f func(error)) {
+	if err == nil {
+		return
+	}
+	f(err)
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		walk(u.Unwrap(), f)
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			walk(e, f)
+		}
+	}
+}
+
+// Err makes a transport error safe to return. A *url.Error loses the
+// query, fragment and user info of its URL (where signatures and tokens
+// travel); its cause is kept, so errors.Is still finds timeouts and
+// context errors. If an error in the chain (below the URL) still mentions a
+// secret, the chain is cut there: the stand-in carries the masked text and
+// answers errors.Is and Timeout for the original, but unwraps to nothing
+// that holds it.
+func (r Redactor) Err(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) && ue == err {
+		// The URL is the account's endpoint once stripped; only the cause
+		// is checked, so a short secret cannot garble the path.
+		return &url.Error{Op: ue.Op, URL: StripURL(ue.URL), Err: r.cut(ue.Err)}
+	}
+	return r.cut(err)
+}
+
+// cut replaces err with its masked text if any error in its chain
+// mentions a secret.
+func (r Redactor) cut(err error) error {
+	if err == nil || !r.Leaks(err) {
+		return err
+	}
+	return &redactedError{msg: r.Text(err.Error()), orig: err}
+}
+
+// StripURL drops a URL's user info, query and fragment.
+func StripURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if i := strings.IndexAny(raw, "?#"); i >= 0 {
+			return raw[:i]
+		}
+		return raw
+	}
+	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
+	return u.String()
+}
+
+// redactedError stands in for an error whose text held a secret.
 type redactedError struct {
-	msg string
-	err error
+	msg  string
+	orig error
 }
 
 func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
+
+// Is answers for the original chain without exposing it.
+func (e *redactedError) Is(target error) bool { return errors.Is(e.orig, target) }
+
+// Timeout reports whether the original was a timeout.
+func (e *redactedError) Timeout() bool {
+	var t interface{ Timeout() bool }
+	return errors.As(e.orig, &t) && t.Timeout()
+}
 
 // Excerpt is the start of a body for an error message: secrets masked
 // before cutting (so one straddling the cut is not half shown), invalid

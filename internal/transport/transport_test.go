@@ -1,10 +1,14 @@
 package transport
 
 import (
+	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -46,12 +50,110 @@ func TestRedactor(t *testing.T) {
 	t.Parallel()
 	r := Redactor{"s3cret"}
 	assert.Equal(t, "a?hash=REDACTED&x=1 access_token=REDACTED REDACTED", r.Text("a?hash=abc&x=1 access_token=tok s3cret"))
-	err := r.Err(&url.Error{Op: "Get", URL: "https://h/?access_token=tok", Err: errors.New("boom s3cret")})
-	assert.Equal(t, `Get "https://h/?access_token=REDACTED": boom REDACTED`, err.Error())
-	var ue *url.Error
-	assert.ErrorAs(t, err, &ue)
 	body := []byte(strings.Repeat("a", 198) + "s3cret")
 	assert.Equal(t, strings.Repeat("a", 198)+"RE", Excerpt(body, r), "masked before cutting")
+}
+
+func TestRedactorEchoForms(t *testing.T) {
+	t.Parallel()
+	const hexHash, token = "0123abcdef", "ab/c+d=e"
+	r := Redactor{hexHash, token}
+	for _, echoed := range []string{
+		"0123ABCDEF", "0123AbCdEf", // hex in another case
+		`ab\/c+d=e`,      // JSON with escaped slash
+		"ab%2Fc%2Bd%3De", // query-escaped
+		"ab%2Fc+d=e",     // path-escaped
+	} {
+		got := r.Text(`{"message":"bad ` + echoed + `"}`)
+		assert.NotContains(t, strings.ToLower(got), strings.ToLower(echoed), echoed)
+		assert.Contains(t, got, "REDACTED", echoed)
+	}
+}
+
+func TestRedactorErrStripsQueryAndCutsLeakingChains(t *testing.T) {
+	t.Parallel()
+	const key = "api" // a short secret must not garble URLs: queries are dropped, not masked
+	r := Redactor{key, "tok123"}
+	ue := &url.Error{Op: "Get", URL: "https://h.example/api/admin/v2/?action=get_users&hash=deadbeef", Err: context.DeadlineExceeded}
+	err := r.Err(ue)
+	assert.Equal(t, `Get "https://h.example/api/admin/v2/": context deadline exceeded`, err.Error())
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	var got *url.Error
+	require.ErrorAs(t, err, &got)
+	assert.NotSame(t, ue, got, "the original URL must not be reachable")
+
+	leaky := fmt.Errorf("wrapped: %w", &url.Error{Op: "Post", URL: "https://h.example/x", Err: errors.New("server said tok123")})
+	err = r.Err(leaky)
+	assert.NotContains(t, err.Error(), "tok123")
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		assert.NotContains(t, e.Error(), "tok123")
+	}
+	assert.False(t, r.Leaks(err))
+
+	timeout := r.Err(fmt.Errorf("x tok123: %w", timeoutErr{}))
+	var te interface{ Timeout() bool }
+	require.ErrorAs(t, timeout, &te)
+	assert.True(t, te.Timeout())
+}
+
+type timeoutErr struct{}
+
+func (timeoutErr) Error() string { return "i/o timeout" }
+func (timeoutErr) Timeout() bool { return true }
+
+func TestRedirectPolicy(t *testing.T) {
+	t.Parallel()
+	c := NewHTTPClient(nil)
+	via := []*http.Request{{URL: mustURL(t, "https://acme.example/api?hash=x")}}
+	for target, ok := range map[string]bool{
+		"https://acme.example/other":      true,
+		"https://ACME.example:443/other":  true,
+		"http://acme.example/api":         false, // downgrade to clear text
+		"https://acme.example:8443/api":   false, // another port
+		"https://evil.example/api?hash=x": false,
+	} {
+		err := c.CheckRedirect(&http.Request{URL: mustURL(t, target)}, via)
+		if ok {
+			assert.NoError(t, err, target)
+			continue
+		}
+		require.ErrorIs(t, err, ErrRedirect, target)
+		assert.NotContains(t, err.Error(), "hash", target)
+	}
+	none := WithoutRedirects(c)
+	assert.ErrorIs(t, none.CheckRedirect(&http.Request{URL: mustURL(t, "https://acme.example/x")}, via), ErrRedirect)
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	u, err := url.Parse(s)
+	require.NoError(t, err)
+	return u
+}
+
+// A declared Content-Length costs nothing until bytes arrive. Not parallel:
+// it reads the process's allocation counter.
+func TestReadBodyIgnoresDeclaredLengthUntilBytesArrive(t *testing.T) {
+	resp := &http.Response{Body: io.NopCloser(strings.NewReader("0123456789")), ContentLength: 64 << 20}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := ReadBody(resp, 64<<20)
+	runtime.ReadMemStats(&after)
+	assert.ErrorIs(t, err, ErrReadBody, "a body shorter than its Content-Length is cut")
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(1<<20), "bytes allocated for a 10-byte body declaring 64 MiB")
+
+	resp = &http.Response{Body: io.NopCloser(strings.NewReader("0123456789")), ContentLength: 4}
+	_, err = ReadBody(resp, 100)
+	assert.ErrorIs(t, err, ErrReadBody, "a body longer than its Content-Length")
+}
+
+func TestReadBodyAtTheCap(t *testing.T) {
+	t.Parallel()
+	const max = 8 << 20
+	resp := &http.Response{Body: io.NopCloser(bytes.NewReader(make([]byte, max))), ContentLength: -1}
+	b, err := ReadBody(resp, max)
+	require.NoError(t, err)
+	assert.Len(t, b, max)
+	assert.LessOrEqual(t, cap(b), max+max/4, "buffer capacity for a body at the cap")
 }
 
 func TestReadBody(t *testing.T) {
