@@ -2,12 +2,15 @@ package worksection
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"testing"
 	"time"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
 )
 
 // The expected queries and hashes below were computed outside this package
@@ -250,10 +253,36 @@ func TestHMACSigning(t *testing.T) {
 	c, err := NewClient(testAccount, WithAPIKey(testKey), WithHMACSigning(), WithHTTPClient(&http.Client{Transport: mt}),
 		func(o *options) error { o.now = func() time.Time { return time.Unix(1700000000, 0) }; return nil })
 	require.NoError(t, err)
-	rec := respond(mt, http.MethodGet, adminURL, 200, fixture(t, "get_users.json"))
+	rec := respond(mt, http.MethodPost, hmacURL, 200, fixture(t, "get_users.json"))
 	_, err = c.GetUsers(context.Background())
 	require.NoError(t, err)
 	req := rec.last(t)
 	assert.Equal(t, "action=get_users", req.URL.RawQuery)
 	assert.Equal(t, "Admin 1700000000_04098e47b99eacb794e0ac4877898cd650c4dfb6f83121cf5e1c019254614b18", req.Header.Get("Authorization"))
+	assert.Equal(t, "application/json; charset=utf-8", req.Header.Get("Content-Type"))
+	assert.Zero(t, req.ContentLength, "no parameters: an empty body")
+}
+
+// HMAC mode sends the vendor's 2026 shape for every action: POST
+// /api/admin/v2?action=<name> with the other parameters in a JSON body,
+// ids as numbers.
+func TestHMACSendsTheVendorShape(t *testing.T) {
+	t.Parallel()
+	mt := newTransport(t)
+	c, err := NewClient(testAccount, WithAPIKey(testKey), WithHMACSigning(), WithHTTPClient(&http.Client{Transport: mt}),
+		WithRateLimit(rate.Inf, 0), WithRetry(RetryPolicy{MaxAttempts: 1}))
+	require.NoError(t, err)
+	var bodies []string
+	mt.RegisterResponder(http.MethodPost, hmacURL, func(req *http.Request) (*http.Response, error) {
+		b, _ := io.ReadAll(req.Body)
+		bodies = append(bodies, req.URL.RawQuery+" "+string(b))
+		return httpmock.NewStringResponse(200, `{"status":"ok"}`), nil
+	})
+	require.NoError(t, c.Subscribe(context.Background(), SubscribeParams{TaskID: "1201", Email: "a+b@x.example"}))
+	_, err = c.AddUserGroup(context.Background(), AddUserGroupParams{Title: "R&D <core>", Client: true})
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		`action=subscribe {"id_task":1201,"email_user":"a+b@x.example"}`,
+		`action=add_user_group {"title":"R&D <core>","client":1}`,
+	}, bodies)
 }

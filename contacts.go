@@ -3,6 +3,8 @@ package worksection
 import (
 	"context"
 	"strings"
+
+	"github.com/worksection-go/worksection/internal/transport"
 )
 
 // Contact is an entry of the account's address book. Optional fields the
@@ -64,15 +66,22 @@ type AddContactGroupParams struct {
 // Validate reports what AddContact would refuse before sending: exactly one
 // email address and a name.
 func (p AddContactParams) Validate() error {
-	if err := checkEmail("add_contact", "email", p.Email); err != nil {
+	const action = "add_contact"
+	if err := checkText(action, p); err != nil {
 		return err
 	}
-	return checkRequired("add_contact", "name", p.Name)
+	if err := checkEmail(action, "Email", p.Email); err != nil {
+		return err
+	}
+	return checkRequired(action, "Name", p.Name)
 }
 
 // Validate reports what AddContactGroup would refuse before sending.
 func (p AddContactGroupParams) Validate() error {
-	return checkRequired("add_contact_group", "title", p.Title)
+	if err := checkText("add_contact_group", p); err != nil {
+		return err
+	}
+	return checkRequired("add_contact_group", "Title", p.Title)
 }
 
 // GetContacts lists the account's contacts (action get_contacts).
@@ -80,9 +89,12 @@ func (c *Client) GetContacts(ctx context.Context) ([]Contact, error) {
 	return getList(ctx, c, "get_contacts", itself[Contact])
 }
 
-// AddContact creates a contact (action add_contact). Like AddUser, it reads
-// the contacts back before resending after a failure that may have reached
-// the server, so one call never creates two contacts.
+// AddContact creates a contact (action add_contact). Contacts may share an
+// email, so after a failure that may have reached the server it is never
+// sent again: AddContact reads the contacts back and returns one that
+// matches every field sent, or else an error matching ErrMaybeApplied (the
+// contact may still appear). An identical contact that existed before the
+// call cannot be told apart from the new one.
 func (c *Client) AddContact(ctx context.Context, p AddContactParams) (*Contact, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -90,13 +102,16 @@ func (c *Client) AddContact(ctx context.Context, p AddContactParams) (*Contact, 
 	var ct Contact
 	err := c.call(ctx, "add_contact", p, &ct, func(ctx context.Context) (bool, error) {
 		contacts, err := c.GetContacts(ctx)
+		if err != nil {
+			return false, err
+		}
 		for _, existing := range contacts {
-			if strings.EqualFold(existing.Email, p.Email) {
+			if p.matches(existing) {
 				ct = existing
 				return true, nil
 			}
 		}
-		return false, err
+		return false, nil
 	})
 	if err != nil {
 		return nil, err
@@ -120,4 +135,14 @@ func (c *Client) AddContactGroup(ctx context.Context, p AddContactGroupParams) (
 		return nil, err
 	}
 	return &g, nil
+}
+
+// matches reports whether ct holds every field p sends (emails compared
+// ignoring ASCII case, text ignoring surrounding space). An empty Group
+// means the server's default folder, so it is not compared.
+func (p AddContactParams) matches(ct Contact) bool {
+	same := func(sent, got string) bool { return sent == "" || strings.TrimSpace(sent) == strings.TrimSpace(got) }
+	return transport.EqualFoldASCII(p.Email, ct.Email) && strings.TrimSpace(p.Name) == strings.TrimSpace(ct.Name) &&
+		same(p.Title, ct.Title) && same(p.Group, ct.Group) && same(p.Phone, ct.Phone) && same(p.Phone2, ct.Phone2) &&
+		same(p.Phone3, ct.Phone3) && same(p.Phone4, ct.Phone4) && same(p.Address, ct.Address) && same(p.Address2, ct.Address2)
 }

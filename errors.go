@@ -19,6 +19,16 @@ var (
 	ErrRateLimited = errors.New("worksection: rate limited")
 	// ErrInvalidInput: the client refused the call before sending it.
 	ErrInvalidInput = errors.New("worksection: invalid input")
+	// ErrMaybeApplied: a write failed after it may have reached the
+	// server, and reading back could not confirm it; the record may exist
+	// now or appear later. Check before sending it again.
+	ErrMaybeApplied = errors.New("worksection: the write may have been applied")
+	// ErrNotFound: an envelope saying a project, task or file does not
+	// exist ("Project is invalid", "Task is invalid", "File not found").
+	ErrNotFound = errors.New("worksection: not found")
+	// ErrInvalidEmail: an "Invalid email" envelope, such as a project
+	// member or subscriber who is not an account member.
+	ErrInvalidEmail = errors.New("worksection: invalid email")
 )
 
 // APIError is an error envelope from the API:
@@ -58,9 +68,16 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Is matches ErrUnauthorized and ErrRateLimited by HTTP status and message.
+// Is matches the sentinels by HTTP status and message (codes are reused
+// for different messages, so never by code alone): ErrUnauthorized,
+// ErrRateLimited, ErrNotFound and ErrInvalidEmail.
 func (e *APIError) Is(target error) bool {
 	switch target {
+	case ErrNotFound:
+		m := strings.ToLower(e.Message)
+		return m == "project is invalid" || m == "task is invalid" || m == "file not found"
+	case ErrInvalidEmail:
+		return strings.EqualFold(e.Message, "invalid email")
 	case ErrUnauthorized:
 		return e.HTTPStatus == http.StatusUnauthorized ||
 			e.Code == 2 && containsFold(e.Message, "hash") ||
@@ -111,11 +128,11 @@ func (e *ResponseError) Is(target error) bool {
 // It matches ErrInvalidInput.
 type ValidationError struct {
 	Action string
-	Field  string // the parameter at fault, e.g. "email"
+	Field  string // the Go field at fault, e.g. "Email"
 	Reason string
 }
 
-// Error reads like "worksection: add_user: invalid email: want one address".
+// Error reads like "worksection: add_user: invalid Email: want one address".
 func (e *ValidationError) Error() string {
 	return fmt.Sprintf("worksection: %s: invalid %s: %s", e.Action, e.Field, e.Reason)
 }
@@ -126,3 +143,18 @@ func (e *ValidationError) Is(target error) bool { return target == ErrInvalidInp
 func containsFold(s, sub string) bool {
 	return strings.Contains(strings.ToLower(s), sub)
 }
+
+// maybeAppliedError is a write's failure after an attempt that may have
+// been applied. It matches ErrMaybeApplied and unwraps to the failure.
+type maybeAppliedError struct {
+	action string
+	err    error
+}
+
+func (e *maybeAppliedError) Error() string {
+	return e.err.Error() + " (" + e.action + " may have been applied and may still appear: check before sending it again)"
+}
+
+func (e *maybeAppliedError) Unwrap() error { return e.err }
+
+func (e *maybeAppliedError) Is(target error) bool { return target == ErrMaybeApplied }

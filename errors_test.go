@@ -154,39 +154,54 @@ func TestValidation(t *testing.T) {
 		name, field string
 		call        func(*Client) error
 	}{
-		{"add_user no email", "email", func(c *Client) error { _, err := c.AddUser(ctx, AddUserParams{}); return err }},
-		{"add_user list", "email", func(c *Client) error {
+		{"add_user no email", "Email", func(c *Client) error { _, err := c.AddUser(ctx, AddUserParams{}); return err }},
+		{"add_user list", "Email", func(c *Client) error {
 			_, err := c.AddUser(ctx, AddUserParams{Email: "a@x.com,b@y.com"})
 			return err
 		}},
-		{"add_user bad email", "email", func(c *Client) error { _, err := c.AddUser(ctx, AddUserParams{Email: "nobody"}); return err }},
-		{"add_user named email", "email", func(c *Client) error {
+		{"add_user bad email", "Email", func(c *Client) error { _, err := c.AddUser(ctx, AddUserParams{Email: "nobody"}); return err }},
+		{"add_user named email", "Email", func(c *Client) error {
 			_, err := c.AddUser(ctx, AddUserParams{Email: "Kate <k@x.com>"})
 			return err
 		}},
-		{"add_user admin role", "role", func(c *Client) error {
+		{"add_user admin role", "Role", func(c *Client) error {
 			_, err := c.AddUser(ctx, AddUserParams{Email: "k@x.com", Role: RoleAccountAdmin})
 			return err
 		}},
-		{"add_user_group no title", "title", func(c *Client) error {
+		{"add_user_group no title", "Title", func(c *Client) error {
 			_, err := c.AddUserGroup(ctx, AddUserGroupParams{Title: "  "})
 			return err
 		}},
-		{"add_contact no name", "name", func(c *Client) error {
+		{"add_contact no name", "Name", func(c *Client) error {
 			_, err := c.AddContact(ctx, AddContactParams{Email: "k@x.com"})
 			return err
 		}},
-		{"add_contact no email", "email", func(c *Client) error { _, err := c.AddContact(ctx, AddContactParams{Name: "K"}); return err }},
-		{"add_contact_group no title", "title", func(c *Client) error {
+		{"add_contact no email", "Email", func(c *Client) error { _, err := c.AddContact(ctx, AddContactParams{Name: "K"}); return err }},
+		{"add_contact_group no title", "Title", func(c *Client) error {
 			_, err := c.AddContactGroup(ctx, AddContactGroupParams{})
 			return err
 		}},
-		{"subscribe no task", "id_task", func(c *Client) error { return c.Subscribe(ctx, SubscribeParams{Email: "k@x.com"}) }},
-		{"subscribe letters task", "id_task", func(c *Client) error {
+		{"subscribe no task", "TaskID", func(c *Client) error { return c.Subscribe(ctx, SubscribeParams{Email: "k@x.com"}) }},
+		{"subscribe letters task", "TaskID", func(c *Client) error {
 			return c.Subscribe(ctx, SubscribeParams{TaskID: "12a", Email: "k@x.com"})
 		}},
-		{"unsubscribe email list", "email_user", func(c *Client) error {
+		{"unsubscribe email list", "Email", func(c *Client) error {
 			return c.Unsubscribe(ctx, SubscribeParams{TaskID: "12", Email: "a@x.com;b@x.com"})
+		}},
+		{"add_user invalid UTF-8 in the email", "Email", func(c *Client) error {
+			_, err := c.AddUser(ctx, AddUserParams{Email: "bad\xff@x.co"})
+			return err
+		}},
+		{"add_user invalid UTF-8 in a name", "LastName", func(c *Client) error {
+			_, err := c.AddUser(ctx, AddUserParams{Email: "k@x.co", LastName: "M\xc3"})
+			return err
+		}},
+		{"add_contact invalid UTF-8", "Address2", func(c *Client) error {
+			_, err := c.AddContact(ctx, AddContactParams{Email: "k@x.co", Name: "K", Address2: "\xed\xa0\x80"})
+			return err
+		}},
+		{"subscribe invalid UTF-8", "Email", func(c *Client) error {
+			return c.Subscribe(ctx, SubscribeParams{TaskID: "1", Email: "k\xfe@x.co"})
 		}},
 		{"me with key", "credentials", func(c *Client) error { _, err := c.Me(ctx); return err }},
 		{"url too long", "params", func(c *Client) error {

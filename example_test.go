@@ -94,5 +94,5 @@ func ExampleAPIError() {
 	// Output:
 	// 5 Task is invalid
 	// worksection: subscribe: Task is invalid (code 5)
-	// true worksection: add_user: invalid email: want exactly one address, no lists or spaces
+	// true worksection: add_user: invalid Email: want exactly one address, no lists or spaces
 }

@@ -42,7 +42,10 @@ type AddUserGroupParams struct {
 
 // Validate reports what AddUserGroup would refuse before sending.
 func (p AddUserGroupParams) Validate() error {
-	return checkRequired("add_user_group", "title", p.Title)
+	if err := checkText("add_user_group", p); err != nil {
+		return err
+	}
+	return checkRequired("add_user_group", "Title", p.Title)
 }
 
 // GetUserGroups lists the account's teams (action get_user_groups).

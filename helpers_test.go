@@ -19,6 +19,7 @@ const (
 	testAccount = "https://acme.worksection.com"
 	adminURL    = testAccount + "/api/admin/v2/"
 	userURL     = testAccount + "/api/oauth2"
+	hmacURL     = testAccount + "/api/admin/v2"
 )
 
 // recorder keeps the requests a mock transport received.

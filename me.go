@@ -13,7 +13,7 @@ import (
 // a client made WithAccessToken; the admin API key cannot call it.
 func (c *Client) Me(ctx context.Context) (*User, error) {
 	const action = "me"
-	if !c.userAPI {
+	if !c.creds.userAPI {
 		return nil, &ValidationError{Action: action, Field: "credentials",
 			Reason: "me needs an access token (WithAccessToken), not the admin API key"}
 	}

@@ -38,6 +38,9 @@ func WithAPIKey(key string) Option {
 		if key == "" {
 			return errors.New("empty API key")
 		}
+		if !validHeaderValue(key) {
+			return errors.New("API key contains control characters")
+		}
 		o.apiKey = key
 		return nil
 	}
@@ -56,6 +59,9 @@ func WithAccessToken(token string) Option {
 	return func(o *options) error {
 		if token == "" {
 			return errors.New("empty access token")
+		}
+		if !validHeaderValue(token) {
+			return errors.New("access token contains control characters")
 		}
 		o.accessToken = token
 		return nil
@@ -80,6 +86,9 @@ func WithUserAgent(ua string) Option {
 	return func(o *options) error {
 		if ua == "" {
 			return errors.New("empty user agent")
+		}
+		if !validHeaderValue(ua) {
+			return errors.New("user agent contains control characters")
 		}
 		o.userAgent = ua
 		return nil
@@ -142,4 +151,41 @@ func WithLogger(l *slog.Logger) Option {
 		o.logger = l
 		return nil
 	}
+}
+
+// WithRetry replaces DefaultRetryPolicy().
+func WithRetry(p RetryPolicy) Option {
+	return func(o *options) error {
+		if p.MaxAttempts < 1 || p.MinWait < 0 || p.MaxWait < p.MinWait {
+			return errors.New("retry policy needs MaxAttempts >= 1 and 0 <= MinWait <= MaxWait")
+		}
+		o.retry = p
+		return nil
+	}
+}
+
+// WithTokenSource calls the user API with tokens from ts, asked for on
+// every attempt within the call's context. If the API answers HTTP 401
+// ("Access token is expired"), the client renews the token once (through a
+// *TokenSource or shared source, refreshing only if no other caller has;
+// any other source is asked again) and repeats the attempt once.
+func WithTokenSource(ts oauth2.TokenSource) Option {
+	return func(o *options) error {
+		if ts == nil {
+			return errors.New("nil token source")
+		}
+		o.tokenSource = ts
+		return nil
+	}
+}
+
+// validHeaderValue refuses what net/http would refuse at send time (and
+// what could split a header): control characters other than tab.
+func validHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }

@@ -4,38 +4,36 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/worksection-go/worksection/internal/transport"
+	"github.com/worksection-go/worksection/internal/wire"
 )
 
-// RetryPolicy says how failed calls are retried. Retried: transport errors,
-// HTTP 5xx except 501, HTTP 429 and "Too many requests" envelopes. Never
-// retried: other API errors, validation errors, a done context. Reads,
-// subscribe/unsubscribe and the add-group actions (the server returns the
-// existing group) are resent freely; AddUser and AddContact read back first
-// when the failed attempt may have reached the server.
+// RetryPolicy says how failed calls are retried. What may be retried
+// depends on the action (see the README's action table): reads and
+// idempotent writes are resent after any failure worth retrying; AddUser
+// is resent and resolved by reading back; AddContact is never resent once
+// an attempt may have reached the server. Never retried: API errors other
+// than rate limiting and server faults, validation errors, and the end of
+// the caller's context.
 type RetryPolicy struct {
 	MaxAttempts int           // attempts in all, including the first; 1 turns retries off
 	MinWait     time.Duration // first backoff; doubles each retry, with jitter
 	MaxWait     time.Duration // cap on any wait, Retry-After included
 }
 
-// DefaultRetryPolicy is used unless WithRetry says otherwise.
-var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 3, MinWait: 1 * time.Second, MaxWait: 30 * time.Second}
-
-// WithRetry replaces DefaultRetryPolicy.
-func WithRetry(p RetryPolicy) Option {
-	return func(o *options) error {
-		if p.MaxAttempts < 1 || p.MinWait < 0 || p.MaxWait < p.MinWait {
-			return errors.New("retry policy needs MaxAttempts >= 1 and 0 <= MinWait <= MaxWait")
-		}
-		o.retry = p
-		return nil
-	}
+// DefaultRetryPolicy returns the policy used unless WithRetry says
+// otherwise: 3 attempts, backoff from 1 s, waits capped at 30 s.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{MaxAttempts: 3, MinWait: 1 * time.Second, MaxWait: 30 * time.Second}
 }
 
 // wait is the pause before retry number attempt (1-based): the server's
@@ -57,6 +55,192 @@ func (p RetryPolicy) wait(attempt int, retryAfter time.Duration) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
+// verifyFunc reads back after a write that may have been applied, reports
+// whether the record is there, and fills the call's result if so.
+type verifyFunc func(ctx context.Context) (found bool, err error)
+
+// run sends r until it succeeds or the action's retry class says stop.
+// A write that may have been applied is never reported done unless it is:
+// an error after such a failure matches ErrMaybeApplied, unless verify
+// found the record.
+func (c *Client) run(ctx context.Context, r *request, out any, verify verifyFunc) (wire.Envelope, error) {
+	class := r.spec.retry
+	maybeApplied := false // some attempt of this write may have been applied
+	for attempt := 1; ; attempt++ {
+		env, err := c.send(ctx, r, out, attempt)
+		if err == nil {
+			return env, nil
+		}
+		f := classify(ctx, err)
+		if f.refused {
+			c.slowDown(retryAfter(err))
+		}
+		maybeApplied = maybeApplied || class != read && f.maybeApplied
+		switch {
+		case ctx.Err() != nil:
+			return env, unconfirmed(r, err, maybeApplied)
+		case class == deduplicated && maybeApplied && isDuplicate(err):
+			// An earlier attempt made the record; the resend found it.
+			return env, c.confirm(ctx, r, err, verify, false)
+		case class == atMostOnce && f.maybeApplied:
+			// Never resent: wait for a request still in flight upstream to
+			// land, then look.
+			if werr := c.sleep(ctx, c.retry.wait(attempt, retryAfter(err))); werr != nil {
+				return env, unconfirmed(r, err, true)
+			}
+			return env, c.confirm(ctx, r, err, verify, true)
+		case !f.retry || attempt >= c.retry.MaxAttempts:
+			if maybeApplied && verify != nil {
+				return env, c.confirm(ctx, r, err, verify, true)
+			}
+			return env, unconfirmed(r, err, maybeApplied)
+		}
+		if werr := c.sleep(ctx, c.retry.wait(attempt, retryAfter(err))); werr != nil {
+			return env, unconfirmed(r, fmt.Errorf("%w (while waiting to retry after: %v)", werr, err), maybeApplied)
+		}
+	}
+}
+
+// confirm reads back after err. Found, the call succeeded (verify filled
+// the result). Not found, err is returned, as ErrMaybeApplied when the
+// write may still land.
+func (c *Client) confirm(ctx context.Context, r *request, err error, verify verifyFunc, mayLand bool) error {
+	if verify == nil {
+		return unconfirmed(r, err, mayLand)
+	}
+	found, verr := verify(ctx)
+	switch {
+	case verr != nil:
+		return unconfirmed(r, fmt.Errorf("%w (and reading back to check whether it was applied failed: %v)", err, verr), true)
+	case found:
+		return nil
+	}
+	return unconfirmed(r, err, mayLand)
+}
+
+// unconfirmed marks err as possibly applied when a write's attempt may
+// have reached the server.
+func unconfirmed(r *request, err error, maybeApplied bool) error {
+	if !maybeApplied || r.spec.retry == read {
+		return err
+	}
+	return &maybeAppliedError{action: r.spec.name, err: err}
+}
+
+// failure is what a failed attempt allows.
+type failure struct {
+	retry        bool // resending may help
+	maybeApplied bool // the server may have applied the request
+	refused      bool // refused for the rate, before processing
+}
+
+// classify judges a failed attempt by what the server may have done. Only
+// the caller's context ends retries: the HTTP client's own timeout is a
+// failure like any other, one that may have been applied.
+func classify(ctx context.Context, err error) failure {
+	var (
+		ve  *ValidationError
+		ce  *credentialError
+		ae  *APIError
+		re  *ResponseError
+		ue  *url.Error
+		crt *tls.CertificateVerificationError
+	)
+	switch {
+	case ctx.Err() != nil:
+		return failure{maybeApplied: reachedServer(err)}
+	case errors.As(err, &ve), errors.As(err, &ce):
+		return failure{}
+	case errors.Is(err, ErrRateLimited):
+		return failure{retry: true, refused: true}
+	case errors.As(err, &ae):
+		// An error envelope: the server looked at the request and said no,
+		// unless it also answered 5xx.
+		return failure{retry: serverFault(ae.HTTPStatus), maybeApplied: serverFault(ae.HTTPStatus)}
+	case errors.As(err, &re):
+		switch {
+		case serverFault(re.HTTPStatus), errors.Is(re.Err, transport.ErrReadBody):
+			return failure{retry: true, maybeApplied: true}
+		case re.HTTPStatus >= 200 && re.HTTPStatus < 300:
+			// Answered, but not in a shape we can read: done or not,
+			// resending will not tell.
+			return failure{maybeApplied: true}
+		}
+		return failure{}
+	case errors.As(err, &ue):
+		switch {
+		case errors.As(err, &crt), errors.Is(err, transport.ErrRedirect):
+			return failure{} // does not heal by waiting
+		case !reachedServer(err):
+			return failure{retry: true}
+		}
+		return failure{retry: true, maybeApplied: true}
+	}
+	return failure{}
+}
+
+// reachedServer reports whether a transport failure may have happened
+// after the request was sent: anything but a failed dial or name lookup.
+func reachedServer(err error) bool {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		var re *ResponseError
+		var ae *APIError
+		return errors.As(err, &re) || errors.As(err, &ae)
+	}
+	var op *net.OpError
+	var dns *net.DNSError
+	return !(errors.As(err, &op) && op.Op == "dial" || errors.As(err, &dns))
+}
+
+func serverFault(status int) bool {
+	return status >= 500 && status != http.StatusNotImplemented
+}
+
+// isDuplicate reports the server refusing a record that already exists.
+func isDuplicate(err error) bool {
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		return false
+	}
+	m := strings.ToLower(ae.Message)
+	return strings.Contains(m, "already") || strings.Contains(m, "exist")
+}
+
+func retryAfter(err error) time.Duration {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.RetryAfter
+	}
+	var re *ResponseError
+	if errors.As(err, &re) {
+		return re.RetryAfter
+	}
+	return 0
+}
+
+// maxRetryAfter caps a server's Retry-After before it becomes a Duration,
+// so a huge value cannot overflow; RetryPolicy.MaxWait caps it further.
+const maxRetryAfter = 24 * time.Hour
+
+func parseRetryAfter(h http.Header) time.Duration {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseUint(v, 10, 64); err == nil {
+		return time.Duration(min(secs, uint64(maxRetryAfter/time.Second))) * time.Second
+	} else if errors.Is(err, strconv.ErrRange) {
+		return maxRetryAfter
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := time.Until(t); d > 0 {
+			return min(d, maxRetryAfter)
+		}
+	}
+	return 0
+}
+
 func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
@@ -71,61 +255,10 @@ func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// retryable reports whether err may be retried and whether the failed
-// attempt may have been applied by the server.
-func retryable(err error) (retry, maybeApplied bool) {
-	var ve *ValidationError
-	if errors.As(err, &ve) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false, false
+// slowDown tells a limiter that adapts that the server refused a request
+// for its rate.
+func (c *Client) slowDown(retryAfter time.Duration) {
+	if a, ok := c.limiter.(adaptiveLimiter); ok {
+		a.Refused(retryAfter)
 	}
-	if errors.Is(err, ErrRateLimited) {
-		return true, false // refused before it was applied
-	}
-	var ae *APIError
-	if errors.As(err, &ae) {
-		return serverFault(ae.HTTPStatus), serverFault(ae.HTTPStatus)
-	}
-	var re *ResponseError
-	if errors.As(err, &re) {
-		if errors.Is(re.Err, transport.ErrBodyTooLarge) {
-			return false, false
-		}
-		// A 5xx, or a 2xx body cut short in transit: the action may have run.
-		cut := errors.Is(re.Err, transport.ErrReadBody)
-		return serverFault(re.HTTPStatus) || cut, serverFault(re.HTTPStatus) || cut
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		// Certificate problems and refused redirects do not heal by waiting.
-		var cert *tls.CertificateVerificationError
-		if errors.As(err, &cert) || errors.Is(err, transport.ErrRedirect) {
-			return false, false
-		}
-		return true, true
-	}
-	return false, false
-}
-
-// tokenRefused reports an HTTP 401 envelope, such as "Access token is
-// expired", or "is invalid" for a token another goroutine's refresh has
-// just rotated away.
-func tokenRefused(err error) bool {
-	var ae *APIError
-	return errors.As(err, &ae) && ae.HTTPStatus == http.StatusUnauthorized
-}
-
-func serverFault(status int) bool {
-	return status >= 500 && status != http.StatusNotImplemented
-}
-
-func retryAfter(err error) time.Duration {
-	var ae *APIError
-	if errors.As(err, &ae) {
-		return ae.RetryAfter
-	}
-	var re *ResponseError
-	if errors.As(err, &re) {
-		return re.RetryAfter
-	}
-	return 0
 }

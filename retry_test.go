@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"testing"
@@ -45,30 +46,48 @@ func TestParseRetryAfter(t *testing.T) {
 	assert.Zero(t, parseRetryAfter(h))
 }
 
-func TestRetryable(t *testing.T) {
+func TestClassify(t *testing.T) {
 	t.Parallel()
+	live := context.Background()
+	cancelled, cancel := context.WithCancel(live)
+	cancel()
 	netErr := &url.Error{Op: "Get", URL: "x", Err: errors.New("connection reset")}
+	dialErr := &url.Error{Op: "Post", URL: "x", Err: &net.OpError{Op: "dial", Err: errors.New("connection refused")}}
+	clientTimeout := &url.Error{Op: "Post", URL: "x", Err: fmt.Errorf("%w (Client.Timeout exceeded)", context.DeadlineExceeded)}
 	for _, tc := range []struct {
-		name          string
-		err           error
-		retry, mayRun bool
+		name string
+		ctx  context.Context
+		err  error
+		want failure
 	}{
-		{"transport", fmt.Errorf("wrap: %w", netErr), true, true},
-		{"redirect", &url.Error{Err: transport.ErrRedirect}, false, false},
-		{"canceled", fmt.Errorf("x: %w", context.Canceled), false, false},
-		{"deadline", context.DeadlineExceeded, false, false},
-		{"validation", &ValidationError{}, false, false},
-		{"api error", &APIError{Code: 10, Message: "Field is required", HTTPStatus: 200}, false, false},
-		{"too many requests envelope", &APIError{Message: "Too many requests", HTTPStatus: 200}, true, false},
-		{"429", &ResponseError{HTTPStatus: 429, Err: errors.New("x")}, true, false},
-		{"500", &ResponseError{HTTPStatus: 500, Err: errors.New("x")}, true, true},
-		{"501", &ResponseError{HTTPStatus: 501, Err: errors.New("x")}, false, false},
-		{"cut body", &ResponseError{HTTPStatus: 200, Err: fmt.Errorf("%w: eof", transport.ErrReadBody)}, true, true},
-		{"too large", &ResponseError{HTTPStatus: 200, Err: transport.ErrBodyTooLarge}, false, false},
-		{"html 200", &ResponseError{HTTPStatus: 200, Err: errors.New("not json")}, false, false},
+		{"reset", live, fmt.Errorf("wrap: %w", netErr), failure{retry: true, maybeApplied: true}},
+		{"dial refused: never sent", live, dialErr, failure{retry: true}},
+		{"the HTTP client's timeout is not a cancellation", live, clientTimeout, failure{retry: true, maybeApplied: true}},
+		{"the caller's cancellation ends retries", cancelled, netErr, failure{maybeApplied: true}},
+		{"cancelled before dialling", cancelled, dialErr, failure{}},
+		{"redirect", live, &url.Error{Err: transport.ErrRedirect}, failure{}},
+		{"validation", live, &ValidationError{}, failure{}},
+		{"api error", live, &APIError{Code: 10, Message: "Field is required", HTTPStatus: 200}, failure{}},
+		{"too many requests envelope", live, &APIError{Message: "Too many requests", HTTPStatus: 200}, failure{retry: true, refused: true}},
+		{"429", live, &ResponseError{HTTPStatus: 429, Err: errors.New("x")}, failure{retry: true, refused: true}},
+		{"500", live, &ResponseError{HTTPStatus: 500, Err: errors.New("x")}, failure{retry: true, maybeApplied: true}},
+		{"504 gateway", live, &ResponseError{HTTPStatus: 504, Err: errors.New("x")}, failure{retry: true, maybeApplied: true}},
+		{"501", live, &ResponseError{HTTPStatus: 501, Err: errors.New("x")}, failure{}},
+		{"cut body", live, &ResponseError{HTTPStatus: 200, Err: fmt.Errorf("%w: eof", transport.ErrReadBody)}, failure{retry: true, maybeApplied: true}},
+		{"too large", live, &ResponseError{HTTPStatus: 200, Err: transport.ErrBodyTooLarge}, failure{maybeApplied: true}},
+		{"html 200", live, &ResponseError{HTTPStatus: 200, Err: errors.New("not json")}, failure{maybeApplied: true}},
+		{"html 404", live, &ResponseError{HTTPStatus: 404, Err: errors.New("not json")}, failure{}},
 	} {
-		retry, mayRun := retryable(tc.err)
-		assert.Equal(t, tc.retry, retry, tc.name)
-		assert.Equal(t, tc.mayRun, mayRun, tc.name)
+		assert.Equal(t, tc.want, classify(tc.ctx, tc.err), tc.name)
 	}
+}
+
+func TestParseRetryAfterClampsHugeValues(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{"9223372037", "18446744073709551615", "99999999999999999999999"} {
+		h := http.Header{"Retry-After": {v}}
+		assert.Equal(t, maxRetryAfter, parseRetryAfter(h), v)
+	}
+	p := DefaultRetryPolicy()
+	assert.Equal(t, p.MaxWait, p.wait(1, parseRetryAfter(http.Header{"Retry-After": {"9223372037"}})))
 }

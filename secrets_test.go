@@ -144,7 +144,7 @@ func TestEachAttemptSignedAfresh(t *testing.T) {
 	mt := newTransport(t)
 	var auths []string
 	n := 0
-	mt.RegisterResponder(http.MethodGet, adminURL, func(req *http.Request) (*http.Response, error) {
+	mt.RegisterResponder(http.MethodPost, hmacURL, func(req *http.Request) (*http.Response, error) {
 		auths = append(auths, req.Header.Get("Authorization"))
 		n++
 		if n == 1 {

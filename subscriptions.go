@@ -25,10 +25,13 @@ func (c *Client) Unsubscribe(ctx context.Context, p SubscribeParams) error {
 func (p SubscribeParams) Validate() error { return p.validate("subscribe") }
 
 func (p SubscribeParams) validate(action string) error {
-	if err := checkTaskID(action, p.TaskID); err != nil {
+	if err := checkText(action, p); err != nil {
 		return err
 	}
-	return checkEmail(action, "email_user", p.Email)
+	if err := checkID(action, "TaskID", p.TaskID); err != nil {
+		return err
+	}
+	return checkEmail(action, "Email", p.Email)
 }
 
 func (c *Client) subscription(ctx context.Context, action string, p SubscribeParams) error {

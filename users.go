@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/worksection-go/worksection/internal/transport"
 	"github.com/worksection-go/worksection/internal/wire"
 )
 
@@ -156,11 +157,14 @@ type AddUserParams struct {
 // exactly one address and Role, if set, user, guest or reader (any case).
 func (p AddUserParams) Validate() error {
 	const action = "add_user"
-	if err := checkEmail(action, "email", p.Email); err != nil {
+	if err := checkText(action, p); err != nil {
+		return err
+	}
+	if err := checkEmail(action, "Email", p.Email); err != nil {
 		return err
 	}
 	if r := ParseRole(string(p.Role)); r != "" && r != RoleUser && r != RoleGuest && r != RoleReader {
-		return &ValidationError{Action: action, Field: "role", Reason: "want user, guest or reader"}
+		return &ValidationError{Action: action, Field: "Role", Reason: "want user, guest or reader"}
 	}
 	return nil
 }
@@ -173,9 +177,13 @@ func (c *Client) GetUsers(ctx context.Context) ([]User, error) {
 }
 
 // AddUser invites a person to the account (action add_user) and returns
-// the new member. If an attempt fails in a way that may have reached the
-// server, AddUser reads the member list back before sending again, so one
-// call never invites twice.
+// the new member. An account holds one member per email, so after a
+// failure that may have reached the server AddUser sends again; if the
+// server then refuses a duplicate, or the last attempt failed that way,
+// it reads the members back and returns the one with the email (compared
+// ignoring ASCII case only, as the server does). One call never invites
+// twice; an error after a failure it could not confirm matches
+// ErrMaybeApplied.
 func (c *Client) AddUser(ctx context.Context, p AddUserParams) (*User, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -185,13 +193,16 @@ func (c *Client) AddUser(ctx context.Context, p AddUserParams) (*User, error) {
 	var found *User
 	err := c.call(ctx, "add_user", p, &w, func(ctx context.Context) (bool, error) {
 		users, err := c.GetUsers(ctx)
+		if err != nil {
+			return false, err
+		}
 		for i := range users {
-			if strings.EqualFold(users[i].Email, p.Email) {
+			if transport.EqualFoldASCII(users[i].Email, p.Email) {
 				found = &users[i]
 				return true, nil
 			}
 		}
-		return false, err
+		return false, nil
 	})
 	switch {
 	case err != nil:

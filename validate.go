@@ -1,6 +1,40 @@
 package worksection
 
-import "strings"
+import (
+	"reflect"
+	"strings"
+	"unicode/utf8"
+)
+
+// checkText refuses invalid UTF-8 in any string parameter, naming the Go
+// field: sent in a JSON body it would be silently replaced with U+FFFD, and
+// no server can store it as given.
+func checkText(action string, params any) error {
+	v := reflect.ValueOf(params)
+	for v.Kind() == reflect.Pointer && !v.IsNil() {
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return nil
+	}
+	for i := range v.NumField() {
+		f, sf := v.Field(i), v.Type().Field(i)
+		if !sf.IsExported() {
+			continue
+		}
+		switch {
+		case f.Kind() == reflect.String && !utf8.ValidString(f.String()):
+			return &ValidationError{Action: action, Field: sf.Name, Reason: "not valid UTF-8"}
+		case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String:
+			for j := range f.Len() {
+				if !utf8.ValidString(f.Index(j).String()) {
+					return &ValidationError{Action: action, Field: sf.Name, Reason: "not valid UTF-8"}
+				}
+			}
+		}
+	}
+	return nil
+}
 
 // checkEmail insists on exactly one bare address: the API takes one email
 // per call and answers "Invalid email" for a list.
@@ -65,14 +99,14 @@ func checkRequired(action, field, value string) error {
 	return nil
 }
 
-// checkTaskID insists on a task id of digits.
-func checkTaskID(action string, id ID) error {
+// checkID insists on an id of digits.
+func checkID(action, field string, id ID) error {
 	if id == "" {
-		return &ValidationError{Action: action, Field: "id_task", Reason: "required"}
+		return &ValidationError{Action: action, Field: field, Reason: "required"}
 	}
 	for _, c := range id {
 		if c < '0' || c > '9' {
-			return &ValidationError{Action: action, Field: "id_task", Reason: "want digits only"}
+			return &ValidationError{Action: action, Field: field, Reason: "want digits only"}
 		}
 	}
 	return nil

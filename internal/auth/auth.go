@@ -19,14 +19,34 @@ type Signer interface {
 	// Sign returns the query string to send, with any signature appended,
 	// and sets any auth header on h.
 	Sign(ctx context.Context, action, query string, h http.Header) (string, error)
+	// Placement says where the scheme lets the parameters travel.
+	Placement() Placement
 }
+
+// Placement is where a signing scheme puts the action's parameters.
+type Placement int
+
+const (
+	// InQuery: the signature covers the query only, so every parameter
+	// must be in it (md5).
+	InQuery Placement = iota + 1
+	// InQueryOrBody: parameters go in the query, or in a JSON body when the
+	// URL would be too long (bearer tokens).
+	InQueryOrBody
+	// InBody: POST ?action=<name> with the other parameters in a JSON
+	// body, the shape of the vendor's 2026 clients (HMAC header).
+	InBody
+)
 
 // MD5Query is the documented admin scheme: hash = md5(query + key) in
 // lowercase hex, appended last as &hash=.
 type MD5Query struct{ Key string }
 
+// Placement implements Signer.
+func (*MD5Query) Placement() Placement { return InQuery }
+
 // Sign implements Signer.
-func (s MD5Query) Sign(_ context.Context, _, query string, _ http.Header) (string, error) {
+func (s *MD5Query) Sign(_ context.Context, _, query string, _ http.Header) (string, error) {
 	return query + "&hash=" + MD5Hash(query, s.Key), nil
 }
 
@@ -45,8 +65,11 @@ type HMACHeader struct {
 	Now func() time.Time // nil means time.Now
 }
 
+// Placement implements Signer.
+func (*HMACHeader) Placement() Placement { return InBody }
+
 // Sign implements Signer.
-func (s HMACHeader) Sign(_ context.Context, action, query string, h http.Header) (string, error) {
+func (s *HMACHeader) Sign(_ context.Context, action, query string, h http.Header) (string, error) {
 	now := time.Now
 	if s.Now != nil {
 		now = s.Now
@@ -69,8 +92,11 @@ type Bearer struct {
 	Token func(ctx context.Context) (string, error)
 }
 
+// Placement implements Signer.
+func (*Bearer) Placement() Placement { return InQueryOrBody }
+
 // Sign implements Signer.
-func (s Bearer) Sign(ctx context.Context, _, query string, h http.Header) (string, error) {
+func (s *Bearer) Sign(ctx context.Context, _, query string, h http.Header) (string, error) {
 	tok, err := s.Token(ctx)
 	if err != nil {
 		return "", err

@@ -18,7 +18,7 @@ func TestMD5DocumentedVector(t *testing.T) {
 		{"action=get_tasks&id_project=26", "ec3ab2c28f21b4a07424f8ed688d6644"}, // the FAQ's worked example
 		{"action=get_users", "82d6b87d8d0b3ca3a91506adfc42751d"},
 	} {
-		got, err := MD5Query{Key: docKey}.Sign(context.Background(), "", tc.query, http.Header{})
+		got, err := (&MD5Query{Key: docKey}).Sign(context.Background(), "", tc.query, http.Header{})
 		require.NoError(t, err)
 		assert.Equal(t, tc.query+"&hash="+tc.want, got)
 	}
@@ -27,7 +27,7 @@ func TestMD5DocumentedVector(t *testing.T) {
 func TestHMACVector(t *testing.T) {
 	t.Parallel()
 	h := http.Header{}
-	s := HMACHeader{Key: docKey, Now: func() time.Time { return time.Unix(1700000000, 0) }}
+	s := &HMACHeader{Key: docKey, Now: func() time.Time { return time.Unix(1700000000, 0) }}
 	got, err := s.Sign(context.Background(), "get_users", "action=get_users", h)
 	require.NoError(t, err)
 	assert.Equal(t, "action=get_users", got, "params stay in the query, no hash")
@@ -37,7 +37,7 @@ func TestHMACVector(t *testing.T) {
 func TestBearer(t *testing.T) {
 	t.Parallel()
 	h := http.Header{}
-	got, err := Bearer{Token: func(context.Context) (string, error) { return "tok", nil }}.Sign(context.Background(), "me", "action=me", h)
+	got, err := (&Bearer{Token: func(context.Context) (string, error) { return "tok", nil }}).Sign(context.Background(), "me", "action=me", h)
 	require.NoError(t, err)
 	assert.Equal(t, "action=me", got)
 	assert.Equal(t, "Bearer tok", h.Get("Authorization"))

@@ -120,10 +120,11 @@ func origin(u *url.URL) string {
 const initialBuffer = 16 << 10
 
 // ReadBody reads at most max bytes of resp's body; a longer body is
-// ErrBodyTooLarge, a failed read ErrReadBody. Memory follows the bytes
-// received: the buffer grows by a quarter at a time (doubling while small),
-// never past a declared Content-Length or max, so a body at the cap costs
-// about the cap.
+// ErrBodyTooLarge, a failed read ErrReadBody, and so is a body that is
+// shorter or longer than its Content-Length. Memory follows the bytes
+// received: the buffer grows as they arrive (see growth), never past a
+// declared Content-Length or max, so a body at the cap ends in a buffer of
+// the cap.
 func ReadBody(resp *http.Response, max int64) ([]byte, error) {
 	if resp.ContentLength > max {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrBodyTooLarge, resp.ContentLength, max)
@@ -132,17 +133,20 @@ func ReadBody(resp *http.Response, max int64) ([]byte, error) {
 	if resp.ContentLength >= 0 {
 		limit = resp.ContentLength + 1 // +1 so the EOF read needs no growth
 	}
+	// A declared length is trusted in steps: the buffer may reach four
+	// times the bytes received, so a body that keeps its word is copied
+	// few times, and one that does not costs at most 4x what it sent.
+	growth := int64(2)
+	if resp.ContentLength >= 0 {
+		growth = 4
+	}
 	buf := make([]byte, 0, min(limit, initialBuffer))
 	for {
 		if len(buf) == cap(buf) {
 			if int64(len(buf)) >= limit { // only a lying Content-Length gets here
 				return nil, fmt.Errorf("%w: body longer than its Content-Length %d", ErrReadBody, resp.ContentLength)
 			}
-			grow := max64(int64(cap(buf)), initialBuffer)
-			if cap(buf) >= 1<<20 {
-				grow = int64(cap(buf) / 4)
-			}
-			next := make([]byte, len(buf), min(int64(cap(buf))+grow, limit))
+			next := make([]byte, len(buf), min(growth*int64(cap(buf)), limit))
 			copy(next, buf)
 			buf = next
 		}
@@ -161,13 +165,6 @@ func ReadBody(resp *http.Response, max int64) ([]byte, error) {
 			return buf, fmt.Errorf("%w: %w", ErrReadBody, err)
 		}
 	}
-}
-
-func max64(a, b int64) int64 {
-	if a > b {
-		return a
-	}
-	return b
 }
 
 var secretParam = regexp.MustCompile(`(?i)\b(hash|access_token|refresh_token|client_secret|code)=[^&\s"']*`)

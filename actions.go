@@ -1,0 +1,95 @@
+package worksection
+
+import (
+	"fmt"
+	"net/http"
+)
+
+// retryClass says what the client may do after an attempt failed in a way
+// that may have reached the server.
+type retryClass int
+
+const (
+	// read: no effect on the server; resent freely.
+	read retryClass = iota + 1
+	// idempotent: repeating it leaves the same state (setting a day twice,
+	// adding a subscriber twice, creating a team the server then returns).
+	idempotent
+	// deduplicated: the server refuses a second copy (one member per
+	// email), so a resend is safe; a refused duplicate after a failure that
+	// may have been applied is resolved by reading back.
+	deduplicated
+	// atMostOnce: nothing stops a second copy (contacts may share an
+	// email), so after a failure that may have been applied it is never
+	// resent: the client reads back, and reports ErrMaybeApplied unless a
+	// record matching every field sent is there.
+	atMostOnce
+)
+
+func (r retryClass) String() string {
+	return map[retryClass]string{read: "read", idempotent: "idempotent write",
+		deduplicated: "write the server deduplicates", atMostOnce: "at-most-once write"}[r]
+}
+
+// resultShape is what the envelope's data holds on success.
+type resultShape int
+
+const (
+	noData   resultShape = iota + 1 // {"status":"ok"} (data, if any, is ignored)
+	object                          // one record
+	list                            // an array, or an object keyed by id
+	oneOf                           // an object or a one-element array (me)
+	idMap                           // an object keyed by id (schedules)
+)
+
+// actionSpec is everything the request pipeline knows about an action.
+type actionSpec struct {
+	name    string
+	retry   retryClass
+	result  resultShape
+	scope   string // OAuth2 scope the user API needs (Worksection publishes none: inferred from names)
+	userAPI bool   // callable only with an access token
+}
+
+// method is the HTTP method the action is sent with in query-signed modes:
+// GET for reads, POST for writes.
+func (a actionSpec) method() string {
+	if a.retry == read {
+		return http.MethodGet
+	}
+	return http.MethodPost
+}
+
+// actionTable lists every action the client sends. A call naming any other
+// action is a programming error (see lookupAction); the README's action
+// table is checked against this one by a test.
+var actionTable = [...]actionSpec{
+	{name: "get_users", retry: read, result: list, scope: ScopeUsersRead},
+	{name: "add_user", retry: deduplicated, result: object, scope: ScopeUsersWrite},
+	{name: "get_user_groups", retry: read, result: list, scope: ScopeUsersRead},
+	{name: "add_user_group", retry: idempotent, result: object, scope: ScopeUsersWrite},
+	{name: "get_contacts", retry: read, result: list, scope: ScopeContactsRead},
+	{name: "add_contact", retry: atMostOnce, result: object, scope: ScopeContactsWrite},
+	{name: "get_contact_groups", retry: read, result: list, scope: ScopeContactsRead},
+	{name: "add_contact_group", retry: idempotent, result: object, scope: ScopeContactsWrite},
+	{name: "subscribe", retry: idempotent, result: noData, scope: ScopeTasksWrite},
+	{name: "unsubscribe", retry: idempotent, result: noData, scope: ScopeTasksWrite},
+	{name: "me", retry: read, result: oneOf, userAPI: true},
+	{name: "get_users_schedule", retry: read, result: idMap, scope: ScopeUsersRead},
+	{name: "update_users_schedule", retry: idempotent, result: noData, scope: ScopeUsersWrite},
+	{name: "add_project_members", retry: idempotent, result: noData, scope: ScopeProjectsWrite},
+	{name: "delete_project_members", retry: idempotent, result: noData, scope: ScopeProjectsWrite},
+	{name: "get_project", retry: read, result: object, scope: ScopeProjectsRead},
+	{name: "get_task", retry: read, result: object, scope: ScopeTasksRead},
+}
+
+// lookupAction returns the spec of a known action. An unknown name is a
+// bug in this package, caught by the action table test.
+func lookupAction(name string) (actionSpec, error) {
+	for _, a := range actionTable {
+		if a.name == name {
+			return a, nil
+		}
+	}
+	return actionSpec{}, fmt.Errorf("worksection: internal error: action %q is not in the action table", name)
+}

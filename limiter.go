@@ -1,0 +1,104 @@
+package worksection
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// The API allows one request per second and measures arrivals, which
+// network and scheduling jitter move closer together than departures. The
+// built-in limiter therefore spaces departures with a margin, and widens
+// it when the server still says "Too many requests".
+const (
+	// rateMargin is the share of the interval added to every gap.
+	rateMargin = 0.05
+	// refusalStep is the share added for each refusal, up to maxSlowdown;
+	// it decays by decayPerSuccess on every request let through after.
+	refusalStep     = 0.05
+	maxSlowdown     = 0.5
+	decayPerSuccess = 0.98
+)
+
+// adaptiveLimiter is a Limiter that hears when the server refused a
+// request for its rate (HTTP 429 or "Too many requests"), with the
+// server's Retry-After (zero when none). The built-in limiter and
+// redisstore.Limiter implement it.
+type adaptiveLimiter interface {
+	Limiter
+	Refused(retryAfter time.Duration)
+}
+
+// pacer is the built-in limiter: a GCRA (virtual scheduling) limiter whose
+// interval carries rateMargin plus an adaptive slowdown. The zero burst is
+// 1. It is safe for concurrent use.
+type pacer struct {
+	every time.Duration
+	burst int
+
+	mu   sync.Mutex
+	tat  time.Time // theoretical arrival time of the next request
+	slow float64   // adaptive extra share of every, from refusals
+}
+
+// newPacer returns the limiter for limit requests per second with burst,
+// or one that never waits for rate.Inf.
+func newPacer(limit rate.Limit, burst int) Limiter {
+	if limit == rate.Inf {
+		return unlimited{}
+	}
+	return &pacer{every: time.Duration(float64(time.Second) / float64(limit)), burst: max(burst, 1)}
+}
+
+func (p *pacer) interval() time.Duration {
+	return time.Duration(float64(p.every) * (1 + rateMargin + p.slow))
+}
+
+// Wait reserves the next slot and sleeps until it, or returns ctx's error
+// (the slot stays used: a cancelled caller may already be on the wire).
+func (p *pacer) Wait(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	now := time.Now()
+	iv := p.interval()
+	tat := p.tat
+	if tat.Before(now) {
+		tat = now
+	}
+	at := tat.Add(-time.Duration(p.burst-1) * iv) // a burst may run ahead of the schedule
+	p.tat = tat.Add(iv)
+	p.slow *= decayPerSuccess
+	p.mu.Unlock()
+	d := at.Sub(now)
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Refused widens the interval and pushes the schedule back by at least
+// one interval, or by the server's Retry-After.
+func (p *pacer) Refused(retryAfter time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.slow = min(p.slow+refusalStep, maxSlowdown)
+	resume := time.Now().Add(max(retryAfter, p.interval()))
+	if p.tat.Before(resume) {
+		p.tat = resume
+	}
+}
+
+type unlimited struct{}
+
+func (unlimited) Wait(ctx context.Context) error { return ctx.Err() }
