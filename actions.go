@@ -35,11 +35,11 @@ func (r retryClass) String() string {
 type resultShape int
 
 const (
-	noData   resultShape = iota + 1 // {"status":"ok"} (data, if any, is ignored)
-	object                          // one record
-	list                            // an array, or an object keyed by id
-	oneOf                           // an object or a one-element array (me)
-	idMap                           // an object keyed by id (schedules)
+	noData resultShape = iota + 1 // {"status":"ok"} (data, if any, is ignored)
+	object                        // one record
+	list                          // an array, or an object keyed by id
+	oneOf                         // an object or a one-element array (me)
+	idMap                         // an object keyed by id (schedules)
 )
 
 // actionSpec is everything the request pipeline knows about an action.

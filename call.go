@@ -198,7 +198,7 @@ func responseError(red transport.Redactor, action string, resp *http.Response, b
 // attemptRedactor adds what signing one attempt computed, the query hash
 // or the Authorization credential, to the client's secrets.
 func (c *Client) attemptRedactor(signed, credential string) transport.Redactor {
-	r := append(transport.Redactor(nil), c.creds.secrets...)
+	r := append(transport.Redactor(nil), *c.creds.secrets...)
 	if i := strings.LastIndex(signed, "&hash="); i >= 0 {
 		r = append(r, signed[i+len("&hash="):])
 	}

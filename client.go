@@ -47,7 +47,10 @@ type credentials struct {
 	signer  auth.Signer
 	tokens  tokenProvider // nil unless tokens can be renewed
 	userAPI bool          // access-token client
-	secrets transport.Redactor
+	// secrets is one more pointer away: fmt prints the struct a pointer
+	// leads to when it is the value printed (as with a %s of a Client
+	// value), but only addresses below that.
+	secrets *transport.Redactor
 }
 
 // NewClient returns a client for the account at accountURL, such as
@@ -120,15 +123,15 @@ func (o *options) credentials() (*credentials, error) {
 	case tokenAuth && o.hmac:
 		return nil, errors.New("WithHMACSigning needs WithAPIKey, not an access token")
 	case o.apiKey != "" && o.hmac:
-		return &credentials{signer: &auth.HMACHeader{Key: o.apiKey, Now: o.now}, secrets: transport.Redactor{o.apiKey}}, nil
+		return &credentials{signer: &auth.HMACHeader{Key: o.apiKey, Now: o.now}, secrets: &transport.Redactor{o.apiKey}}, nil
 	case o.apiKey != "":
-		return &credentials{signer: &auth.MD5Query{Key: o.apiKey}, secrets: transport.Redactor{o.apiKey}}, nil
+		return &credentials{signer: &auth.MD5Query{Key: o.apiKey}, secrets: &transport.Redactor{o.apiKey}}, nil
 	case o.tokenSource != nil:
-		return &credentials{tokens: providerFor(o.tokenSource), userAPI: true}, nil
+		return &credentials{tokens: providerFor(o.tokenSource), userAPI: true, secrets: &transport.Redactor{}}, nil
 	case o.accessToken != "":
 		tok := o.accessToken
 		return &credentials{signer: &auth.Bearer{Token: func(context.Context) (string, error) { return tok, nil }},
-			userAPI: true, secrets: transport.Redactor{tok}}, nil
+			userAPI: true, secrets: &transport.Redactor{tok}}, nil
 	}
 	return nil, errors.New("no credentials; use WithAPIKey, WithAccessToken or WithTokenSource")
 }

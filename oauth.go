@@ -63,7 +63,8 @@ func EndpointAt(baseURL string) (oauth2.Endpoint, error) {
 }
 
 // NewOAuth2Config returns a config for Worksection's OAuth2: use its
-// AuthCodeURL, and this package's Exchange for the code. The client secret
+// AuthCodeURL, and this package's Exchange for the code (the config's own
+// Exchange does not read Worksection's HTTP 200 error answers). The client secret
 // is never put in the authorize URL.
 func NewOAuth2Config(clientID, clientSecret, redirectURL string, scopes ...string) *oauth2.Config {
 	return &oauth2.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL,
@@ -138,61 +139,83 @@ func checkTokenURL(e oauth2.Endpoint) error {
 	return nil
 }
 
-// Exchange trades an authorization code for a token. It follows no
+// Exchange trades an authorization code for a token (POST to the token
+// endpoint with the client id and secret in the form). It follows no
 // redirect, uses the *http.Client in ctx under oauth2.HTTPClient if any
-// (else one with a 30 s timeout), and returns the server's errors as
-// *OAuthError with any echoed secret masked.
+// (else one with a 30 s timeout), and returns the server's errors, which
+// Worksection sends with HTTP 200, as *OAuthError with any echoed secret
+// masked. opts add their parameters (a PKCE verifier, say) to the form.
 func Exchange(ctx context.Context, cfg *oauth2.Config, code string, opts ...oauth2.AuthCodeOption) (*oauth2.Token, error) {
-	if err := checkTokenURL(cfg.Endpoint); err != nil {
+	form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {cfg.RedirectURL}}
+	if err := addOptionParams(form, cfg, opts); err != nil {
 		return nil, err
 	}
 	hc, _ := ctx.Value(oauth2.HTTPClient).(*http.Client)
-	ctx = context.WithValue(ctx, oauth2.HTTPClient, oauthHTTPClient(hc))
-	red := transport.Redactor{cfg.ClientSecret, code}
-	tok, err := cfg.Exchange(ctx, code, opts...)
-	var re *oauth2.RetrieveError
-	if errors.As(err, &re) {
-		status := 0
-		if re.Response != nil {
-			status = re.Response.StatusCode
-		}
-		if oe := oauthErrorBody(status, re.Body, red); oe != nil {
-			return nil, oe
-		}
-		return nil, &OAuthError{Code: red.Text(re.ErrorCode), Description: red.Text(re.ErrorDescription), HTTPStatus: status}
-	}
+	tok, err := tokenRequest(ctx, hc, cfg, cfg.Endpoint.TokenURL, form, transport.Redactor{cfg.ClientSecret, code})
 	if err != nil {
-		return nil, fmt.Errorf("worksection: oauth: exchange: %w", red.Err(errors.Unwrap(err)))
+		return nil, fmt.Errorf("worksection: oauth: exchange: %w", err)
 	}
 	return tok, nil
 }
 
-// refreshGrant performs one refresh: client_id, client_secret,
-// grant_type=refresh_token and refresh_token in a form body to the refresh
-// endpoint beside cfg's TokenURL. The response's new refresh token
-// replaces the old one, which the server has invalidated.
+// addOptionParams copies the parameters opts set into form. The options
+// are opaque, so they are read back from an authorize URL built with them.
+func addOptionParams(form url.Values, cfg *oauth2.Config, opts []oauth2.AuthCodeOption) error {
+	if len(opts) == 0 {
+		return nil
+	}
+	u, err := url.Parse(cfg.AuthCodeURL("", opts...))
+	if err != nil {
+		return fmt.Errorf("worksection: oauth: exchange options: %w", err)
+	}
+	for k, v := range u.Query() {
+		switch k {
+		case "response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method":
+		default:
+			form[k] = v
+		}
+	}
+	return nil
+}
+
+// refreshGrant performs one refresh: grant_type=refresh_token and the
+// refresh token to the refresh endpoint beside cfg's TokenURL. The
+// server rotates the pair: the answer's refresh token replaces the old one.
 func refreshGrant(ctx context.Context, hc *http.Client, cfg *oauth2.Config, refreshToken string) (*oauth2.Token, error) {
+	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refreshToken}}
+	endpoint := strings.TrimSuffix(cfg.Endpoint.TokenURL, "/token") + "/refresh"
+	tok, err := tokenRequest(ctx, hc, cfg, endpoint, form, transport.Redactor{cfg.ClientSecret, refreshToken})
+	if err != nil {
+		return nil, fmt.Errorf("worksection: oauth: refresh: %w", err)
+	}
+	if tok.RefreshToken == "" {
+		tok.RefreshToken = refreshToken
+	}
+	return tok, nil
+}
+
+// tokenRequest posts form, with the client's id and secret, to a token
+// endpoint and reads the token or the error from the answer.
+func tokenRequest(ctx context.Context, hc *http.Client, cfg *oauth2.Config, endpoint string, form url.Values, red transport.Redactor) (*oauth2.Token, error) {
 	if err := checkTokenURL(cfg.Endpoint); err != nil {
 		return nil, err
 	}
-	red := transport.Redactor{refreshToken, cfg.ClientSecret}
-	form := url.Values{"client_id": {cfg.ClientID}, "client_secret": {cfg.ClientSecret},
-		"grant_type": {"refresh_token"}, "refresh_token": {refreshToken}}
-	endpoint := strings.TrimSuffix(cfg.Endpoint.TokenURL, "/token") + "/refresh"
+	form.Set("client_id", cfg.ClientID)
+	form.Set("client_secret", cfg.ClientSecret)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
 	if err != nil {
-		return nil, fmt.Errorf("worksection: oauth: refresh: %w", red.Err(err))
+		return nil, red.Err(err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	resp, err := oauthHTTPClient(hc).Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("worksection: oauth: refresh: %w", red.Err(err))
+		return nil, red.Err(err)
 	}
 	defer resp.Body.Close()
 	body, err := transport.ReadBody(resp, maxOAuthBody)
 	if err != nil {
-		return nil, fmt.Errorf("worksection: oauth: refresh: HTTP %d: %w", resp.StatusCode, err)
+		return nil, fmt.Errorf("HTTP %d: %w", resp.StatusCode, red.Err(err))
 	}
 	if oe := oauthErrorBody(resp.StatusCode, body, red); oe != nil {
 		return nil, oe
@@ -200,10 +223,7 @@ func refreshGrant(ctx context.Context, hc *http.Client, cfg *oauth2.Config, refr
 	tok, err := decodeToken(body)
 	if resp.StatusCode != http.StatusOK || err != nil {
 		return nil, &OAuthError{Code: "invalid_response", HTTPStatus: resp.StatusCode,
-			Description: fmt.Sprintf("refresh answered HTTP %d without a token", resp.StatusCode)}
-	}
-	if tok.RefreshToken == "" {
-		tok.RefreshToken = refreshToken
+			Description: fmt.Sprintf("HTTP %d without a token", resp.StatusCode)}
 	}
 	return tok, nil
 }

@@ -3,11 +3,13 @@ package worksection
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -42,7 +44,13 @@ func (b *cutBody) Close() error { return nil }
 // in the debug log.
 func TestSecretsNeverLeak(t *testing.T) {
 	t.Parallel()
-	echo := "hash=" + getUsersHash + " key=" + testKey + " token=" + testToken + " cred=" + hmacCred
+	// Each secret echoed as sent, in upper case, JSON-escaped and
+	// URL-escaped, as a careless server or proxy might.
+	var echo string
+	for _, s := range []string{getUsersHash, testKey, testToken, hmacCred} {
+		j, _ := json.Marshal(s)
+		echo += " " + s + " " + strings.ToUpper(s) + " " + strings.ReplaceAll(string(j[1:len(j)-1]), "/", `\/`) + " " + url.QueryEscape(s)
+	}
 	responders := map[string]httpmock.Responder{
 		"transport error": httpmock.NewErrorResponder(errors.New("connection reset by peer")),
 		"5xx":             httpmock.NewStringResponder(503, "<html>503 for "+echo+"</html>"),
@@ -62,25 +70,25 @@ func TestSecretsNeverLeak(t *testing.T) {
 		},
 	}
 	type setup struct {
-		name    string
-		opts    []Option
-		url     string
-		secrets []string // what this client holds or computes
+		name        string
+		opts        []Option
+		method, url string
+		secrets     []string // what this client holds or computes
 	}
 	setups := []setup{
-		{"md5", []Option{WithAPIKey(testKey)}, adminURL, []string{testKey, getUsersHash}},
+		{"md5", []Option{WithAPIKey(testKey)}, http.MethodGet, adminURL, []string{testKey, getUsersHash}},
 		{"hmac", []Option{WithAPIKey(testKey), WithHMACSigning(), func(o *options) error {
 			o.now = func() time.Time { return time.Unix(1700000000, 0) }
 			return nil
-		}}, adminURL, []string{testKey, hmacCred}},
-		{"token", []Option{WithAccessToken(testToken)}, userURL, []string{testToken}},
+		}}, http.MethodPost, hmacURL, []string{testKey, hmacCred}},
+		{"token", []Option{WithAccessToken(testToken)}, http.MethodGet, userURL, []string{testToken}},
 	}
 	for _, s := range setups {
 		for name, responder := range responders {
 			t.Run(s.name+"/"+name, func(t *testing.T) {
 				t.Parallel()
-				mt := httpmock.NewMockTransport()
-				mt.RegisterResponder(http.MethodGet, s.url, responder)
+				mt := newTransport(t)
+				mt.RegisterResponder(s.method, s.url, responder)
 				var logs bytes.Buffer
 				logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 				opts := append([]Option{WithHTTPClient(&http.Client{Transport: mt, Timeout: 50 * time.Millisecond}),
@@ -91,12 +99,14 @@ func TestSecretsNeverLeak(t *testing.T) {
 				_, err = c.GetUsers(context.Background())
 				require.Error(t, err)
 				out := logs.String()
-				for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
-					out += fmt.Sprintf(verb, err)
+				for e := err; e != nil; e = errors.Unwrap(e) { // the whole chain, each link printed every way
+					for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+						out += fmt.Sprintf(verb, e)
+					}
 				}
 				assert.NotEmpty(t, logs.String(), "attempts were logged")
 				for _, secret := range s.secrets {
-					if strings.Contains(out, secret) {
+					if strings.Contains(strings.ToLower(out), strings.ToLower(secret)) {
 						t.Errorf("secret %.6s... leaked", secret) // not the whole output: it holds the secret
 					}
 				}

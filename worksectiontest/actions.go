@@ -112,9 +112,11 @@ func (s *Server) addUser(p url.Values, admin bool) (any, *apiError) {
 	return toWireUser(u, admin), nil
 }
 
+// userByEmail finds a member by email ignoring ASCII case only, as the
+// PHP server does: "\u212Aate@x" (KELVIN SIGN) is not "kate@x".
 func (s *Server) userByEmail(email string) *ws.User {
 	for i := range s.users {
-		if strings.EqualFold(s.users[i].Email, email) {
+		if asciiLower(s.users[i].Email) == asciiLower(email) {
 			return &s.users[i]
 		}
 	}
@@ -392,4 +394,15 @@ func (s *Server) toWireTask(t Task, subscribers bool) wireTask {
 		}
 	}
 	return w
+}
+
+// asciiLower lowers ASCII letters only.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
