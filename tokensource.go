@@ -121,6 +121,10 @@ func (s *TokenSource) run(call *refreshCall, hc *http.Client, old *oauth2.Token)
 		s.tok = tok // the old pair is dead now: keep the new one whatever the hook said
 	}
 	if errors.Is(err, ErrUnauthorized) {
+		// Final: retrying cannot help. If an earlier refresh reached the
+		// server but its answer was lost, the server rotated the pair then
+		// and the stored refresh token is dead.
+		err = fmt.Errorf("%w (the refresh token is no longer valid, perhaps because an earlier refresh's answer was lost after the server rotated it: sign in again)", err)
 		s.final = err
 	}
 	s.inflight = nil

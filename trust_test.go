@@ -305,13 +305,14 @@ func TestTrustClientValueHidesCredentials(t *testing.T) {
 		require.NoError(t, err)
 		value := reflect.ValueOf(c).Elem().Interface() // a copy of *c, as a careless caller would make
 		var out bytes.Buffer
-		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X"} {
 			fmt.Fprintf(&out, verb, value)
 			fmt.Fprintf(&out, verb, c)
 		}
 		slog.New(slog.NewTextHandler(&out, nil)).Info("client", "value", value, "pointer", c)
 		slog.New(slog.NewJSONHandler(&out, nil)).Info("client", "value", value, "pointer", c)
 		assert.NotContains(t, out.String(), "secret-value")
+		assert.NotContains(t, strings.ToLower(out.String()), fmt.Sprintf("%x", "secret-value"))
 	}
 }
 
