@@ -92,7 +92,7 @@ func NewClient(baseURL, accessToken string, opts ...Option) (*Client, error) {
 	if accessToken == "" {
 		return nil, errors.New("webasyst: NewClient: empty access token")
 	}
-	c := &Client{base: base, endpoint: base + "/api.php/tasks.team.getList", secret: &secret{accessToken},
+	c := &Client{base: base, endpoint: base + "/api.php/tasks.team.getList", secret: new(secret(accessToken)),
 		userAgent: "worksection-go-webasyst", maxBody: defaultMaxBody}
 	for _, opt := range opts {
 		if opt == nil {
@@ -165,14 +165,14 @@ func (c *Client) TeamList(ctx context.Context) ([]Teammate, error) {
 func (c *Client) newRequest(ctx context.Context) (*http.Request, error) {
 	u := c.endpoint
 	if c.tokenInQuery {
-		u += "?access_token=" + url.QueryEscape(c.secret.token)
+		u += "?access_token=" + url.QueryEscape(string(*c.secret))
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, err
 	}
 	if !c.tokenInQuery {
-		req.Header.Set("Authorization", "Bearer "+c.secret.token)
+		req.Header.Set("Authorization", "Bearer "+string(*c.secret))
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)

@@ -16,10 +16,11 @@ import (
 // garble unrelated words.
 const withheld = "[withheld: it contains the access token]"
 
-// secret holds the access token. The Client keeps it behind a pointer
-// because fmt prints a nested pointer as an address, never what it points
-// to, even for a Client value whose String method is not called.
-type secret struct{ token string }
+// secret is the access token. The Client keeps it behind a pointer so that
+// fmt prints only an address for a Client value, whose String method fmt
+// does not call. It must not be a struct: for a bad verb (%s of a Client
+// value) fmt prints a pointer to a struct with its contents.
+type secret string
 
 // hide returns text, or withheld when text holds the token as sent or as
 // a server might echo it: JSON-, URL- or HTML-escaped, or in another case
@@ -32,8 +33,8 @@ func (s *secret) hide(text string) string {
 }
 
 func (s *secret) appearsIn(text string) bool {
-	return strings.Contains(strings.ToLower(text), strings.ToLower(s.token)) ||
-		strings.Contains(canonical(text), canonical(s.token))
+	return strings.Contains(strings.ToLower(text), strings.ToLower(string(*s))) ||
+		strings.Contains(canonical(text), canonical(string(*s)))
 }
 
 var (
