@@ -112,8 +112,10 @@ type Group struct {
 	Name string `json:"name"`
 }
 
-// errGroups describes what UnmarshalJSON accepts.
-var errGroups = &fieldError{field: "groups", want: "an object of group id to name, [] or null"}
+// errGroups says what UnmarshalJSON accepts.
+func errGroups() error {
+	return &fieldError{field: "groups", want: "an object of group id to name, [] or null"}
+}
 
 // UnmarshalJSON accepts the server's object of id to name, kept in its
 // order, PHP's [] for none, null, and a list of {"id","name"} (what
@@ -127,7 +129,7 @@ func (g *Groups) UnmarshalJSON(b []byte) error {
 	case len(b) > 0 && b[0] == '[':
 		var list []Group
 		if json.Unmarshal(b, &list) != nil {
-			return errGroups
+			return errGroups()
 		}
 		*g = nil
 		if len(list) > 0 {
@@ -137,7 +139,7 @@ func (g *Groups) UnmarshalJSON(b []byte) error {
 	case len(b) > 0 && b[0] == '{':
 		return g.decodeObject(b)
 	}
-	return errGroups
+	return errGroups()
 }
 
 // decodeObject reads {"<id>":"<name>",...} token by token: a Go map would
@@ -145,17 +147,17 @@ func (g *Groups) UnmarshalJSON(b []byte) error {
 func (g *Groups) decodeObject(b []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if _, err := dec.Token(); err != nil { // {
-		return errGroups
+		return errGroups()
 	}
 	var list Groups
 	for dec.More() {
 		key, err := dec.Token()
 		if err != nil {
-			return errGroups
+			return errGroups()
 		}
 		var name string
 		if err := dec.Decode(&name); err != nil {
-			return errGroups
+			return errGroups()
 		}
 		id, err := strconv.ParseInt(key.(string), 10, 64)
 		if err != nil {
