@@ -10,15 +10,14 @@
 package webasyst
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/worksection-go/worksection/internal/transport"
 )
@@ -26,11 +25,12 @@ import (
 const defaultMaxBody = 64 << 20
 
 // Client calls one Webasyst installation with one access token. It is safe
-// for concurrent use.
+// for concurrent use. No fmt verb or slog handler prints its token, for a
+// *Client or a Client value.
 type Client struct {
-	endpoint     string
 	base         string
-	token        string
+	endpoint     string
+	secret       *secret
 	tokenInQuery bool
 	http         *http.Client
 	userAgent    string
@@ -92,13 +92,19 @@ func NewClient(baseURL, accessToken string, opts ...Option) (*Client, error) {
 	if accessToken == "" {
 		return nil, errors.New("webasyst: NewClient: empty access token")
 	}
-	c := &Client{base: base, endpoint: base + "/api.php/tasks.team.getList", token: accessToken,
+	c := &Client{base: base, endpoint: base + "/api.php/tasks.team.getList", secret: new(secret(accessToken)),
 		userAgent: "worksection-go-webasyst", maxBody: defaultMaxBody}
 	for _, opt := range opts {
 		if opt == nil {
 			continue
 		}
 		if err := opt(c); err != nil {
+			return nil, fmt.Errorf("webasyst: NewClient: %w", err)
+		}
+	}
+	// net/http would refuse these only at send time.
+	for _, h := range []struct{ name, value string }{{"access token", accessToken}, {"user agent", c.userAgent}} {
+		if err := checkHeaderValue(h.name, h.value); err != nil {
 			return nil, fmt.Errorf("webasyst: NewClient: %w", err)
 		}
 	}
@@ -122,90 +128,88 @@ func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String
 // active first (GET /api.php/tasks.team.getList). The token owner is not
 // in the list.
 func (c *Client) TeamList(ctx context.Context) ([]Teammate, error) {
-	u := c.endpoint
-	if c.tokenInQuery {
-		u += "?access_token=" + url.QueryEscape(c.token)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	req, err := c.newRequest(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("webasyst: tasks.team.getList: %w", err)
 	}
-	if !c.tokenInQuery {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.userAgent)
-	red := transport.Redactor{c.token}
-
 	resp, err := c.http.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("webasyst: tasks.team.getList: %w", ctx.Err())
-		}
-		return nil, fmt.Errorf("webasyst: tasks.team.getList: %w", red.Err(err))
+		return nil, fmt.Errorf("webasyst: tasks.team.getList: %w", c.transportError(ctx, err))
 	}
 	defer resp.Body.Close()
 	body, err := transport.ReadBody(resp, c.maxBody)
 	if err != nil {
-		return nil, &ResponseError{HTTPStatus: resp.StatusCode, Excerpt: transport.Excerpt(body, red), Err: err}
+		return nil, c.responseError(resp.StatusCode, body, err)
 	}
 	team, err := decodeTeam(body)
 	var apiErr *APIError
 	switch {
 	case errors.As(err, &apiErr):
 		apiErr.HTTPStatus = resp.StatusCode
-		apiErr.Description = red.Text(apiErr.Description)
+		if !serverCode(apiErr.Code) {
+			apiErr.Code = c.secret.hide(apiErr.Code)
+		}
+		apiErr.Description = c.secret.hide(apiErr.Description)
 		return nil, apiErr
 	case err != nil:
 		if resp.StatusCode >= 300 {
 			err = fmt.Errorf("%s: %w", http.StatusText(resp.StatusCode), err)
 		}
-		return nil, &ResponseError{HTTPStatus: resp.StatusCode, Excerpt: transport.Excerpt(body, red), Err: err}
+		return nil, c.responseError(resp.StatusCode, body, err)
 	case resp.StatusCode != http.StatusOK:
-		return nil, &ResponseError{HTTPStatus: resp.StatusCode, Excerpt: transport.Excerpt(body, red), Err: errors.New("data with an HTTP error status")}
+		return nil, c.responseError(resp.StatusCode, body, errors.New("data with an HTTP error status"))
 	}
 	return team, nil
 }
 
-// errNotJSON reports a body that is not a JSON object.
-var errNotJSON = errors.New("response is not a JSON object")
+func (c *Client) newRequest(ctx context.Context) (*http.Request, error) {
+	u := c.endpoint
+	if c.tokenInQuery {
+		u += "?access_token=" + url.QueryEscape(string(*c.secret))
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	if !c.tokenInQuery {
+		req.Header.Set("Authorization", "Bearer "+string(*c.secret))
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	return req, nil
+}
 
-// decodeTeam reads {"data":[...]} or an error body (*APIError). A top-level
-// "error" key is an error whatever else the body holds.
-func decodeTeam(body []byte) ([]Teammate, error) {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 || body[0] != '{' {
-		return nil, errNotJSON
+// transportError names the endpoint without the query that may carry the
+// token, and keeps the cause matchable unless its text holds the token.
+func (c *Client) transportError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
-	var env struct {
-		Data             json.RawMessage `json:"data"`
-		Error            json.RawMessage `json:"error"`
-		ErrorDescription string          `json:"error_description"`
-		ErrorMessage     string          `json:"error_message"`
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
 	}
-	if err := json.Unmarshal(body, &env); err != nil {
-		return nil, fmt.Errorf("%w: %w", errNotJSON, err)
+	if c.secret.appearsIn(err.Error()) {
+		err = errors.New("request failed: " + withheld)
 	}
-	if len(env.Error) > 0 && string(env.Error) != "null" {
-		var code string
-		if json.Unmarshal(env.Error, &code) != nil {
-			code = string(env.Error)
-		}
-		desc := env.ErrorDescription
-		if desc == "" {
-			desc = env.ErrorMessage
-		}
-		return nil, &APIError{Code: code, Description: desc}
+	op := "Get"
+	if ue != nil {
+		op = ue.Op
 	}
-	if env.Data == nil {
-		return nil, errors.New("no data in the response")
+	return &url.Error{Op: op, URL: c.endpoint, Err: err}
+}
+
+func (c *Client) responseError(status int, body []byte, err error) *ResponseError {
+	return &ResponseError{HTTPStatus: status, Excerpt: c.excerpt(body), Err: err}
+}
+
+// excerpt is the start of a body, at most 200 bytes of valid UTF-8. The
+// check looks far past the cut, so that a token straddling it, escaped or
+// not, withholds the excerpt too.
+func (c *Client) excerpt(body []byte) string {
+	s := c.secret.hide(strings.ToValidUTF8(string(body[:min(len(body), 8<<10)]), ""))
+	if len(s) > 200 {
+		s = strings.ToValidUTF8(s[:200], "")
 	}
-	var team []Teammate
-	if err := json.Unmarshal(env.Data, &team); err != nil {
-		return nil, fmt.Errorf("decoding data: %w", err)
-	}
-	if team == nil {
-		team = []Teammate{}
-	}
-	return team, nil
+	return s
 }

@@ -63,7 +63,7 @@ func TestTeamListDecodesEveryField(t *testing.T) {
 	require.Len(t, team, 2)
 	assert.Equal(t, Teammate{
 		Contact: ann,
-		ContactInfo: ContactInfo{Name: "Ann Lee", Firstname: ptr("Ann"), Lastname: ptr("Lee"), Jobtitle: ptr("Dev"),
+		ContactInfo: ContactInfo{Name: "Ann Lee", FirstName: ptr("Ann"), LastName: ptr("Lee"), JobTitle: ptr("Dev"),
 			Email: []Labeled{{"work", "ann@example.com"}}, Phone: []Labeled{{"mobile", "+15550001"}}, Gender: ptr("f"),
 			IM: []Labeled{}, Address: []Labeled{{"work", "1 Main St"}}, URL: []Labeled{}, Birthday: ptr("1990-02-03"),
 			Locale: ptr("en_US"), Timezone: ptr("Europe/Berlin"), SocialNetwork: []Labeled{},
@@ -73,17 +73,17 @@ func TestTeamListDecodesEveryField(t *testing.T) {
 			TextStripped: "Done it", CreateDatetime: time.Date(2024, 5, 6, 10, 14, 15, 0, time.UTC),
 			BeforeStatusID: ptr(int64(0)), AfterStatusID: ptr(int64(-1)), Attachments: []json.RawMessage{},
 			Params: json.RawMessage(`[]`), TaskNumber: ptr(int64(12)), TaskName: ptr("Fix bug")},
-		Groups: Groups{"3": "Developers", "1": "Administrators"},
+		Groups: Groups{{3, "Developers"}, {1, "Administrators"}},
 		Counts: Counts{Total: 7, Closed: 4, Active: 3, ActivePriority: 1},
 	}, normalizeTime(team[0]))
 	assert.Equal(t, "ann@example.com", team[0].ContactInfo.PrimaryEmail())
-	assert.Equal(t, "Administrators", team[0].Groups.First(), "the server orders groups by name")
+	assert.Equal(t, "Developers", team[0].Groups.First(), "the order the server sent, not sorted")
 
 	bob := team[1]
 	assert.Equal(t, Contact{ID: 9, Name: "Bob", PhotoURL: "https://example.com/wa-content/img/userpic.svg"}, bob.Contact)
 	assert.Nil(t, bob.Status)
 	assert.Nil(t, bob.LastLog)
-	assert.Nil(t, bob.ContactInfo.Lastname)
+	assert.Nil(t, bob.ContactInfo.LastName)
 	assert.Empty(t, bob.Groups, "[] means no groups")
 	assert.Equal(t, "", bob.Groups.First())
 	assert.Equal(t, "", bob.ContactInfo.PrimaryEmail())
@@ -231,12 +231,23 @@ func TestNewClient(t *testing.T) {
 
 func TestGroups(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]Groups{`[]`: nil, `null`: nil, `{"1":"A"}`: {"1": "A"}, `["X","Y"]`: {"0": "X", "1": "Y"}} {
+	for in, want := range map[string]Groups{
+		`[]`: nil, `null`: nil, `{}`: nil, `{"1":"A"}`: {{1, "A"}},
+		`{"5":"QA","3":"Developers","1":"Administrators"}`: {{5, "QA"}, {3, "Developers"}, {1, "Administrators"}},
+		`[{"id":2,"name":"B"},{"id":1,"name":"A"}]`:        {{2, "B"}, {1, "A"}}, // what json.Marshal writes
+	} {
 		var g Groups
 		require.NoError(t, json.Unmarshal([]byte(in), &g), in)
 		assert.Equal(t, want, g, in)
 	}
-	assert.Equal(t, []string{"Administrators", "Developers"}, Groups{"3": "Developers", "1": "Administrators"}.Names())
+	for _, in := range []string{`["X","Y"]`, `{"x":"A"}`, `{"1":2}`, `7`, `"A"`} {
+		var g Groups
+		assert.ErrorContains(t, json.Unmarshal([]byte(in), &g), "groups: want", in)
+	}
+	g := Groups{{5, "QA"}, {3, "Developers"}, {1, "Administrators"}}
+	assert.Equal(t, []string{"QA", "Developers", "Administrators"}, g.Names())
+	assert.Equal(t, "QA", g.First())
+	assert.Empty(t, Groups(nil).Names())
 }
 
 func FuzzDecodeTeam(f *testing.F) {

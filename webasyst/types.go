@@ -3,8 +3,6 @@ package webasyst
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
-	"slices"
 	"strconv"
 	"time"
 )
@@ -34,10 +32,10 @@ type Contact struct {
 type ContactInfo struct {
 	Name          string    `json:"name"`
 	Title         *string   `json:"title"`
-	Firstname     *string   `json:"firstname"`
-	Middlename    *string   `json:"middlename"`
-	Lastname      *string   `json:"lastname"`
-	Jobtitle      *string   `json:"jobtitle"`
+	FirstName     *string   `json:"firstname"`
+	MiddleName    *string   `json:"middlename"`
+	LastName      *string   `json:"lastname"`
+	JobTitle      *string   `json:"jobtitle"`
 	Company       *string   `json:"company"`
 	Email         []Labeled `json:"email"`
 	Phone         []Labeled `json:"phone"`  // display-formatted, e.g. "+7 (912) 345-67-89"
@@ -105,60 +103,86 @@ type Counts struct {
 	ActivePriority int64 `json:"active_priority"` // open with priority >= 2, also counted in Active
 }
 
-// Groups maps group ids to names. The server sends an object, or PHP's []
-// when there are none; a list of names is accepted too, keyed by position.
-type Groups map[string]string
+// Groups are a person's groups in the server's order (by name).
+type Groups []Group
 
-// UnmarshalJSON accepts an object of id to name, an array of names, or null.
+// Group is a user group: its id and name.
+type Group struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// errGroups says what UnmarshalJSON accepts.
+func errGroups() error {
+	return &fieldError{field: "groups", want: "an object of group id to name, [] or null"}
+}
+
+// UnmarshalJSON accepts the server's object of id to name, kept in its
+// order, PHP's [] for none, null, and a list of {"id","name"} (what
+// json.Marshal writes for Groups).
 func (g *Groups) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '[' {
-		var names []string
-		if err := json.Unmarshal(b, &names); err != nil {
-			return fmt.Errorf("webasyst: groups: %w", err)
-		}
-		if len(names) == 0 {
-			*g = nil
-			return nil
-		}
-		m := make(Groups, len(names))
-		for i, n := range names {
-			m[strconv.Itoa(i)] = n
-		}
-		*g = m
+	switch {
+	case string(b) == "null":
+		*g = nil
 		return nil
+	case len(b) > 0 && b[0] == '[':
+		var list []Group
+		if json.Unmarshal(b, &list) != nil {
+			return errGroups()
+		}
+		*g = nil
+		if len(list) > 0 {
+			*g = list
+		}
+		return nil
+	case len(b) > 0 && b[0] == '{':
+		return g.decodeObject(b)
 	}
-	var m map[string]string
-	if err := json.Unmarshal(b, &m); err != nil {
-		return fmt.Errorf("webasyst: groups: %w", err)
+	return errGroups()
+}
+
+// decodeObject reads {"<id>":"<name>",...} token by token: a Go map would
+// lose the server's order.
+func (g *Groups) decodeObject(b []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if _, err := dec.Token(); err != nil { // {
+		return errGroups()
 	}
-	*g = m
+	var list Groups
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return errGroups()
+		}
+		var name string
+		if err := dec.Decode(&name); err != nil {
+			return errGroups()
+		}
+		id, err := strconv.ParseInt(key.(string), 10, 64)
+		if err != nil {
+			return &fieldError{field: "groups", want: "numeric group ids as keys"}
+		}
+		list = append(list, Group{ID: id, Name: name})
+	}
+	*g = list
 	return nil
 }
 
-// MarshalJSON writes the server's form: an object, or [] when empty.
-func (g Groups) MarshalJSON() ([]byte, error) {
-	if len(g) == 0 {
-		return []byte("[]"), nil
-	}
-	return json.Marshal(map[string]string(g))
-}
-
-// Names returns the group names in the server's order (by name).
+// Names returns the group names in the server's order.
 func (g Groups) Names() []string {
-	names := make([]string, 0, len(g))
-	for _, n := range g {
-		names = append(names, n)
+	names := make([]string, len(g))
+	for i, gr := range g {
+		names[i] = gr.Name
 	}
-	slices.Sort(names)
 	return names
 }
 
-// First returns the first group's name in the server's order (by name), or
-// "" when there are none.
+// First returns the first group's name in the server's order, or "" when
+// there are none.
 func (g Groups) First() string {
-	if names := g.Names(); len(names) > 0 {
-		return names[0]
+	if len(g) == 0 {
+		return ""
 	}
-	return ""
+	return g[0].Name
 }

@@ -162,12 +162,12 @@ func plan(team []webasyst.Teammate, members, teams map[string]bool) []planRow {
 	rows := make([]planRow, 0, len(team))
 	for _, tm := range team {
 		info := tm.ContactInfo
-		first, last := deref(info.Firstname), deref(info.Lastname)
+		first, last := deref(info.FirstName), deref(info.LastName)
 		if first == "" && last == "" {
 			first = tm.Contact.Name
 		}
 		r := planRow{name: tm.Contact.Name, params: ws.AddUserParams{Email: info.PrimaryEmail(), FirstName: first,
-			LastName: last, Title: deref(info.Jobtitle), Group: tm.Groups.First(), Role: ws.RoleUser}}
+			LastName: last, Title: deref(info.JobTitle), Group: tm.Groups.First(), Role: ws.RoleUser}}
 		key := strings.ToLower(r.params.Email)
 		switch {
 		case r.params.Email == "":

@@ -4,6 +4,7 @@
 package webasysttest
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -112,8 +113,10 @@ func apiError(w http.ResponseWriter, status int, code, description string, extra
 	writeJSON(w, status, body)
 }
 
+// writeJSON escapes "/" as PHP's json_encode does, so clients meet "\/".
 func writeJSON(w http.ResponseWriter, status int, body any) {
 	b, _ := json.Marshal(body)
+	b = bytes.ReplaceAll(b, []byte("/"), []byte(`\/`)) // "/" occurs only inside JSON strings
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
@@ -179,7 +182,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	team := append([]webasyst.Teammate{}, s.team...)
+	team := make([]wireTeammate, len(s.team))
+	for i, tm := range s.team {
+		team[i] = toWire(tm)
+	}
 	s.mu.Unlock()
 	if format == "xml" {
 		// Teamwork's DTOs break the framework's XML encoder: an uncaught
@@ -195,7 +201,7 @@ func str(s string) *string { return &s }
 func i64(n int64) *int64 { return &n }
 
 // DefaultTeam is the seeded team: people with and without email, with
-// groups and with none ([] on the wire), with a calendar status and a last
+// groups (in the server's order, by name) and with none ([] on the wire), with a calendar status and a last
 // action and without (null), and an invited user who has not joined.
 func DefaultTeam() []webasyst.Teammate {
 	photo := func(id string) string {
@@ -203,13 +209,13 @@ func DefaultTeam() []webasyst.Teammate {
 	}
 	none := []webasyst.Labeled{}
 	person := func(id int64, name, first, last, job, email string, groups webasyst.Groups) webasyst.Teammate {
-		info := webasyst.ContactInfo{Name: name, Firstname: str(first), Jobtitle: str(job), Email: none, Phone: none, IM: none,
+		info := webasyst.ContactInfo{Name: name, FirstName: str(first), JobTitle: str(job), Email: none, Phone: none, IM: none,
 			Address: none, URL: none, SocialNetwork: none, LargePhotoURL: photo(name)}
 		if last != "" {
-			info.Lastname = str(last)
+			info.LastName = str(last)
 		}
 		if job == "" {
-			info.Jobtitle = nil
+			info.JobTitle = nil
 		}
 		if email != "" {
 			info.Email = []webasyst.Labeled{{Ext: "work", Value: email}}
@@ -217,7 +223,7 @@ func DefaultTeam() []webasyst.Teammate {
 		return webasyst.Teammate{Contact: webasyst.Contact{ID: id, Name: name, PhotoURL: photo(name)}, ContactInfo: info, Groups: groups}
 	}
 	ann := person(5, "Ann Lee", "Ann", "Lee", "Backend developer", "ann.lee@webasyst.example",
-		webasyst.Groups{"3": "Developers", "1": "Administrators"})
+		webasyst.Groups{{ID: 1, Name: "Administrators"}, {ID: 3, Name: "Developers"}})
 	ann.ContactInfo.Phone = []webasyst.Labeled{{Ext: "mobile", Value: "+1 (555) 000-0001"}}
 	ann.ContactInfo.Gender, ann.ContactInfo.Birthday, ann.ContactInfo.Locale = str("f"), str("1990-02-03"), str("en_US")
 	ann.Status = &webasyst.Status{Name: "Vacation", BgColor: "#ff0000", FontColor: "#ffffff"}
@@ -227,11 +233,11 @@ func DefaultTeam() []webasyst.Teammate {
 		TaskName: str("Fix bug")}
 	ann.Counts = webasyst.Counts{Total: 7, Closed: 4, Active: 3, ActivePriority: 1}
 
-	carlos := person(6, "Carlos Díaz", "Carlos", "Díaz", "Designer", "carlos.diaz@webasyst.example", webasyst.Groups{"4": "Design"})
+	carlos := person(6, "Carlos Díaz", "Carlos", "Díaz", "Designer", "carlos.diaz@webasyst.example", webasyst.Groups{{ID: 4, Name: "Design"}})
 	carlos.Counts = webasyst.Counts{Total: 2, Active: 2}
-	kate := person(7, "Kate Greenway", "Kate", "Greenway", "CTO", "Kate.Greenway@ACME.example", webasyst.Groups{"3": "Developers"})
-	dana := person(8, "Dana Wu", "Dana", "Wu", "QA engineer", "dana.wu@webasyst.example", webasyst.Groups{"3": "Developers", "5": "QA"})
-	dana.ContactInfo.Middlename = str("J.")
+	kate := person(7, "Kate Greenway", "Kate", "Greenway", "CTO", "Kate.Greenway@ACME.example", webasyst.Groups{{ID: 3, Name: "Developers"}})
+	dana := person(8, "Dana Wu", "Dana", "Wu", "QA engineer", "dana.wu@webasyst.example", webasyst.Groups{{ID: 3, Name: "Developers"}, {ID: 5, Name: "QA"}})
+	dana.ContactInfo.MiddleName = str("J.")
 	eve := person(10, "Eve", "Eve", "", "", "eve@webasyst.example", nil)
 	bob := person(9, "Bob", "Bob", "", "", "", nil)
 	bob.InviteLink = str("https://team.example.com/link.php/abc/")

@@ -61,6 +61,13 @@ func TestWireShapes(t *testing.T) {
 	assert.Contains(t, body, `"last_log":null`)
 	assert.Contains(t, body, `"inviteLink":null`)
 	assert.Contains(t, body, `"email":[]`)
+	// The recorded shapes, spelled by the fake's own wire types.
+	assert.True(t, strings.HasPrefix(body, `{"data":[{"contact":{"id":5,"name":"Ann Lee","photo_url":"https:\/\/team.example.com\/`), body[:80])
+	assert.Contains(t, body, `"contact_info":{"name":"Ann Lee","title":null,"firstname":"Ann","middlename":null,"lastname":"Lee","jobtitle":"Backend developer","company":null,`)
+	assert.Contains(t, body, `"groups":{"1":"Administrators","3":"Developers"}`, "id => name in the server's order")
+	assert.Contains(t, body, `"create_datetime":"2024-05-06T10:14:15+00:00"`, "PHP's Y-m-d\\TH:i:sP")
+	assert.Contains(t, body, `"attachments":[],"params":[],"task_number":12`)
+	assert.Contains(t, body, `"sort":0,"inviteLink":null}`)
 
 	for _, path := range []string{"/api.php/tasks/team.getList", "/api.php?app=tasks&method=team.getList"} {
 		status, _ = get(path, bearer)
