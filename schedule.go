@@ -36,9 +36,9 @@ type ScheduleQuery struct {
 
 // UserSchedule is one member's schedule. Days are sorted by date.
 type UserSchedule struct {
-	UserID                             ID
+	UserID                         ID
 	Email, Name, Group, Department string
-	Days                               []ScheduleDay
+	Days                           []ScheduleDay
 }
 
 // ScheduleDay is one marked day; Date is at midnight UTC.

@@ -1,13 +1,11 @@
 package webasyst
 
 import (
-	"encoding/json"
 	"errors"
-	"html"
-	"net/url"
-	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/worksection-go/worksection/internal/transport"
 )
 
 // withheld replaces any text from the server that holds the access token.
@@ -33,33 +31,7 @@ func (s *secret) hide(text string) string {
 }
 
 func (s *secret) appearsIn(text string) bool {
-	return strings.Contains(strings.ToLower(text), strings.ToLower(string(*s))) ||
-		strings.Contains(canonical(text), canonical(string(*s)))
-}
-
-var (
-	jsonEscapes = regexp.MustCompile(`(?:\\u[0-9a-fA-F]{4})+|\\["\\/bfnrt]`)
-	urlEscapes  = regexp.MustCompile(`(?:%[0-9a-fA-F]{2})+`)
-)
-
-// canonical undoes the escapes an echo may carry, twice so that one layer
-// inside another (a URL in a JSON string) is undone too, and lowercases.
-func canonical(s string) string {
-	for range 2 {
-		s = jsonEscapes.ReplaceAllStringFunc(s, func(esc string) string {
-			var out string
-			if json.Unmarshal([]byte(`"`+esc+`"`), &out) != nil {
-				return esc
-			}
-			return out
-		})
-		s = urlEscapes.ReplaceAllStringFunc(s, func(esc string) string {
-			out, _ := url.PathUnescape(esc) // cannot fail: every escape matched is valid
-			return out
-		})
-		s = html.UnescapeString(s)
-	}
-	return strings.ToLower(s)
+	return transport.Redactor{string(*s)}.Holds(text)
 }
 
 // checkHeaderValue refuses text that net/http would refuse in a header at

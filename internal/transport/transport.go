@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net"
 	"net/http"
@@ -176,7 +177,12 @@ var secretParam = regexp.MustCompile(`(?i)\b(hash|access_token|refresh_token|cli
 // any letter case.
 type Redactor []string
 
-// Text masks s.
+// Withheld stands for a whole text that still held a secret after
+// masking: an echo escaped in a way no replacement undoes.
+const Withheld = "[withheld: it contains a secret]"
+
+// Text masks s, or withholds it whole if a secret survives masking in an
+// escaped form.
 func (r Redactor) Text(s string) string {
 	s = secretParam.ReplaceAllString(s, "${1}=REDACTED")
 	for _, secret := range r {
@@ -187,7 +193,57 @@ func (r Redactor) Text(s string) string {
 			s = replaceFold(s, form, "REDACTED")
 		}
 	}
+	if r.Holds(s) {
+		return Withheld
+	}
 	return s
+}
+
+// Holds reports whether text contains a secret as sent or as a server may
+// echo it: JSON-, URL- or HTML-escaped (one escape inside another too), in
+// any letter case.
+func (r Redactor) Holds(text string) bool {
+	var canon string
+	for _, secret := range r {
+		if secret == "" {
+			continue
+		}
+		if strings.Contains(strings.ToLower(text), strings.ToLower(secret)) {
+			return true
+		}
+		if canon == "" {
+			canon = canonical(text)
+		}
+		if strings.Contains(canon, canonical(secret)) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	jsonEscapes = regexp.MustCompile(`(?:\\u[0-9a-fA-F]{4})+|\\["\\/bfnrt]`)
+	urlEscapes  = regexp.MustCompile(`(?:%[0-9a-fA-F]{2})+`)
+)
+
+// canonical undoes the escapes an echo may carry, twice so that one layer
+// inside another (a URL in a JSON string) is undone too, and lowercases.
+func canonical(s string) string {
+	for range 2 {
+		s = jsonEscapes.ReplaceAllStringFunc(s, func(esc string) string {
+			var out string
+			if json.Unmarshal([]byte(`"`+esc+`"`), &out) != nil {
+				return esc
+			}
+			return out
+		})
+		s = urlEscapes.ReplaceAllStringFunc(s, func(esc string) string {
+			out, _ := url.PathUnescape(esc) // cannot fail: every escape matched is valid
+			return out
+		})
+		s = html.UnescapeString(s)
+	}
+	return strings.ToLower(s)
 }
 
 // echoForms are the ways a server may write secret back: raw, escaped

@@ -70,6 +70,23 @@ func TestRedactorEchoForms(t *testing.T) {
 	}
 }
 
+func TestRedactorWithholdsEscapedEchoes(t *testing.T) {
+	t.Parallel()
+	r := Redactor{"tok/en"}
+	for _, echoed := range []string{
+		"%74%6F%6B%2F%65%6E",     // every byte percent-encoded
+		`\u0074\u006f\u006b\/en`, // JSON \u escapes
+		"&#116;ok/en",            // an HTML entity
+		"tok%252Fen",             // one escape inside another
+	} {
+		got := r.Text("error: " + echoed)
+		assert.Equal(t, Withheld, got, echoed)
+		assert.True(t, r.Holds(echoed), echoed)
+	}
+	assert.False(t, r.Holds("nothing here"))
+	assert.Equal(t, "nothing here", r.Text("nothing here"))
+}
+
 func TestRedactorErrStripsQueryAndCutsLeakingChains(t *testing.T) {
 	t.Parallel()
 	const key = "api" // a short secret must not garble URLs: queries are dropped, not masked
