@@ -69,10 +69,9 @@ type request struct {
 // prepare encodes params where the signer lets them travel: in the query,
 // or in a JSON body (always for HMAC; for a token only when the URL would
 // pass the API's 8 KB limit, which the md5 hash cannot avoid).
+// Parameters were validated by the calling method (Validate refuses
+// invalid UTF-8, among others).
 func (c *Client) prepare(spec actionSpec, params any) (*request, error) {
-	if err := checkText(spec.name, params); err != nil {
-		return nil, err
-	}
 	r := &request{spec: spec, method: spec.method()}
 	placement := c.creds.signer.Placement()
 	if placement != auth.InBody {
