@@ -19,11 +19,11 @@ import (
 // contractTarget is where the contract suite runs: the fake by default, or
 // the sandbox account named by WORKSECTION_ACCOUNT_URL and
 // WORKSECTION_API_KEY (plus WORKSECTION_ACCESS_TOKEN for me and
-// WORKSECTION_TASK_ID for subscriptions).
+// WORKSECTION_TASK_ID for subscriptions, WORKSECTION_PROJECT_ID for
+// project members).
 type contractTarget struct {
 	client, badKey, token *ws.Client
-	taskID                ws.ID
-	subscribers           func(ws.ID) []string // nil where it cannot be observed
+	taskID, projectID     ws.ID
 }
 
 func newContractTarget(t *testing.T) contractTarget {
@@ -36,7 +36,7 @@ func newContractTarget(t *testing.T) contractTarget {
 		require.NoError(t, err)
 		return contractTarget{
 			client: srv.Client(), badKey: srv.Client(ws.WithAPIKey("0123456789abcdef0123456789abcdef")), token: tok,
-			taskID: "1201", subscribers: srv.TaskSubscribers,
+			taskID: "1201", projectID: "26",
 		}
 	}
 	t.Logf("contract suite against %s", account)
@@ -44,7 +44,8 @@ func newContractTarget(t *testing.T) contractTarget {
 	require.NoError(t, err)
 	bad, err := ws.NewClient(account, ws.WithAPIKey("0123456789abcdef0123456789abcdef"))
 	require.NoError(t, err)
-	target := contractTarget{client: c, badKey: bad, taskID: ws.ID(os.Getenv("WORKSECTION_TASK_ID"))}
+	target := contractTarget{client: c, badKey: bad, taskID: ws.ID(os.Getenv("WORKSECTION_TASK_ID")),
+		projectID: ws.ID(os.Getenv("WORKSECTION_PROJECT_ID"))}
 	if tok := os.Getenv("WORKSECTION_ACCESS_TOKEN"); tok != "" {
 		target.token, err = ws.NewClient(account, ws.WithAccessToken(tok))
 		require.NoError(t, err)
@@ -62,6 +63,14 @@ func TestContract(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	suffix := fmt.Sprintf("%d", time.Now().UnixNano())
+	emails := func(refs []ws.UserRef, err error) []string {
+		require.NoError(t, err)
+		out := make([]string, len(refs))
+		for i, r := range refs {
+			out[i] = r.Email
+		}
+		return out
+	}
 
 	users, err := c.GetUsers(ctx)
 	require.NoError(t, err)
@@ -132,18 +141,49 @@ func TestContract(t *testing.T) {
 		sub := ws.SubscribeParams{TaskID: target.taskID, Email: email}
 		require.NoError(t, c.Subscribe(ctx, sub))
 		require.NoError(t, c.Subscribe(ctx, sub), "subscribing twice is fine")
-		if target.subscribers != nil {
-			assert.Contains(t, target.subscribers(target.taskID), email)
-		}
+		assert.Contains(t, emails(c.GetTaskSubscribers(ctx, target.taskID)), email)
 		require.NoError(t, c.Unsubscribe(ctx, sub))
-		if target.subscribers != nil {
-			assert.NotContains(t, target.subscribers(target.taskID), email)
-		}
+		assert.NotContains(t, emails(c.GetTaskSubscribers(ctx, target.taskID)), email)
 		err = c.Subscribe(ctx, ws.SubscribeParams{TaskID: "999999999", Email: email})
 		require.ErrorAs(t, err, &apiErr)
 		assert.Equal(t, "Task is invalid", apiErr.Message)
+		_, err = c.GetTaskSubscribers(ctx, "999999999")
+		assert.ErrorIs(t, err, ws.ErrNotFound)
 	} else {
 		t.Log("WORKSECTION_TASK_ID not set: subscriptions skipped")
+	}
+
+	if target.projectID != "" {
+		members := ws.ProjectMembersParams{ProjectID: target.projectID, Emails: []string{email}}
+		require.NoError(t, c.AddProjectMembers(ctx, members))
+		require.NoError(t, c.AddProjectMembers(ctx, members), "adding a member twice is fine")
+		assert.Contains(t, emails(c.GetProjectMembers(ctx, target.projectID)), email)
+		require.NoError(t, c.DeleteProjectMembers(ctx, members))
+		assert.NotContains(t, emails(c.GetProjectMembers(ctx, target.projectID)), email)
+		err = c.AddProjectMembers(ctx, ws.ProjectMembersParams{ProjectID: target.projectID, Emails: []string{"nobody+" + suffix + "@example.com"}})
+		assert.ErrorIs(t, err, ws.ErrInvalidEmail, "not an account member")
+		_, err = c.GetProjectMembers(ctx, "999999999")
+		assert.ErrorIs(t, err, ws.ErrNotFound)
+	} else {
+		t.Log("WORKSECTION_PROJECT_ID not set: project members skipped")
+	}
+
+	day := time.Date(2031, 6, 7, 0, 0, 0, 0, time.UTC) // far ahead, so a sandbox's real schedule is untouched
+	update, err := c.UpdateUsersSchedule(ctx, []ws.ScheduleChange{
+		{User: email, Date: day, Kind: ws.DayVacation}, {User: string(invited.ID), Date: day.AddDate(0, 0, 1), Kind: ws.DaySickLeave}})
+	require.NoError(t, err)
+	assert.Equal(t, 2, update.Added+update.Updated, update.Message)
+	schedules, err := c.GetUsersSchedule(ctx, ws.ScheduleQuery{Users: []string{email}, Start: day, End: day.AddDate(0, 0, 6)})
+	require.NoError(t, err)
+	require.Len(t, schedules, 1)
+	assert.Equal(t, invited.ID, schedules[0].UserID)
+	assert.Equal(t, []ws.ScheduleDay{{Date: day, Kind: ws.DayVacation}, {Date: day.AddDate(0, 0, 1), Kind: ws.DaySickLeave}}, schedules[0].Days)
+	_, err = c.UpdateUsersSchedule(ctx, []ws.ScheduleChange{{User: email, Date: day, Kind: ws.DayUnset}, {User: email, Date: day.AddDate(0, 0, 1), Kind: ws.DayUnset}})
+	require.NoError(t, err)
+	schedules, err = c.GetUsersSchedule(ctx, ws.ScheduleQuery{Users: []string{email}, Start: day, End: day.AddDate(0, 0, 6)})
+	require.NoError(t, err)
+	for _, s := range schedules {
+		assert.Empty(t, s.Days, "unset clears the days")
 	}
 
 	_, err = target.badKey.GetUsers(ctx)
@@ -162,3 +202,4 @@ func TestContract(t *testing.T) {
 	_, err = c.Me(ctx)
 	assert.True(t, errors.Is(err, ws.ErrInvalidInput), "me with the admin key is refused before sending")
 }
+
