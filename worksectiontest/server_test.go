@@ -30,8 +30,18 @@ type envelope struct {
 	Data           json.RawMessage `json:"data"`
 }
 
-// raw sends a hand-built request, bypassing the SDK.
+// raw sends a hand-built request, bypassing the SDK, and decodes the
+// envelope.
 func raw(t *testing.T, method, url string, header http.Header, body string) (int, envelope) {
+	t.Helper()
+	status, b := rawBytes(t, method, url, header, body)
+	var env envelope
+	require.NoError(t, json.Unmarshal(b, &env), "body %q", b)
+	return status, env
+}
+
+// rawBytes sends a hand-built request and returns the body as received.
+func rawBytes(t *testing.T, method, url string, header http.Header, body string) (int, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	require.NoError(t, err)
@@ -43,9 +53,7 @@ func raw(t *testing.T, method, url string, header http.Header, body string) (int
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
-	var env envelope
-	require.NoError(t, json.Unmarshal(b, &env), "body %q", b)
-	return resp.StatusCode, env
+	return resp.StatusCode, b
 }
 
 func md5hex(s string) string {
