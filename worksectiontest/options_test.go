@@ -3,8 +3,6 @@ package worksectiontest_test
 import (
 	"bytes"
 	"context"
-	"crypto/md5"
-	"encoding/hex"
 	"log/slog"
 	"testing"
 
@@ -84,9 +82,4 @@ func TestClientLogValueHidesKey(t *testing.T) {
 	slog.New(slog.NewJSONHandler(&buf, nil)).Info("client", "c", srv.Client())
 	assert.NotContains(t, buf.String(), srv.APIKey)
 	assert.Contains(t, buf.String(), srv.URL)
-}
-
-func md5hex(s string) string {
-	sum := md5.Sum([]byte(s))
-	return hex.EncodeToString(sum[:])
 }
