@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/worksection-go/worksection/worksectiontest"
 )
@@ -42,6 +43,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	key := fs.String("key", "", "admin API key to accept (random if empty)")
 	email := fs.String("token-for", "kate.greenway@acme.example", "member to issue an access token for")
 	lenient := fs.Bool("lenient-hashes", false, "also accept md5 hashes over RFC 3986 or unencoded queries (clients in other languages)")
+	rateLimit := fs.Duration("rate-limit", 0, "refuse requests arriving sooner than this after the last accepted one (the API's limit is 1s; 0: off)")
+	tokenTTL := fs.Duration("token-ttl", 24*time.Hour, "lifetime of issued access tokens")
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 		return nil
 	} else if err != nil {
@@ -54,6 +57,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *lenient {
 		opts = append(opts, worksectiontest.WithLenientHashes())
 	}
+	if *rateLimit > 0 {
+		opts = append(opts, worksectiontest.WithRateLimit(*rateLimit))
+	}
+	opts = append(opts, worksectiontest.WithAccessTokenTTL(*tokenTTL))
 	srv := worksectiontest.NewServer(opts...)
 	defer srv.Close()
 	tok := srv.NewAccessToken(*email)

@@ -113,15 +113,18 @@ func TestFakeServerHashNote(t *testing.T) {
 	assert.Contains(t, out, "export WORKSECTION_ACCOUNT_URL="+base+" WORKSECTION_API_KEY="+key)
 	assert.Equal(t, "error Action hash is missed or invalid", post(base))
 
-	out, base = start(t, "-key", key, "-lenient-hashes")
+	out, base = start(t, "-key", key, "-lenient-hashes", "-rate-limit", "1h")
 	assert.Contains(t, out, "are all accepted (-lenient-hashes)")
 	assert.Equal(t, "ok ", post(base))
+	assert.Equal(t, "error Too many requests", post(base), "-rate-limit")
 }
 
 func TestFakeServerHelp(t *testing.T) {
 	t.Parallel()
 	var stdout, stderr bytes.Buffer
 	require.NoError(t, run(context.Background(), []string{"-h"}, &stdout, &stderr))
-	assert.Contains(t, stderr.String(), "-lenient-hashes")
+	for _, flag := range []string{"-lenient-hashes", "-rate-limit", "-token-ttl", "-key", "-token-for"} {
+		assert.Contains(t, stderr.String(), flag)
+	}
 	assert.Error(t, run(context.Background(), []string{"-bogus"}, &stdout, &stderr))
 }
