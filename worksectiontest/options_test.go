@@ -83,3 +83,37 @@ func TestClientLogValueHidesKey(t *testing.T) {
 	assert.NotContains(t, buf.String(), srv.APIKey)
 	assert.Contains(t, buf.String(), srv.URL)
 }
+
+// TestSDKHMACModeSendsVendorShape runs every admin action the SDK has in
+// HMAC mode: the fake accepts only the vendor's shape, so a drift fails here.
+func TestSDKHMACModeSendsVendorShape(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	c := srv.Client(ws.WithHMACSigning())
+	_, err := c.GetUsers(ctx)
+	require.NoError(t, err)
+	_, err = c.AddUser(ctx, ws.AddUserParams{Email: "hmac@example.com", FirstName: "Hm Ac"})
+	require.NoError(t, err)
+	_, err = c.GetUserGroups(ctx)
+	require.NoError(t, err)
+	_, err = c.AddUserGroup(ctx, ws.AddUserGroupParams{Title: "HMAC team"})
+	require.NoError(t, err)
+	_, err = c.GetContacts(ctx)
+	require.NoError(t, err)
+	_, err = c.AddContact(ctx, ws.AddContactParams{Email: "hc@example.com", Name: "H C"})
+	require.NoError(t, err)
+	_, err = c.GetContactGroups(ctx)
+	require.NoError(t, err)
+	_, err = c.AddContactGroup(ctx, ws.AddContactGroupParams{Title: "HMAC folder"})
+	require.NoError(t, err)
+	require.NoError(t, c.Subscribe(ctx, ws.SubscribeParams{TaskID: "1203", Email: "hmac@example.com"}))
+	require.NoError(t, c.Unsubscribe(ctx, ws.SubscribeParams{TaskID: "1203", Email: "hmac@example.com"}))
+	reqs := srv.Requests()
+	require.Len(t, reqs, 10)
+	for _, r := range reqs {
+		assert.Equal(t, worksectiontest.AuthHMAC, r.Auth, r.Action)
+		assert.Equal(t, "ok", r.Outcome, r.Action)
+	}
+}
