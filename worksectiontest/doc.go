@@ -16,7 +16,9 @@
 //
 //   - Envelopes put status first: {"status":"ok","data":…} and
 //     {"status":"error","status_code":…,"message":…,"message_details":…},
-//     with HTTP 200 for API errors. Empty maps are PHP's [].
+//     with HTTP 200 for API errors. Empty maps are PHP's []. JSON is
+//     encoded as PHP's json_encode does: non-ASCII characters as \uXXXX
+//     escapes (astral ones as surrogate pairs), slashes and <>& unescaped.
 //   - me answers with an object (the Postman recording) and only for access
 //     tokens; the admin API answers "Action is invalid" with details
 //     "method available only for access token". WithMeAsArray gives the

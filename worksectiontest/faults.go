@@ -1,7 +1,6 @@
 package worksectiontest
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -184,7 +183,7 @@ func (f Fault) before(w http.ResponseWriter, r *http.Request) bool {
 func (f Fault) after(w http.ResponseWriter, body okBody) bool {
 	switch f.kind {
 	case faultTruncate:
-		b, _ := json.Marshal(body)
+		b := phpJSON(body)
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 		w.WriteHeader(http.StatusOK)

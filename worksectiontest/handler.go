@@ -1,6 +1,7 @@
 package worksectiontest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // AuthKind says how a request authenticated.
@@ -237,12 +240,43 @@ func writeError(w http.ResponseWriter, e *apiError) {
 }
 
 func writeJSON(w http.ResponseWriter, status int, body any) {
-	b, err := json.Marshal(body)
-	if err != nil {
-		panic("worksectiontest: encode response: " + err.Error()) // a fake bug
-	}
+	b := phpJSON(body)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// phpJSON encodes v as the recorded server's PHP json_encode does: slashes
+// and <, >, & as they are (JSON_UNESCAPED_SLASHES), every non-ASCII
+// character as a lower-case \uXXXX escape, astral ones as a surrogate pair
+// (the recorded "\u2022" in post_comment).
+func phpJSON(v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic("worksectiontest: encode response: " + err.Error()) // a fake bug
+	}
+	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	out := make([]byte, 0, len(b)+len(b)/4)
+	const hexDigits = "0123456789abcdef"
+	appendU := func(r rune) {
+		out = append(out, '\\', 'u', hexDigits[r>>12&15], hexDigits[r>>8&15], hexDigits[r>>4&15], hexDigits[r&15])
+	}
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		switch {
+		case r < utf8.RuneSelf:
+			out = append(out, b[0])
+		case r > 0xFFFF:
+			hi, lo := utf16.EncodeRune(r)
+			appendU(hi)
+			appendU(lo)
+		default:
+			appendU(r)
+		}
+		b = b[size:]
+	}
+	return out
 }

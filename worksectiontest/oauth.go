@@ -66,8 +66,9 @@ func (s *Server) issueLocked(email string) tokenBody {
 	now := s.clock()
 	s.tokens[access] = token{email: email, expires: now.Add(s.tokenTTL)}
 	s.refreshTokens[refresh] = oauthGrant{email: email, access: access, expires: now.Add(30 * 24 * time.Hour)}
-	// expires_in is whole seconds: round up, so it is never 0 ("no expiry").
-	expiresIn := int64((s.tokenTTL + time.Second - 1) / time.Second)
+	// expires_in is whole seconds: rounded down, so a client never counts on
+	// more life than the token has, but at least 1 (0 reads as "no expiry").
+	expiresIn := max(int64(s.tokenTTL/time.Second), 1)
 	return tokenBody{TokenType: "Bearer", ExpiresIn: expiresIn, AccessToken: access, RefreshToken: refresh, AccountURL: s.URL}
 }
 

@@ -54,9 +54,10 @@ func WithClock(now func() time.Time) Option { return func(srv *Server) { srv.clo
 
 // WithAccessTokenTTL makes access tokens expire d after they are issued
 // (24 hours by default, as documented), whether issued by the token and
-// refresh endpoints, NewToken or NewAccessToken. The token response's
-// expires_in is whole seconds, rounded up; with d under a second a client
-// learns of the expiry from the 401 "Access token is expired" answer.
+// refresh endpoints, NewToken (whose Expiry is exact) or NewAccessToken.
+// The token response's expires_in is whole seconds, rounded down but at
+// least 1; with d under a second a client learns of the expiry from the
+// 401 "Access token is expired" answer.
 func WithAccessTokenTTL(d time.Duration) Option { return func(srv *Server) { srv.tokenTTL = d } }
 
 // WithOAuthClient sets the OAuth2 client id and secret the fake accepts

@@ -14,6 +14,7 @@ type Task struct {
 type Project struct {
 	ID      ws.ID
 	Name    string
+	Company string // the folder the project is in
 	Members []string
 }
 
@@ -86,10 +87,10 @@ func DefaultSeed() Seed {
 				Phone3: "+86 10 0000 0000"},
 		},
 		Projects: []Project{
-			{ID: "26", Name: "Website relaunch", Members: []string{"john.smith@acme.example", "kate.greenway@acme.example",
+			{ID: "26", Name: "Website relaunch", Company: "Acme", Members: []string{"john.smith@acme.example", "kate.greenway@acme.example",
 				"oleg.koval@acme.example", "maria.garcia@acme.example"}},
-			{ID: "27", Name: "Finance", Members: []string{"john.smith@acme.example", "ann.auditor@acme.example"}},
-			{ID: "28", Name: "Northwind portal"},
+			{ID: "27", Name: "Finance", Company: "Acme", Members: []string{"john.smith@acme.example", "ann.auditor@acme.example"}},
+			{ID: "28", Name: "Northwind portal", Company: "Northwind Traders"},
 		},
 		Schedules: map[ws.ID]map[string]string{
 			"3994": {"2026-07-06": "vacation", "2026-07-07": "vacation", "2026-07-08": "vacation"},

@@ -1,6 +1,7 @@
 package worksectiontest
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -237,4 +238,21 @@ func TestRequestLogHoldsNoSecrets(t *testing.T) {
 			assert.NotContains(t, fmt.Sprintf("%+v %#v", r, r), s)
 		}
 	}
+}
+
+func TestJSONEncodedAsPHPDoes(t *testing.T) {
+	t.Parallel()
+	srv := NewServer(WithAPIKey(docKey))
+	defer srv.Close()
+	_, env := md5Call(t, srv, "action=add_contact&email=z%40example.com&name=Zo%C3%AB+%F0%9F%8E%89&title=R%26D+%3Cb%3E")
+	require.Equal(t, "ok", env.Status, env.Message)
+	_, b := rawBytes(t, "POST", srv.URL+"/api/admin/v2/?action=get_contacts&hash="+md5hex("action=get_contacts"+docKey), nil, "")
+	body := string(b)
+	assert.Contains(t, body, `"name":"Zo\u00eb \ud83c\udf89"`, "non-ASCII as \\u escapes, astral as a surrogate pair")
+	assert.Contains(t, body, `"title":"R&D <b>"`, "no HTML escaping")
+	_, b = rawBytes(t, "POST", srv.URL+"/api/admin/v2/?action=get_users&hash="+md5hex("action=get_users"+docKey), nil, "")
+	assert.Contains(t, string(b), `"first_name":"\u041e\u043b\u0435\u0433"`)
+	assert.Contains(t, string(b), `"avatar":"https://acme.worksection.com/images/avatar/3993.png"`, "slashes unescaped")
+	var decoded envelope
+	require.NoError(t, json.Unmarshal(b, &decoded), "still valid JSON")
 }
