@@ -135,11 +135,11 @@ func TestExpiredTokenRefreshedOnceAndRotated(t *testing.T) {
 	assert.NotEqual(t, tok.RefreshToken, fresh.RefreshToken, "refresh tokens rotate")
 	assert.Equal(t, srv.URL, ws.AccountURL(fresh))
 
-	// The old refresh token is refused now.
+	// The old refresh token is refused now, as a revoked grant.
 	_, err = ws.NewTokenSource(ctx, cfg, &oauth2.Token{RefreshToken: tok.RefreshToken}, nil).Token()
 	var oe *ws.OAuthError
 	require.ErrorAs(t, err, &oe)
-	assert.Equal(t, "Cannot decrypt the refresh token", oe.Description)
+	assert.Equal(t, "invalid_grant", oe.Code)
 	assert.ErrorIs(t, err, ws.ErrUnauthorized)
 	assert.NotContains(t, err.Error(), tok.RefreshToken)
 

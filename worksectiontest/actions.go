@@ -2,6 +2,7 @@ package worksectiontest
 
 import (
 	"encoding/json"
+	"net/http"
 	"net/mail"
 	"net/url"
 	"strconv"
@@ -26,10 +27,10 @@ func (s *Server) dispatch(action string, p url.Values, tokenEmail string) (any, 
 	case "get_user_groups":
 		return render(s.userGroups, toWireUserGroup), nil
 	case "add_user_group":
-		if strings.TrimSpace(p.Get("title")) == "" {
+		if text(p, "title") == "" {
 			return nil, required("title")
 		}
-		return toWireUserGroup(s.userGroup(p.Get("title"), p.Get("client") == "1")), nil
+		return toWireUserGroup(s.userGroup(text(p, "title"), p.Get("client") == "1")), nil
 	case "get_contacts":
 		return render(s.contacts, toWireContact), nil
 	case "add_contact":
@@ -37,10 +38,10 @@ func (s *Server) dispatch(action string, p url.Values, tokenEmail string) (any, 
 	case "get_contact_groups":
 		return render(s.contactGroups, toWireContactGroup), nil
 	case "add_contact_group":
-		if strings.TrimSpace(p.Get("title")) == "" {
+		if text(p, "title") == "" {
 			return nil, required("title")
 		}
-		return toWireContactGroup(s.contactGroup(p.Get("title"))), nil
+		return toWireContactGroup(s.contactGroup(text(p, "title"))), nil
 	case "subscribe", "unsubscribe":
 		return nil, s.subscription(action == "subscribe", p)
 	case "me":
@@ -49,8 +50,44 @@ func (s *Server) dispatch(action string, p url.Values, tokenEmail string) (any, 
 		return s.getTask(p)
 	case "get_tasks":
 		return s.getTasks(p)
+	case "get_project":
+		return s.getProject(p)
+	case "add_project_members", "delete_project_members":
+		return nil, s.projectMembers(action == "add_project_members", p)
+	case "get_users_schedule":
+		return s.getSchedule(p)
+	case "update_users_schedule":
+		return s.updateSchedule(p)
 	}
 	return nil, errActionInvalid
+}
+
+// text is a stored text parameter. The one whitespace rule: every stored
+// text field (names, titles, team and folder names, department, phones,
+// addresses) is trimmed of surrounding whitespace, and a blank required
+// field is missing. Emails are identifiers, checked as sent.
+func text(p url.Values, key string) string { return strings.TrimSpace(p.Get(key)) }
+
+// sameEmail compares emails (and names of teams and folders) by ASCII case
+// only, as the PHP server does; never by Unicode folding, under which the
+// Kelvin sign would match a "k".
+func sameEmail(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if lowerASCII(a[i]) != lowerASCII(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // render converts records to their wire form.
@@ -96,7 +133,7 @@ func (s *Server) addUser(p url.Values, admin bool) (any, *apiError) {
 	if s.userByEmail(email) != nil {
 		return nil, errEnvelope(11, "User already exists", email)
 	}
-	group := p.Get("group")
+	group := text(p, "group")
 	if group == "" && len(s.users) > 0 {
 		group = s.users[0].Group // "your own team"
 	}
@@ -104,8 +141,8 @@ func (s *Server) addUser(p url.Values, admin bool) (any, *apiError) {
 		s.userGroup(group, false)
 	}
 	id := s.newID()
-	u := ws.User{ID: id, FirstName: p.Get("first_name"), LastName: p.Get("last_name"), Title: p.Get("title"),
-		Group: group, Department: p.Get("department"), Role: role, Email: email,
+	u := ws.User{ID: id, FirstName: text(p, "first_name"), LastName: text(p, "last_name"), Title: text(p, "title"),
+		Group: group, Department: text(p, "department"), Role: role, Email: email,
 		Avatar: "https://acme.worksection.com/images/avatar/default.png", DateAdded: s.clock().Format("2006-01-02 15:04")}
 	u.Name = fullName(u.FirstName, u.LastName)
 	s.users = append(s.users, u)
@@ -116,7 +153,16 @@ func (s *Server) addUser(p url.Values, admin bool) (any, *apiError) {
 // PHP server does: "\u212Aate@x" (KELVIN SIGN) is not "kate@x".
 func (s *Server) userByEmail(email string) *ws.User {
 	for i := range s.users {
-		if asciiLower(s.users[i].Email) == asciiLower(email) {
+		if sameEmail(s.users[i].Email, email) {
+			return &s.users[i]
+		}
+	}
+	return nil
+}
+
+func (s *Server) userByID(id string) *ws.User {
+	for i := range s.users {
+		if string(s.users[i].ID) == id {
 			return &s.users[i]
 		}
 	}
@@ -126,7 +172,7 @@ func (s *Server) userByEmail(email string) *ws.User {
 // userGroup returns the team with title, creating it if there is none.
 func (s *Server) userGroup(title string, client bool) ws.UserGroup {
 	for _, g := range s.userGroups {
-		if strings.EqualFold(g.Title, title) {
+		if sameEmail(g.Title, title) {
 			return g
 		}
 	}
@@ -138,7 +184,7 @@ func (s *Server) userGroup(title string, client bool) ws.UserGroup {
 // addContact creates a contact; duplicates are allowed, as in the address
 // book of the web app. An unknown folder is created.
 func (s *Server) addContact(p url.Values) (any, *apiError) {
-	email, name := p.Get("email"), strings.TrimSpace(p.Get("name"))
+	email, name := p.Get("email"), text(p, "name")
 	switch {
 	case email == "":
 		return nil, required("email")
@@ -148,9 +194,9 @@ func (s *Server) addContact(p url.Values) (any, *apiError) {
 		return nil, errEnvelope(11, "Invalid email", email)
 	}
 	first, last, _ := strings.Cut(name, " ")
-	c := ws.Contact{ID: s.newID(), FirstName: first, LastName: strings.TrimSpace(last), Name: name, Title: p.Get("title"),
-		Group: p.Get("group"), Email: email, Phone: p.Get("phone"), Phone2: p.Get("phone2"), Phone3: p.Get("phone3"),
-		Phone4: p.Get("phone4"), Address: p.Get("address"), Address2: p.Get("address2")}
+	c := ws.Contact{ID: s.newID(), FirstName: first, LastName: strings.TrimSpace(last), Name: name, Title: text(p, "title"),
+		Group: text(p, "group"), Email: email, Phone: text(p, "phone"), Phone2: text(p, "phone2"), Phone3: text(p, "phone3"),
+		Phone4: text(p, "phone4"), Address: text(p, "address"), Address2: text(p, "address2")}
 	if c.Group == "" {
 		c.Group = "DEFAULT"
 	}
@@ -162,7 +208,7 @@ func (s *Server) addContact(p url.Values) (any, *apiError) {
 // contactGroup returns the folder with title, creating it if there is none.
 func (s *Server) contactGroup(title string) ws.ContactGroup {
 	for _, g := range s.contactGroups {
-		if strings.EqualFold(g.Title, title) {
+		if sameEmail(g.Title, title) {
 			return g
 		}
 	}
@@ -203,7 +249,7 @@ func (s *Server) subscription(subscribe bool, p url.Values) *apiError {
 	}
 	at := -1
 	for i, e := range t.Subscribers {
-		if strings.EqualFold(e, u.Email) {
+		if sameEmail(e, u.Email) {
 			at = i
 		}
 	}
@@ -216,24 +262,27 @@ func (s *Server) subscription(subscribe bool, p url.Values) *apiError {
 	return nil
 }
 
+// me answers with the token's member as an object, as the official
+// Postman recording shows (the FAQ's one-element array with WithMeAsArray).
+// The admin API refuses it unless WithMeOnAdminAPI.
 func (s *Server) me(tokenEmail string) (any, *apiError) {
 	var u *ws.User
 	switch {
 	case tokenEmail != "":
 		u = s.userByEmail(tokenEmail)
-	case s.meForToken:
-		return nil, errActionInvalid
+	case !s.meOnAdmin:
+		return nil, errEnvelope(0, "Action is invalid", "method available only for access token")
 	case len(s.users) > 0:
 		u = &s.users[0]
 	}
 	if u == nil {
-		return nil, &apiError{httpStatus: 401, message: "Access token is invalid"}
+		return nil, &apiError{httpStatus: http.StatusUnauthorized, message: "Access token is invalid"}
 	}
 	w := toWireUser(*u, false)
-	if s.meAsObject {
-		return w, nil
+	if s.meAsArray {
+		return []wireUser{w}, nil
 	}
-	return []wireUser{w}, nil
+	return w, nil
 }
 
 // getTask and getTasks serve the task reads the docs name for checking
@@ -255,14 +304,14 @@ func (s *Server) getTasks(p url.Values) (any, *apiError) {
 	if pid == "" {
 		return nil, required("id_project")
 	}
-	var out []wireTask
+	if s.project(pid) == nil {
+		return nil, errProject
+	}
+	out := []wireTask{}
 	for _, t := range s.tasks {
 		if string(t.ProjectID) == pid {
 			out = append(out, s.toWireTask(t, strings.Contains(p.Get("extra"), "subscribers")))
 		}
-	}
-	if out == nil {
-		return nil, errEnvelope(4, "Project is invalid", "")
 	}
 	return out, nil
 }
@@ -364,45 +413,51 @@ func toWireContactGroup(g ws.ContactGroup) wireContactGroup {
 	return w
 }
 
-type wireSubscriber struct {
+// wireUserRef is a member as get_task&extra=subscribers and
+// get_project&extra=users list them.
+type wireUserRef struct {
 	ID    string `json:"id"`
 	Email string `json:"email"`
 	Name  string `json:"name"`
 }
 
+// userRefs lists members by email, in the order given.
+func (s *Server) userRefs(emails []string) *[]wireUserRef {
+	out := make([]wireUserRef, 0, len(emails))
+	for _, e := range emails {
+		ref := wireUserRef{Email: e}
+		if u := s.userByEmail(e); u != nil {
+			ref.ID, ref.Name = string(u.ID), u.Name
+		}
+		out = append(out, ref)
+	}
+	return &out
+}
+
+type wireProjectRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Page string `json:"page"`
+}
+
 type wireTask struct {
-	ID          string           `json:"id"`
-	Name        string           `json:"name"`
-	Page        string           `json:"page"`
-	Status      string           `json:"status"`
-	Project     map[string]any   `json:"project"`
-	Subscribers []wireSubscriber `json:"subscribers,omitempty"`
+	ID          string         `json:"id"`
+	Name        string         `json:"name"`
+	Page        string         `json:"page"`
+	Status      string         `json:"status"`
+	Project     wireProjectRef `json:"project"`
+	Subscribers *[]wireUserRef `json:"subscribers,omitempty"` // with extra=subscribers, [] if none
 }
 
 func (s *Server) toWireTask(t Task, subscribers bool) wireTask {
 	w := wireTask{ID: string(t.ID), Name: t.Name, Status: "active",
 		Page:    "/project/" + string(t.ProjectID) + "/" + string(t.ID) + "/",
-		Project: map[string]any{"id": string(t.ProjectID)}}
+		Project: wireProjectRef{ID: string(t.ProjectID), Page: "/project/" + string(t.ProjectID) + "/"}}
+	if p := s.project(string(t.ProjectID)); p != nil {
+		w.Project.Name = p.Name
+	}
 	if subscribers {
-		w.Subscribers = []wireSubscriber{}
-		for _, e := range t.Subscribers {
-			sub := wireSubscriber{Email: e}
-			if u := s.userByEmail(e); u != nil {
-				sub.ID, sub.Name = string(u.ID), u.Name
-			}
-			w.Subscribers = append(w.Subscribers, sub)
-		}
+		w.Subscribers = s.userRefs(t.Subscribers)
 	}
 	return w
-}
-
-// asciiLower lowers ASCII letters only.
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }

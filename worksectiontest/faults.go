@@ -1,7 +1,6 @@
 package worksectiontest
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -17,11 +16,13 @@ const (
 	faultTruncate
 	faultDelay
 	faultDrop
+	faultGateway
 )
 
 // Fault is a failure the server plays instead of (or after) handling a
 // request. Build one with ServerError, TooManyRequests, HTMLPage,
-// TruncatedBody, Delay or DropAfterApply and pass it to Inject.
+// TruncatedBody, Delay, DropAfterApply or GatewayTimeoutThenApply and
+// pass it to Inject.
 type Fault struct {
 	kind       faultKind
 	status     int
@@ -55,6 +56,15 @@ func Delay(d time.Duration) Fault { return Fault{kind: faultDelay, delay: d} }
 // answering.
 func DropAfterApply() Fault { return Fault{kind: faultDrop} }
 
+// GatewayTimeoutThenApply answers HTTP 504 (an nginx "Gateway Time-out"
+// page) at once and applies the action after, in the background, as a
+// gateway whose upstream is still working would. The request skips the
+// rate limit; its credential is checked on arrival. Its log entry's
+// outcome is completed when the action is applied; Drain waits for that.
+func GatewayTimeoutThenApply(after time.Duration) Fault {
+	return Fault{kind: faultGateway, delay: after}
+}
+
 // String names the fault for the request log.
 func (f Fault) String() string {
 	switch f.kind {
@@ -70,6 +80,8 @@ func (f Fault) String() string {
 		return fmt.Sprintf("delay %s", f.delay)
 	case faultDrop:
 		return "dropped after apply"
+	case faultGateway:
+		return fmt.Sprintf("HTTP 504, applied after %s", f.delay)
 	}
 	return "none"
 }
@@ -96,7 +108,47 @@ func (s *Server) takeFault(action string) (Fault, bool) {
 	return Fault{}, false
 }
 
-const nginx502 = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+const (
+	nginx502 = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+	nginx504 = "<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 Gateway Time-out</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+)
+
+func writeHTML(w http.ResponseWriter, status int, page string) {
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(page))
+}
+
+// gatewayTimeout plays GatewayTimeoutThenApply: it logs the request, answers
+// 504 and applies the action after the delay unless the server closes.
+func (s *Server) gatewayTimeout(w http.ResponseWriter, in incoming, logged Request, after time.Duration) {
+	logged.Outcome = fmt.Sprintf("fault: HTTP 504, applying after %s", after)
+	s.mu.Lock()
+	i := len(s.requests)
+	s.requests = append(s.requests, logged)
+	s.pending++
+	s.mu.Unlock()
+	writeHTML(w, http.StatusGatewayTimeout, nginx504)
+	go func() {
+		t := time.NewTimer(after)
+		defer t.Stop()
+		outcome := "not applied: server closed"
+		select {
+		case <-s.closed:
+		case <-t.C:
+			outcome = "ok"
+			if _, e := s.apply(in); e != nil {
+				outcome = e.message
+			}
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.requests[i].Outcome = fmt.Sprintf("fault: HTTP 504, applied after %s: %s", after, outcome)
+		if s.pending--; s.pending == 0 {
+			s.idle.Broadcast()
+		}
+	}()
+}
 
 // before plays the faults that replace handling; it reports whether the
 // response has been written.
@@ -110,9 +162,7 @@ func (f Fault) before(w http.ResponseWriter, r *http.Request) bool {
 		}
 		http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
 	case faultHTML:
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(http.StatusBadGateway)
-		_, _ = w.Write([]byte(nginx502))
+		writeHTML(w, http.StatusBadGateway, nginx502)
 	case faultDelay:
 		t := time.NewTimer(f.delay)
 		defer t.Stop()
@@ -130,10 +180,10 @@ func (f Fault) before(w http.ResponseWriter, r *http.Request) bool {
 
 // after plays the faults that corrupt the answer of an applied action; it
 // reports whether the response has been handled.
-func (f Fault) after(w http.ResponseWriter, body any) bool {
+func (f Fault) after(w http.ResponseWriter, body okBody) bool {
 	switch f.kind {
 	case faultTruncate:
-		b, _ := json.Marshal(body)
+		b := phpJSON(body)
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 		w.WriteHeader(http.StatusOK)

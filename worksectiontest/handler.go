@@ -1,19 +1,18 @@
 package worksectiontest
 
 import (
-	"crypto/hmac"
-	"crypto/md5"
-	"crypto/sha256"
-	"encoding/hex"
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"mime"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // AuthKind says how a request authenticated.
@@ -27,8 +26,8 @@ const (
 	AuthBearer AuthKind = "bearer" // Authorization: Bearer <token> or access_token=
 )
 
-// Request is one logged request. Params exclude hash and access_token;
-// no secret is logged.
+// Request is one logged request. Params exclude action, hash and
+// access_token; no secret is logged.
 type Request struct {
 	Method  string
 	Path    string
@@ -38,7 +37,8 @@ type Request struct {
 	Outcome string // "ok", the error message, or "fault: ..."
 }
 
-// Requests returns the requests received so far, oldest first.
+// Requests returns the requests received so far, in the order they were
+// answered (a GatewayTimeoutThenApply request in the order it arrived).
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -58,6 +58,12 @@ func (s *Server) ActionCount(action string) int {
 	return n
 }
 
+func (s *Server) record(r Request) {
+	s.mu.Lock()
+	s.requests = append(s.requests, r)
+	s.mu.Unlock()
+}
+
 // apiError is an error envelope; the real API sends them with HTTP 200
 // unless httpStatus says otherwise.
 type apiError struct {
@@ -69,6 +75,12 @@ type apiError struct {
 
 func errEnvelope(code int, message, details string) *apiError {
 	return &apiError{code: code, message: message, details: details}
+}
+
+// badRequest refuses a request whose shape the fake does not accept; the
+// message says what was expected.
+func badRequest(format string, args ...any) *apiError {
+	return &apiError{httpStatus: http.StatusBadRequest, message: "Bad request: " + fmt.Sprintf(format, args...)}
 }
 
 var (
@@ -86,120 +98,123 @@ const (
 	maxSkew   = 5 * time.Minute
 )
 
+// okBody and errorBody are the envelopes, with status first as recorded.
+type okBody struct {
+	Status  string `json:"status"`
+	Data    any    `json:"data,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
+type errorBody struct {
+	Status         string `json:"status"`
+	StatusCode     *int   `json:"status_code,omitempty"`
+	Message        string `json:"message"`
+	MessageDetails string `json:"message_details,omitempty"`
+}
+
+// answer is an action's result that carries a top-level message beside
+// data (update_users_schedule).
+type answer struct {
+	data    any
+	message string
+}
+
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	path := strings.TrimSuffix(r.URL.Path, "/")
-	if strings.HasPrefix(path, "/oauth2/") {
+	if strings.HasPrefix(r.URL.Path, "/oauth2/") {
 		s.serveOAuth(w, r)
 		return
 	}
+	path := strings.TrimSuffix(r.URL.Path, "/")
 	if path != adminPath && path != userPath {
 		http.Error(w, "<html><body><h1>404 Not Found</h1></body></html>", http.StatusNotFound)
 		return
 	}
-	params, err := requestParams(r)
-	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"status": "error", "message": "Bad request: " + err.Error()})
-		return
+	if !s.arrive(r.Context()) {
+		return // the client gave up on the way
 	}
-	action := params.Get("action")
-	logged := Request{Method: r.Method, Path: r.URL.Path, Action: action, Params: publicParams(params), Auth: AuthNone}
-	record := func(outcome string) {
-		logged.Outcome = outcome
-		s.mu.Lock()
-		s.requests = append(s.requests, logged)
-		s.mu.Unlock()
+	in, bad := s.parse(r, path == adminPath)
+	logged := Request{Method: r.Method, Path: r.URL.Path, Action: in.action, Params: publicParams(in.params), Auth: in.auth}
+	if bad != nil {
+		logged.Outcome = bad.message
+		s.record(logged)
+		writeError(w, bad)
+		return
 	}
 
-	fault, hasFault := s.takeFault(action)
-	if hasFault && fault.before(w, r) {
-		record("fault: " + fault.String())
+	fault, hasFault := s.takeFault(in.action)
+	if hasFault && fault.kind == faultGateway {
+		s.gatewayTimeout(w, in, logged, fault.delay)
 		return
 	}
-	if s.rateEvery > 0 && !s.admitRate() {
-		record(errTooMany.message)
+	if hasFault && fault.before(w, r) {
+		logged.Outcome = "fault: " + fault.String()
+		s.record(logged)
+		return
+	}
+	if !s.admitRate() {
+		logged.Outcome = errTooMany.message
+		s.record(logged)
 		writeError(w, errTooMany)
 		return
 	}
-
-	var e *apiError
-	var data any
-	var email string
-	if path == adminPath {
-		logged.Auth, e = s.checkAdmin(r, action)
-	} else {
-		logged.Auth, email, e = s.checkToken(r, params)
-	}
-	if e == nil {
-		data, e = s.dispatch(action, params, email)
-	}
+	result, e := s.apply(in)
 	if e != nil {
-		record(e.message)
+		logged.Outcome = e.message
+		s.record(logged)
 		writeError(w, e)
 		return
 	}
-	body := map[string]any{"status": "ok"}
-	if data != nil {
-		body["data"] = data
+	body := okBody{Status: "ok", Data: result}
+	if a, ok := result.(answer); ok {
+		body.Data, body.Message = a.data, a.message
 	}
-	record("ok")
+	logged.Outcome = "ok"
+	s.record(logged)
 	if hasFault && fault.after(w, body) {
 		return
 	}
 	writeJSON(w, http.StatusOK, body)
 }
 
+// apply runs an authenticated request's action against the state.
+func (s *Server) apply(in incoming) (any, *apiError) {
+	if in.authErr != nil {
+		return nil, in.authErr
+	}
+	return s.dispatch(in.action, in.params, in.email)
+}
+
+// arrive waits the random network delay, if any; it reports false if the
+// client gave up first.
+func (s *Server) arrive(ctx context.Context) bool {
+	if s.networkDelay <= 0 {
+		return true
+	}
+	t := time.NewTimer(rand.N(s.networkDelay + 1))
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// admitRate enforces WithRateLimit by arrival time: a request is refused
+// if it arrives sooner than rateEvery after the last accepted one.
 func (s *Server) admitRate() bool {
+	if s.rateEvery <= 0 {
+		return true
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.clock()
 	if !s.lastRequest.IsZero() && now.Sub(s.lastRequest) < s.rateEvery {
+		s.rateLimited++
 		return false
 	}
 	s.lastRequest = now
 	return true
-}
-
-// requestParams merges query parameters with a form or JSON body (the
-// vendor's 2026 clients post JSON).
-func requestParams(r *http.Request) (url.Values, error) {
-	params, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return nil, err
-	}
-	if r.Body == nil || r.Method != http.MethodPost {
-		return params, nil
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if err != nil || len(body) == 0 {
-		return params, nil
-	}
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	switch ct {
-	case "application/json":
-		var m map[string]any
-		if err := json.Unmarshal(body, &m); err != nil {
-			return nil, fmt.Errorf("JSON body: %w", err)
-		}
-		for k, v := range m {
-			switch v := v.(type) {
-			case string:
-				params.Set(k, v)
-			case nil:
-			default:
-				b, _ := json.Marshal(v)
-				params.Set(k, strings.Trim(string(b), `"`))
-			}
-		}
-	case "application/x-www-form-urlencoded":
-		form, err := url.ParseQuery(string(body))
-		if err != nil {
-			return nil, err
-		}
-		for k, v := range form {
-			params[k] = append(params[k], v...)
-		}
-	}
-	return params, nil
 }
 
 func publicParams(p url.Values) url.Values {
@@ -212,85 +227,10 @@ func publicParams(p url.Values) url.Values {
 	return out
 }
 
-// checkAdmin verifies the admin signature: the HMAC header if present,
-// else the md5 hash that must be the query's last parameter. The hash is
-// accepted over the query bytes as sent, or over the decoded "k=v&..."
-// string (what the vendor's Postman collection signs).
-func (s *Server) checkAdmin(r *http.Request, action string) (AuthKind, *apiError) {
-	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Admin ") {
-		ts, sig, ok := strings.Cut(strings.TrimPrefix(h, "Admin "), "_")
-		t, err := strconv.ParseInt(ts, 10, 64)
-		if !ok || err != nil {
-			return AuthHMAC, errHash
-		}
-		if d := s.clock().Sub(time.Unix(t, 0)); d > maxSkew || d < -maxSkew {
-			return AuthHMAC, errHash
-		}
-		m := hmac.New(sha256.New, []byte(s.APIKey))
-		m.Write([]byte(action + ":" + ts))
-		if !hmac.Equal([]byte(sig), []byte(hex.EncodeToString(m.Sum(nil)))) {
-			return AuthHMAC, errHash
-		}
-		return AuthHMAC, nil
-	}
-	raw := r.URL.RawQuery
-	i := strings.LastIndex(raw, "&hash=")
-	if i < 0 {
-		return AuthMD5, errHash
-	}
-	signed, got := raw[:i], raw[i+len("&hash="):]
-	for _, candidate := range []string{signed, decodedPairs(signed)} {
-		sum := md5.Sum([]byte(candidate + s.APIKey))
-		if hmac.Equal([]byte(strings.ToLower(got)), []byte(hex.EncodeToString(sum[:]))) {
-			return AuthMD5, nil
-		}
-	}
-	return AuthMD5, errHash
-}
-
-// decodedPairs turns "a=x%40y&b=c+d" into "a=x@y&b=c d", keeping order.
-func decodedPairs(raw string) string {
-	parts := strings.Split(raw, "&")
-	for i, p := range parts {
-		k, v, _ := strings.Cut(p, "=")
-		dk, err1 := url.QueryUnescape(k)
-		dv, err2 := url.QueryUnescape(v)
-		if err1 == nil && err2 == nil {
-			parts[i] = dk + "=" + dv
-		}
-	}
-	return strings.Join(parts, "&")
-}
-
-// checkToken verifies a bearer token (header or access_token parameter).
-func (s *Server) checkToken(r *http.Request, params url.Values) (AuthKind, string, *apiError) {
-	tok := params.Get("access_token")
-	if h := r.Header.Get("Authorization"); len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
-		tok = strings.TrimSpace(h[7:])
-	}
-	if tok == "" {
-		return AuthNone, "", &apiError{httpStatus: http.StatusUnauthorized, message: "Access token is missing"}
-	}
-	s.mu.Lock()
-	t, ok := s.tokens[tok]
-	now := s.clock()
-	s.mu.Unlock()
-	switch {
-	case !ok:
-		return AuthBearer, "", &apiError{httpStatus: http.StatusUnauthorized, message: "Access token is invalid"}
-	case !now.Before(t.expires):
-		return AuthBearer, "", &apiError{httpStatus: http.StatusUnauthorized, message: "Access token is expired"}
-	}
-	return AuthBearer, t.email, nil
-}
-
 func writeError(w http.ResponseWriter, e *apiError) {
-	body := map[string]any{"status": "error", "message": e.message}
-	if e.code != 0 || e.message != errTooMany.message && e.httpStatus == 0 {
-		body["status_code"] = e.code
-	}
-	if e.details != "" {
-		body["message_details"] = e.details
+	body := errorBody{Status: "error", Message: e.message, MessageDetails: e.details}
+	if e.code != 0 || e.httpStatus == 0 && e != errTooMany {
+		body.StatusCode = &e.code
 	}
 	status := e.httpStatus
 	if status == 0 {
@@ -300,9 +240,43 @@ func writeError(w http.ResponseWriter, e *apiError) {
 }
 
 func writeJSON(w http.ResponseWriter, status int, body any) {
-	b, _ := json.Marshal(body)
+	b := phpJSON(body)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// phpJSON encodes v as the recorded server's PHP json_encode does: slashes
+// and <, >, & as they are (JSON_UNESCAPED_SLASHES), every non-ASCII
+// character as a lower-case \uXXXX escape, astral ones as a surrogate pair
+// (the recorded "\u2022" in post_comment).
+func phpJSON(v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic("worksectiontest: encode response: " + err.Error()) // a fake bug
+	}
+	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	out := make([]byte, 0, len(b)+len(b)/4)
+	const hexDigits = "0123456789abcdef"
+	appendU := func(r rune) {
+		out = append(out, '\\', 'u', hexDigits[r>>12&15], hexDigits[r>>8&15], hexDigits[r>>4&15], hexDigits[r&15])
+	}
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		switch {
+		case r < utf8.RuneSelf:
+			out = append(out, b[0])
+		case r > 0xFFFF:
+			hi, lo := utf16.EncodeRune(r)
+			appendU(hi)
+			appendU(lo)
+		default:
+			appendU(r)
+		}
+		b = b[size:]
+	}
+	return out
 }

@@ -20,16 +20,6 @@ type oauthGrant struct {
 	expires  time.Time
 }
 
-// WithOAuthClient sets the OAuth2 client id and secret the fake accepts
-// (random ones by default, in ClientID and ClientSecret).
-func WithOAuthClient(id, secret string) Option {
-	return func(srv *Server) { srv.ClientID, srv.ClientSecret = id, secret }
-}
-
-// WithOAuthUser makes the authorize endpoint approve as the member with
-// email (the first member, the owner, by default).
-func WithOAuthUser(email string) Option { return func(srv *Server) { srv.oauthUser = email } }
-
 // OAuthEndpoint returns the fake's OAuth2 endpoint, for an oauth2.Config.
 func (s *Server) OAuthEndpoint() oauth2.Endpoint {
 	e, _ := ws.EndpointAt(s.URL) // a loopback URL is always accepted
@@ -49,9 +39,9 @@ func (s *Server) NewToken(email string) *oauth2.Token {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	body := s.issueLocked(email)
-	tok := &oauth2.Token{AccessToken: body["access_token"].(string), RefreshToken: body["refresh_token"].(string),
-		TokenType: "Bearer", Expiry: s.clock().Add(24 * time.Hour)}
-	return tok.WithExtra(body)
+	tok := &oauth2.Token{AccessToken: body.AccessToken, RefreshToken: body.RefreshToken,
+		TokenType: body.TokenType, Expiry: s.clock().Add(s.tokenTTL)}
+	return tok.WithExtra(map[string]any{"account_url": body.AccountURL, "expires_in": body.ExpiresIn})
 }
 
 // RefreshCount returns how many refreshes the fake has granted.
@@ -61,19 +51,43 @@ func (s *Server) RefreshCount() int {
 	return s.refreshes
 }
 
+// tokenBody is the token endpoint's answer, in the recorded field order.
+type tokenBody struct {
+	TokenType    string `json:"token_type"`
+	ExpiresIn    int64  `json:"expires_in"`
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token"`
+	AccountURL   string `json:"account_url"`
+}
+
 // issueLocked creates a token pair and returns the token response body.
-func (s *Server) issueLocked(email string) map[string]any {
+func (s *Server) issueLocked(email string) tokenBody {
 	access, refresh := "wstest-at-"+randomHex(24), "def50200"+randomHex(32)
 	now := s.clock()
-	s.tokens[access] = token{email: email, expires: now.Add(24 * time.Hour)}
+	s.tokens[access] = token{email: email, expires: now.Add(s.tokenTTL)}
 	s.refreshTokens[refresh] = oauthGrant{email: email, access: access, expires: now.Add(30 * 24 * time.Hour)}
-	return map[string]any{"token_type": "Bearer", "expires_in": 86400, "access_token": access,
-		"refresh_token": refresh, "account_url": s.URL}
+	// expires_in is whole seconds: rounded down, so a client never counts on
+	// more life than the token has, but at least 1 (0 reads as "no expiry").
+	expiresIn := max(int64(s.tokenTTL/time.Second), 1)
+	return tokenBody{TokenType: "Bearer", ExpiresIn: expiresIn, AccessToken: access, RefreshToken: refresh, AccountURL: s.URL}
+}
+
+type oauthErrorBody struct {
+	Error            string `json:"error"`
+	ErrorDescription string `json:"errorDescription"`
 }
 
 func oauthError(w http.ResponseWriter, code, description string) {
 	// Worksection answers OAuth errors with HTTP 200 and a camelCase key.
-	writeJSON(w, http.StatusOK, map[string]string{"error": code, "errorDescription": description})
+	writeJSON(w, http.StatusOK, oauthErrorBody{Error: code, ErrorDescription: description})
+}
+
+type resourceBody struct {
+	ID         string `json:"id"`
+	FirstName  string `json:"first_name"`
+	LastName   string `json:"last_name"`
+	Email      string `json:"email"`
+	AccountURL string `json:"account_url"`
 }
 
 // serveOAuth implements /oauth2/authorize, token, refresh and resource.
@@ -124,12 +138,17 @@ func (s *Server) serveOAuth(w http.ResponseWriter, r *http.Request) {
 		case p.Get("grant_type") != "refresh_token":
 			logged.Outcome = "unsupported grant"
 			oauthError(w, "unsupported_grant_type", "The authorization grant type is not supported")
+		case s.rotated[p.Get("refresh_token")]:
+			// A second refresh with the same token: someone refreshed already.
+			logged.Outcome = "invalid_grant: refresh token already used"
+			oauthError(w, "invalid_grant", "Token has been revoked")
 		case !ok || now.After(g.expires):
 			logged.Outcome = "Cannot decrypt the refresh token"
 			oauthError(w, "invalid_request", "Cannot decrypt the refresh token")
 		default:
 			// Rotation: the old pair stops working.
 			delete(s.refreshTokens, p.Get("refresh_token"))
+			s.rotated[p.Get("refresh_token")] = true
 			delete(s.tokens, g.access)
 			s.refreshes++
 			logged.Outcome = "ok"
@@ -144,8 +163,8 @@ func (s *Server) serveOAuth(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		logged.Outcome = "ok"
-		writeJSON(w, http.StatusOK, map[string]string{"id": string(u.ID), "first_name": u.FirstName,
-			"last_name": u.LastName, "email": u.Email, "account_url": s.URL})
+		writeJSON(w, http.StatusOK, resourceBody{ID: string(u.ID), FirstName: u.FirstName,
+			LastName: u.LastName, Email: u.Email, AccountURL: s.URL})
 	default:
 		logged.Outcome = "not found"
 		http.NotFound(w, r)

@@ -3,10 +3,7 @@ package worksectiontest_test
 import (
 	"bytes"
 	"context"
-	"crypto/md5"
-	"encoding/hex"
 	"log/slog"
-	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -46,20 +43,15 @@ func TestEmptyAndSeed(t *testing.T) {
 func TestMeShapes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := worksectiontest.NewServer(worksectiontest.WithMeAsObject(), worksectiontest.WithMeOnlyForTokens())
-	defer srv.Close()
-	c, err := ws.NewClient(srv.URL, ws.WithAccessToken(srv.NewAccessToken("yuki.tanaka@acme.example")))
-	require.NoError(t, err)
-	me, err := c.Me(ctx)
-	require.NoError(t, err, "the SDK reads me as an object too")
-	assert.Equal(t, "yuki.tanaka@acme.example", me.Email)
-
-	// The admin API refuses me (the SDK would not send it; a raw request does).
-	resp, err := http.Get(srv.URL + "/api/admin/v2/?action=me&hash=" + md5hex("action=me"+srv.APIKey))
-	require.NoError(t, err)
-	resp.Body.Close()
-	reqs := srv.Requests()
-	assert.Equal(t, "Action is invalid", reqs[len(reqs)-1].Outcome)
+	for _, opts := range [][]worksectiontest.Option{nil, {worksectiontest.WithMeAsArray()}} {
+		srv := worksectiontest.NewServer(opts...)
+		defer srv.Close()
+		c, err := ws.NewClient(srv.URL, ws.WithAccessToken(srv.NewAccessToken("yuki.tanaka@acme.example")))
+		require.NoError(t, err)
+		me, err := c.Me(ctx)
+		require.NoError(t, err, "the SDK reads me as an object and as an array")
+		assert.Equal(t, "yuki.tanaka@acme.example", me.Email)
+	}
 }
 
 func TestUserAPIServesEveryAction(t *testing.T) {
@@ -92,7 +84,36 @@ func TestClientLogValueHidesKey(t *testing.T) {
 	assert.Contains(t, buf.String(), srv.URL)
 }
 
-func md5hex(s string) string {
-	sum := md5.Sum([]byte(s))
-	return hex.EncodeToString(sum[:])
+// TestSDKHMACModeSendsVendorShape runs every admin action the SDK has in
+// HMAC mode: the fake accepts only the vendor's shape, so a drift fails here.
+func TestSDKHMACModeSendsVendorShape(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	c := srv.Client(ws.WithHMACSigning())
+	_, err := c.GetUsers(ctx)
+	require.NoError(t, err)
+	_, err = c.AddUser(ctx, ws.AddUserParams{Email: "hmac@example.com", FirstName: "Hm Ac"})
+	require.NoError(t, err)
+	_, err = c.GetUserGroups(ctx)
+	require.NoError(t, err)
+	_, err = c.AddUserGroup(ctx, ws.AddUserGroupParams{Title: "HMAC team"})
+	require.NoError(t, err)
+	_, err = c.GetContacts(ctx)
+	require.NoError(t, err)
+	_, err = c.AddContact(ctx, ws.AddContactParams{Email: "hc@example.com", Name: "H C"})
+	require.NoError(t, err)
+	_, err = c.GetContactGroups(ctx)
+	require.NoError(t, err)
+	_, err = c.AddContactGroup(ctx, ws.AddContactGroupParams{Title: "HMAC folder"})
+	require.NoError(t, err)
+	require.NoError(t, c.Subscribe(ctx, ws.SubscribeParams{TaskID: "1203", Email: "hmac@example.com"}))
+	require.NoError(t, c.Unsubscribe(ctx, ws.SubscribeParams{TaskID: "1203", Email: "hmac@example.com"}))
+	reqs := srv.Requests()
+	require.Len(t, reqs, 10)
+	for _, r := range reqs {
+		assert.Equal(t, worksectiontest.AuthHMAC, r.Auth, r.Action)
+		assert.Equal(t, "ok", r.Outcome, r.Action)
+	}
 }

@@ -10,13 +10,25 @@ type Task struct {
 	Subscribers []string
 }
 
+// Project is a project of the fake account, with its members' emails.
+type Project struct {
+	ID      ws.ID
+	Name    string
+	Company string // the folder the project is in
+	Members []string
+}
+
 // Seed is the state a Server starts from.
 type Seed struct {
 	Users         []ws.User
 	UserGroups    []ws.UserGroup
 	Contacts      []ws.Contact
 	ContactGroups []ws.ContactGroup // custom folders; the four presets are always there
+	Projects      []Project         // a task's project is created if not listed
 	Tasks         []Task
+	// Schedules marks members' days: user id -> "YYYY-MM-DD" -> "vacation",
+	// "sick-leave" or "workday".
+	Schedules map[ws.ID]map[string]string
 }
 
 // presetFolders are created by Worksection in every account, with numeric ids.
@@ -32,7 +44,8 @@ func f(v float64) *float64 { return &v }
 // DefaultSeed is a realistic small account: an owner, admins, users, a
 // guest and a reader across several teams (one an external client team),
 // contacts with optional fields missing (one with no email), custom contact
-// folders beside the presets, and tasks with subscribers.
+// folders beside the presets, projects with members, tasks with
+// subscribers, and marked days in some members' schedules.
 func DefaultSeed() Seed {
 	seed := Seed{
 		UserGroups: []ws.UserGroup{
@@ -72,6 +85,17 @@ func DefaultSeed() Seed {
 			{ID: "5608", FirstName: "Zoë", LastName: "Müller", Title: "Partner", Group: "Suppliers", Email: "zoe@mueller.example"},
 			{ID: "5609", FirstName: "Chen", LastName: "Wei", Title: "Accountant", Group: "Clients", Email: "chen.wei@client.example",
 				Phone3: "+86 10 0000 0000"},
+		},
+		Projects: []Project{
+			{ID: "26", Name: "Website relaunch", Company: "Acme", Members: []string{"john.smith@acme.example", "kate.greenway@acme.example",
+				"oleg.koval@acme.example", "maria.garcia@acme.example"}},
+			{ID: "27", Name: "Finance", Company: "Acme", Members: []string{"john.smith@acme.example", "ann.auditor@acme.example"}},
+			{ID: "28", Name: "Northwind portal", Company: "Northwind Traders"},
+		},
+		Schedules: map[ws.ID]map[string]string{
+			"3994": {"2026-07-06": "vacation", "2026-07-07": "vacation", "2026-07-08": "vacation"},
+			"3995": {"2026-03-02": "sick-leave", "2026-03-07": "workday"},
+			"3998": {"2026-12-24": "vacation", "2026-12-31": "vacation"},
 		},
 		Tasks: []Task{
 			{ID: "1201", ProjectID: "26", Name: "Launch the website", Subscribers: []string{"john.smith@acme.example", "kate.greenway@acme.example"}},

@@ -1,22 +1,9 @@
-// Package worksectiontest is an in-memory fake Worksection server for
-// tests and examples. It serves the members API on /api/admin/v2/ and
-// /api/oauth2, checks signatures with its own code (the md5 query hash, the
-// HMAC header and bearer tokens), keeps an account's state behind a mutex,
-// answers with the real API's envelopes and quirks, and can inject faults.
-//
-//	srv := worksectiontest.NewServer()
-//	defer srv.Close()
-//	users, err := srv.Client().GetUsers(ctx)
-//
-// It behaves like the service where the service is documented or
-// recorded; where it is not (messages for duplicates, say), its choices are
-// documented on the handlers. It is not a substitute for a contract test
-// against a real sandbox account.
 package worksectiontest
 
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -35,64 +22,44 @@ type Server struct {
 	// The OAuth2 client the fake's /oauth2/ endpoints accept.
 	ClientID, ClientSecret string
 
-	hs *httptest.Server
+	hs     *httptest.Server
+	closed chan struct{} // closed by Close: background applies stop
 
 	mu            sync.Mutex
+	idle          sync.Cond // signalled when pending drops to zero
+	pending       int       // background applies not yet finished
 	users         []ws.User
 	userGroups    []ws.UserGroup
 	contacts      []ws.Contact
 	contactGroups []ws.ContactGroup
+	projects      []Project
 	tasks         []Task
+	schedules     map[ws.ID]map[string]string // user id -> "YYYY-MM-DD" -> kind
 	nextID        int
 	tokens        map[string]token // access token -> owner
 	codes         map[string]oauthGrant
 	refreshTokens map[string]oauthGrant
+	rotated       map[string]bool // refresh tokens already exchanged
 	refreshes     int
+	rateLimited   int
 	oauthUser     string
 	faults        map[string][]Fault
 	requests      []Request
 	lastRequest   time.Time
 
-	rateEvery  time.Duration // 0: no limit
-	meAsObject bool
-	meForToken bool
-	clock      func() time.Time
+	rateEvery     time.Duration // 0: no limit
+	networkDelay  time.Duration
+	tokenTTL      time.Duration
+	meAsArray     bool
+	meOnAdmin     bool
+	lenientHashes bool
+	clock         func() time.Time
 }
 
 type token struct {
 	email   string
 	expires time.Time
 }
-
-// An Option configures a Server.
-type Option func(*Server)
-
-// WithSeed starts the server from s instead of DefaultSeed.
-func WithSeed(s Seed) Option { return func(srv *Server) { srv.load(s) } }
-
-// Empty starts the server with no users, teams, contacts or tasks; only the
-// four preset contact folders exist.
-func Empty() Option { return WithSeed(Seed{}) }
-
-// WithAPIKey sets the admin API key instead of a random one.
-func WithAPIKey(key string) Option { return func(srv *Server) { srv.APIKey = key } }
-
-// WithRateLimit answers a request that comes sooner than every after the
-// last one it accepted with the "Too many requests" envelope. time.Second
-// is the documented limit; tests may use a shorter interval.
-func WithRateLimit(every time.Duration) Option { return func(srv *Server) { srv.rateEvery = every } }
-
-// WithMeAsObject answers me with an object instead of the documented
-// one-element array.
-func WithMeAsObject() Option { return func(srv *Server) { srv.meAsObject = true } }
-
-// WithMeOnlyForTokens refuses me on the admin API, as the real API does
-// ("method available only for access token"). Without it, me on the admin
-// API answers with the account owner.
-func WithMeOnlyForTokens() Option { return func(srv *Server) { srv.meForToken = true } }
-
-// WithClock sets the time source for HMAC timestamp checks and token expiry.
-func WithClock(now func() time.Time) Option { return func(srv *Server) { srv.clock = now } }
 
 // NewServer starts a fake on a loopback port, seeded with DefaultSeed
 // unless an option says otherwise. Close it when done.
@@ -101,12 +68,16 @@ func NewServer(opts ...Option) *Server {
 		APIKey:        randomHex(16),
 		ClientID:      "wstest-client-" + randomHex(4),
 		ClientSecret:  randomHex(16),
+		closed:        make(chan struct{}),
 		tokens:        map[string]token{},
 		codes:         map[string]oauthGrant{},
 		refreshTokens: map[string]oauthGrant{},
+		rotated:       map[string]bool{},
 		faults:        map[string][]Fault{},
+		tokenTTL:      24 * time.Hour,
 		clock:         time.Now,
 	}
+	srv.idle.L = &srv.mu
 	srv.load(DefaultSeed())
 	for _, opt := range opts {
 		opt(srv)
@@ -116,8 +87,29 @@ func NewServer(opts ...Option) *Server {
 	return srv
 }
 
-// Close shuts the server down.
-func (s *Server) Close() { s.hs.Close() }
+// Close shuts the server down. Background applies still waiting (see
+// GatewayTimeoutThenApply) are dropped.
+func (s *Server) Close() {
+	s.mu.Lock()
+	select {
+	case <-s.closed:
+	default:
+		close(s.closed)
+	}
+	s.mu.Unlock()
+	s.hs.Close()
+	s.Drain()
+}
+
+// Drain waits until every action that a GatewayTimeoutThenApply fault left
+// running in the background has been applied (or dropped by Close).
+func (s *Server) Drain() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.pending > 0 {
+		s.idle.Wait()
+	}
+}
 
 // Client returns a client of the admin API signed with the server's key,
 // with client-side rate limiting off; opts are applied after those.
@@ -131,13 +123,21 @@ func (s *Server) Client(opts ...ws.Option) *ws.Client {
 }
 
 // NewAccessToken issues a user access token for the member with email,
-// valid for 24 hours, for Me and the user API at /api/oauth2.
+// valid for 24 hours (see WithAccessTokenTTL), for Me and the user API at
+// /api/oauth2.
 func (s *Server) NewAccessToken(email string) string {
 	tok := "wstest-" + randomHex(24)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.tokens[tok] = token{email: email, expires: s.clock().Add(24 * time.Hour)}
+	s.tokens[tok] = token{email: email, expires: s.clock().Add(s.tokenTTL)}
 	return tok
+}
+
+// RateLimited returns how many requests WithRateLimit has refused.
+func (s *Server) RateLimited() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rateLimited
 }
 
 // ExpireAccessToken makes tok expired: the user API answers it with HTTP
@@ -169,16 +169,29 @@ func (s *Server) load(seed Seed) {
 	for i := range s.users {
 		s.users[i].Name = fullName(s.users[i].FirstName, s.users[i].LastName)
 	}
+	s.schedules = map[ws.ID]map[string]string{}
+	for id, days := range seed.Schedules {
+		s.schedules[id] = maps.Clone(days)
+	}
 	s.userGroups = append([]ws.UserGroup(nil), seed.UserGroups...)
 	s.contacts = append([]ws.Contact(nil), seed.Contacts...)
 	for i := range s.contacts {
 		s.contacts[i].Name = fullName(s.contacts[i].FirstName, s.contacts[i].LastName)
 	}
 	s.contactGroups = append(append([]ws.ContactGroup(nil), presetFolders...), seed.ContactGroups...)
+	s.projects = nil
+	for _, p := range seed.Projects {
+		p.Members = append([]string(nil), p.Members...)
+		s.projects = append(s.projects, p)
+	}
 	s.tasks = nil
 	for _, t := range seed.Tasks {
 		t.Subscribers = append([]string(nil), t.Subscribers...)
 		s.tasks = append(s.tasks, t)
+		if s.project(string(t.ProjectID)) == nil {
+			// A task's project exists, even if the seed did not list it.
+			s.projects = append(s.projects, Project{ID: t.ProjectID, Name: "Project " + string(t.ProjectID)})
+		}
 	}
 	s.nextID = 10000
 }
@@ -242,6 +255,44 @@ func (s *Server) Tasks() []Task {
 	for i, t := range s.tasks {
 		t.Subscribers = append([]string(nil), t.Subscribers...)
 		out[i] = t
+	}
+	return out
+}
+
+// ProjectMembers returns the emails of a project's members, nil if the
+// project does not exist.
+func (s *Server) ProjectMembers(id ws.ID) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p := s.project(string(id)); p != nil {
+		return append([]string{}, p.Members...)
+	}
+	return nil
+}
+
+// Projects returns a copy of the account's projects.
+func (s *Server) Projects() []Project {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Project, len(s.projects))
+	for i, p := range s.projects {
+		p.Members = append([]string(nil), p.Members...)
+		out[i] = p
+	}
+	return out
+}
+
+// Schedule returns a member's marked days ("YYYY-MM-DD" -> "vacation",
+// "sick-leave" or "workday"), empty if none, nil if no member has userID.
+func (s *Server) Schedule(userID ws.ID) map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.userByID(string(userID)) == nil {
+		return nil
+	}
+	out := maps.Clone(s.schedules[userID])
+	if out == nil {
+		out = map[string]string{}
 	}
 	return out
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -29,8 +30,18 @@ type envelope struct {
 	Data           json.RawMessage `json:"data"`
 }
 
-// raw sends a hand-built request, bypassing the SDK.
+// raw sends a hand-built request, bypassing the SDK, and decodes the
+// envelope.
 func raw(t *testing.T, method, url string, header http.Header, body string) (int, envelope) {
+	t.Helper()
+	status, b := rawBytes(t, method, url, header, body)
+	var env envelope
+	require.NoError(t, json.Unmarshal(b, &env), "body %q", b)
+	return status, env
+}
+
+// rawBytes sends a hand-built request and returns the body as received.
+func rawBytes(t *testing.T, method, url string, header http.Header, body string) (int, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	require.NoError(t, err)
@@ -42,9 +53,7 @@ func raw(t *testing.T, method, url string, header http.Header, body string) (int
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
-	var env envelope
-	require.NoError(t, json.Unmarshal(b, &env), "body %q", b)
-	return resp.StatusCode, env
+	return resp.StatusCode, b
 }
 
 func md5hex(s string) string {
@@ -82,47 +91,43 @@ func TestHashRejected(t *testing.T) {
 	assert.Equal(t, "ok", env.Status)
 }
 
-func TestPostmanRawHashAccepted(t *testing.T) {
-	t.Parallel()
-	srv := NewServer(WithAPIKey(docKey))
-	defer srv.Close()
-	// Postman signs the unencoded values but sends them encoded.
-	hash := md5hex("action=add_contact&email=a@b.example&name=Brian Dragonfly" + docKey)
-	status, env := raw(t, "POST", srv.URL+"/api/admin/v2/?action=add_contact&email=a%40b.example&name=Brian%20Dragonfly&hash="+hash, nil, "")
-	assert.Equal(t, 200, status)
-	assert.Equal(t, "ok", env.Status, env.Message)
-}
-
 func TestHMACHeader(t *testing.T) {
 	t.Parallel()
 	now := time.Unix(1700000000, 0)
 	srv := NewServer(WithAPIKey(docKey), WithClock(func() time.Time { return now }))
 	defer srv.Close()
-	good := http.Header{"Authorization": {"Admin 1700000000_04098e47b99eacb794e0ac4877898cd650c4dfb6f83121cf5e1c019254614b18"}}
-	_, env := raw(t, "GET", srv.URL+"/api/admin/v2/?action=get_users", good, "")
-	assert.Equal(t, "ok", env.Status)
+	// The research notes' vector for get_users at t=1700000000.
+	good := http.Header{"Authorization": {"Admin 1700000000_04098e47b99eacb794e0ac4877898cd650c4dfb6f83121cf5e1c019254614b18"},
+		"Content-Type": {"application/json; charset=utf-8"}}
+	_, env := raw(t, "POST", srv.URL+"/api/admin/v2?action=get_users", good, "")
+	assert.Equal(t, "ok", env.Status, env.Message)
 	assert.Equal(t, AuthHMAC, srv.Requests()[0].Auth)
 
 	// Signed for another action.
-	_, env = raw(t, "GET", srv.URL+"/api/admin/v2/?action=get_contacts", good, "")
+	_, env = raw(t, "POST", srv.URL+"/api/admin/v2?action=get_contacts", good, "")
 	assert.Equal(t, 2, env.StatusCode)
 
 	later := NewServer(WithAPIKey(docKey), WithClock(func() time.Time { return now.Add(10 * time.Minute) }))
 	defer later.Close()
-	_, env = raw(t, "GET", later.URL+"/api/admin/v2/?action=get_users", good, "")
+	_, env = raw(t, "POST", later.URL+"/api/admin/v2?action=get_users", good, "")
 	assert.Equal(t, 2, env.StatusCode, "stale timestamp")
 }
 
 func TestJSONBodyParams(t *testing.T) {
 	t.Parallel()
-	now := time.Unix(1700000000, 0)
-	srv := NewServer(WithAPIKey(docKey), WithClock(func() time.Time { return now }))
+	srv := NewServer(WithAPIKey(docKey))
 	defer srv.Close()
-	h := http.Header{"Authorization": {"Admin 1700000000_" + hmacHex(docKey, "add_user_group:1700000000")},
-		"Content-Type": {"application/json; charset=utf-8"}}
-	_, env := raw(t, "POST", srv.URL+"/api/admin/v2?action=add_user_group", h, `{"title":"From JSON","client":1}`)
+	_, env := hmacCall(t, srv, "add_user_group", `{"title":"From JSON","client":1}`)
 	require.Equal(t, "ok", env.Status, env.Message)
 	assert.JSONEq(t, `{"id":"10001","title":"From JSON","type":"company","client":1}`, string(env.Data))
+
+	// JSON true/false for client are PHP's 1/0.
+	_, env = hmacCall(t, srv, "add_user_group", `{"title":"Bool client","client":true}`)
+	require.Equal(t, "ok", env.Status, env.Message)
+	assert.JSONEq(t, `{"id":"10002","title":"Bool client","type":"company","client":1}`, string(env.Data))
+	_, env = hmacCall(t, srv, "add_user_group", `{"title":"Bool staff","client":false}`)
+	require.Equal(t, "ok", env.Status, env.Message)
+	assert.JSONEq(t, `{"id":"10003","title":"Bool staff","type":"company","client":0}`, string(env.Data))
 }
 
 func TestBearer(t *testing.T) {
@@ -132,9 +137,9 @@ func TestBearer(t *testing.T) {
 	tok := srv.NewAccessToken("kate.greenway@acme.example")
 	status, env := raw(t, "GET", srv.URL+"/api/oauth2?action=me", http.Header{"Authorization": {"Bearer " + tok}}, "")
 	assert.Equal(t, 200, status)
-	assert.JSONEq(t, `[{"id":"3994","first_name":"Kate","last_name":"Greenway","name":"Kate Greenway","title":"CTO","rate":45.5,
+	assert.JSONEq(t, `{"id":"3994","first_name":"Kate","last_name":"Greenway","name":"Kate Greenway","title":"CTO","rate":45.5,
 		"avatar":"https://acme.worksection.com/images/avatar/3994.png","group":"Development","department":"","role":"Account admin",
-		"email":"kate.greenway@acme.example"}]`, string(env.Data))
+		"email":"kate.greenway@acme.example"}`, string(env.Data), "an object, as the Postman recording shows")
 
 	status, env = raw(t, "GET", srv.URL+"/api/oauth2?action=me&access_token="+tok, nil, "")
 	assert.Equal(t, 200, status, "token as a query parameter")
@@ -156,6 +161,25 @@ func hmacHex(key, msg string) string {
 	m := hmac.New(sha256.New, []byte(key))
 	m.Write([]byte(msg))
 	return hex.EncodeToString(m.Sum(nil))
+}
+
+// hmacCall sends action in the vendor's 2026 shape: POST
+// /api/admin/v2?action=<name>, params in a JSON body, Admin header.
+func hmacCall(t *testing.T, srv *Server, action, body string) (int, envelope) {
+	t.Helper()
+	return raw(t, "POST", srv.URL+"/api/admin/v2?action="+action, hmacHeader(srv, action), body)
+}
+
+func hmacHeader(srv *Server, action string) http.Header {
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	return http.Header{"Authorization": {"Admin " + ts + "_" + hmacHex(srv.APIKey, action+":"+ts)},
+		"Content-Type": {"application/json; charset=utf-8"}}
+}
+
+// md5Call sends query (written PHP-encoded by hand) signed with its md5.
+func md5Call(t *testing.T, srv *Server, query string) (int, envelope) {
+	t.Helper()
+	return raw(t, "POST", srv.URL+"/api/admin/v2/?"+query+"&hash="+md5hex(query+srv.APIKey), nil, "")
 }
 
 func TestActionErrors(t *testing.T) {
