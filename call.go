@@ -160,6 +160,9 @@ func (c *Client) attempt(ctx context.Context, r *request, out any, attempt int) 
 	}
 	defer resp.Body.Close()
 	respBody, err := transport.ReadBody(resp, c.maxBody)
+	if l, ok := c.limiter.(completionLimiter); ok {
+		l.Completed()
+	}
 	c.log(ctx, action, attempt, resp.StatusCode, time.Since(start), len(respBody), err)
 	if err != nil {
 		return env, sent, responseError(red, action, resp, respBody, err)

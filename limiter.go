@@ -31,6 +31,17 @@ type adaptiveLimiter interface {
 	Refused(retryAfter time.Duration)
 }
 
+// completionLimiter is a Limiter that hears when an answer arrived. The
+// request got to the server before its answer came back, so a request
+// sent a full interval after that answer cannot arrive too soon after it,
+// whatever the network's delay: one caller working through a job one call
+// at a time (an import) is never refused, at the cost of the answer's
+// delay instead of a margin for the worst delay.
+type completionLimiter interface {
+	Limiter
+	Completed()
+}
+
 // pacer is the built-in limiter: a GCRA (virtual scheduling) limiter whose
 // interval carries rateMargin plus an adaptive slowdown. The zero burst is
 // 1. It is safe for concurrent use.
@@ -84,6 +95,16 @@ func (p *pacer) Wait(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+}
+
+// Completed schedules the next request no sooner than one interval after
+// now, when an answer has arrived.
+func (p *pacer) Completed() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if next := time.Now().Add(p.every); p.tat.Before(next) {
+		p.tat = next
 	}
 }
 

@@ -40,8 +40,8 @@ func TestInvite(t *testing.T) {
 	assert.Contains(t, out, "ada@new.example: invited\n")
 	assert.Contains(t, out, "grace@new.example: invited\n")
 	assert.Contains(t, out, "kate.greenway@acme.example: skipped: already a member\n")
-	assert.Contains(t, out, "not-an-email: failed: worksection: add_user: invalid email")
-	assert.Contains(t, out, "tim@new.example: failed: worksection: add_user: invalid role")
+	assert.Contains(t, out, "not-an-email: failed: worksection: add_user: invalid Email")
+	assert.Contains(t, out, "tim@new.example: failed: worksection: add_user: invalid Role")
 	assert.Contains(t, out, "x@new.example: failed: line 7 has 6 columns")
 	assert.Contains(t, out, "2 invited, 1 skipped (already members), 3 failed; 1 teams created\n")
 }
