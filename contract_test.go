@@ -202,4 +202,3 @@ func TestContract(t *testing.T) {
 	_, err = c.Me(ctx)
 	assert.True(t, errors.Is(err, ws.ErrInvalidInput), "me with the admin key is refused before sending")
 }
-
