@@ -144,58 +144,99 @@ func TestCancelDuringBackoff(t *testing.T) {
 // TestWritesHappenExactlyOnce injects every fault into add_user and
 // add_contact, once, twice and three times, and checks the fake holds the
 // record once when the call succeeds and at most once when it fails.
+// TestWritesHappenExactlyOnce plays each fault 1, 2 and 3 times in a row
+// (3 attempts allowed) into AddUser and AddContact, and checks the outcome
+// the action's retry class promises: never two records, success only when
+// there is exactly one, and every error either a refusal or ErrMaybeApplied.
 func TestWritesHappenExactlyOnce(t *testing.T) {
 	t.Parallel()
-	faults := map[string]worksectiontest.Fault{
-		"500":       worksectiontest.ServerError(500),
-		"503":       worksectiontest.ServerError(503),
-		"429":       worksectiontest.TooManyRequests(0),
-		"html":      worksectiontest.HTMLPage(),
-		"truncated": worksectiontest.TruncatedBody(),
-		"dropped":   worksectiontest.DropAfterApply(),
-		"timeout":   worksectiontest.Delay(300 * time.Millisecond),
+	faults := map[string]struct {
+		fault   worksectiontest.Fault
+		applied bool // the fault lets the action through
+		refusal bool // refused before processing: safe to resend
+	}{
+		"500":       {fault: worksectiontest.ServerError(500)},
+		"503":       {fault: worksectiontest.ServerError(503)},
+		"429":       {fault: worksectiontest.TooManyRequests(0), refusal: true},
+		"html":      {fault: worksectiontest.HTMLPage()},
+		"truncated": {fault: worksectiontest.TruncatedBody(), applied: true},
+		"dropped":   {fault: worksectiontest.DropAfterApply(), applied: true},
+		"timeout":   {fault: worksectiontest.Delay(2 * time.Second)},
 	}
-	for name, fault := range faults {
+	for name, f := range faults {
 		for times := 1; times <= 3; times++ {
 			t.Run(fmt.Sprintf("%s x%d", name, times), func(t *testing.T) {
 				t.Parallel()
 				srv := worksectiontest.NewServer()
 				defer srv.Close()
-				c := srv.Client(fastRetry, ws.WithHTTPClient(&http.Client{Timeout: 100 * time.Millisecond}))
+				c := srv.Client(fastRetry, ws.WithHTTPClient(&http.Client{Timeout: 300 * time.Millisecond}))
 				email := "once@example.com"
+				count := func(emails []string) int {
+					n := 0
+					for _, e := range emails {
+						if e == email {
+							n++
+						}
+					}
+					return n
+				}
 
-				srv.Inject("add_user", times, fault)
+				// add_user is resent (the server refuses a duplicate member)
+				// and read back, so it succeeds unless every attempt was
+				// refused or failed unapplied.
+				srv.Inject("add_user", times, f.fault)
 				u, err := c.AddUser(context.Background(), ws.AddUserParams{Email: email, FirstName: "Once"})
-				n := 0
-				for _, x := range srv.Users() {
-					if x.Email == email {
-						n++
-					}
-				}
-				if err == nil {
-					assert.Equal(t, 1, n, "success means exactly one member")
+				members := count(userEmails(srv.Users()))
+				switch {
+				case times < 3 || f.applied:
+					require.NoError(t, err)
 					assert.Equal(t, email, u.Email)
-				} else {
-					assert.LessOrEqual(t, n, 1, "an error still never means two: %v", err)
+					assert.Equal(t, 1, members, "success means exactly one member")
+				case f.refusal:
+					assert.ErrorIs(t, err, ws.ErrRateLimited)
+					assert.Zero(t, members)
+				default:
+					assert.ErrorIs(t, err, ws.ErrMaybeApplied)
+					assert.Zero(t, members)
 				}
 
-				srv.Inject("add_contact", times, fault)
+				// add_contact is never resent once an attempt may have
+				// reached the server; only a refusal is resent.
+				srv.Inject("add_contact", times, f.fault)
 				ct, err := c.AddContact(context.Background(), ws.AddContactParams{Email: email, Name: "Once Only"})
-				n = 0
-				for _, x := range srv.Contacts() {
-					if x.Email == email {
-						n++
-					}
-				}
-				if err == nil {
-					assert.Equal(t, 1, n, "success means exactly one contact")
+				contacts := count(contactEmails(srv.Contacts()))
+				switch {
+				case f.applied || f.refusal && times < 3:
+					require.NoError(t, err)
 					assert.Equal(t, email, ct.Email)
-				} else {
-					assert.LessOrEqual(t, n, 1, "an error still never means two: %v", err)
+					assert.Equal(t, 1, contacts, "success means exactly one contact")
+				case f.refusal:
+					assert.ErrorIs(t, err, ws.ErrRateLimited)
+					assert.Zero(t, contacts)
+				default:
+					assert.ErrorIs(t, err, ws.ErrMaybeApplied)
+					assert.Zero(t, contacts)
+					assert.Equal(t, 1, srv.ActionCount("add_contact"), "never resent")
 				}
 			})
 		}
 	}
+}
+
+func userEmails(users []ws.User) []string {
+	out := make([]string, len(users))
+	for i, u := range users {
+		out[i] = u.Email
+	}
+	return out
+}
+
+func contactEmails(contacts []ws.Contact) []string {
+	out := make([]string, len(contacts))
+	for i, c := range contacts {
+		out[i] = c.Email
+	}
+	return out
 }
 
 func TestDroppedInviteReturnsTheUser(t *testing.T) {
