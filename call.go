@@ -43,6 +43,9 @@ func (c *Client) call(ctx context.Context, action string, params, out any, verif
 
 // callEnvelope is call, also returning the envelope (for its message).
 func (c *Client) callEnvelope(ctx context.Context, action string, params, out any, verify verifyFunc) (wire.Envelope, error) {
+	if ctx == nil {
+		return wire.Envelope{}, &ValidationError{Action: action, Field: "ctx", Reason: "nil context; use context.Background()"}
+	}
 	spec, err := lookupAction(action)
 	if err != nil {
 		return wire.Envelope{}, err

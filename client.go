@@ -96,8 +96,11 @@ func NewClient(accountURL string, opts ...Option) (*Client, error) {
 		tokens := creds.tokens
 		creds.signer = &auth.Bearer{Token: func(ctx context.Context) (string, error) {
 			tok, err := tokens.token(ctx, c.http)
-			if err != nil {
+			switch {
+			case err != nil:
 				return "", err
+			case tok == nil || tok.AccessToken == "":
+				return "", errors.New("the token source returned no access token")
 			}
 			return tok.AccessToken, nil
 		}}

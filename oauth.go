@@ -41,8 +41,12 @@ const (
 // worksection.com, not on the account's host.
 const OAuthBaseURL = "https://worksection.com"
 
-// maxOAuthBody caps a token response.
-const maxOAuthBody = 1 << 20
+const (
+	// maxOAuthBody caps a token response.
+	maxOAuthBody = 1 << 20
+	// maxTokenLifetime caps a token's expires_in (Worksection's last 24 h).
+	maxTokenLifetime = 365 * 24 * time.Hour
+)
 
 // Endpoint returns Worksection's OAuth2 endpoint. The client id and secret
 // go in the form parameters.
@@ -146,6 +150,9 @@ func checkTokenURL(e oauth2.Endpoint) error {
 // Worksection sends with HTTP 200, as *OAuthError with any echoed secret
 // masked. opts add their parameters (a PKCE verifier, say) to the form.
 func Exchange(ctx context.Context, cfg *oauth2.Config, code string, opts ...oauth2.AuthCodeOption) (*oauth2.Token, error) {
+	if cfg == nil {
+		return nil, errors.New("worksection: oauth: exchange: nil config")
+	}
 	form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {cfg.RedirectURL}}
 	if err := addOptionParams(form, cfg, opts); err != nil {
 		return nil, err
@@ -182,6 +189,9 @@ func addOptionParams(form url.Values, cfg *oauth2.Config, opts []oauth2.AuthCode
 // refresh token to the refresh endpoint beside cfg's TokenURL. The
 // server rotates the pair: the answer's refresh token replaces the old one.
 func refreshGrant(ctx context.Context, hc *http.Client, cfg *oauth2.Config, refreshToken string) (*oauth2.Token, error) {
+	if cfg == nil {
+		return nil, errors.New("worksection: oauth: refresh: nil config")
+	}
 	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refreshToken}}
 	endpoint := strings.TrimSuffix(cfg.Endpoint.TokenURL, "/token") + "/refresh"
 	tok, err := tokenRequest(ctx, hc, cfg, endpoint, form, transport.Redactor{cfg.ClientSecret, refreshToken})
@@ -197,6 +207,9 @@ func refreshGrant(ctx context.Context, hc *http.Client, cfg *oauth2.Config, refr
 // tokenRequest posts form, with the client's id and secret, to a token
 // endpoint and reads the token or the error from the answer.
 func tokenRequest(ctx context.Context, hc *http.Client, cfg *oauth2.Config, endpoint string, form url.Values, red transport.Redactor) (*oauth2.Token, error) {
+	if ctx == nil {
+		return nil, errors.New("nil context")
+	}
 	if err := checkTokenURL(cfg.Endpoint); err != nil {
 		return nil, err
 	}
@@ -242,7 +255,9 @@ func decodeToken(body []byte) (*oauth2.Token, error) {
 	}
 	tok := &oauth2.Token{AccessToken: tj.AccessToken, TokenType: tj.TokenType, RefreshToken: tj.RefreshToken}
 	if secs, err := wire.Float(tj.ExpiresIn); err == nil && secs != nil && *secs > 0 {
-		tok.Expiry = time.Now().Add(time.Duration(*secs * float64(time.Second)))
+		// Clamped before converting: a huge value must not wrap around
+		// into an expiry in the past.
+		tok.Expiry = time.Now().Add(time.Duration(min(*secs, maxTokenLifetime.Seconds()) * float64(time.Second)))
 	}
 	var extra map[string]any
 	_ = json.Unmarshal(body, &extra)

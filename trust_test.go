@@ -574,3 +574,35 @@ func TestTrustRefusedConnectionIsNotAWrite(t *testing.T) {
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, ws.ErrMaybeApplied, "a refused connection never reached the server")
 }
+
+// Hostile or careless input gives an error, never a panic.
+func TestTrustNoPanics(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+
+	nilToken := ws.WithTokenSource(tokenFunc(func() (*oauth2.Token, error) { return nil, nil }))
+	c, err := ws.NewClient(srv.URL, nilToken, ws.WithRateLimit(rate.Inf, 0))
+	require.NoError(t, err)
+	_, err = c.GetUsers(context.Background())
+	assert.ErrorContains(t, err, "no access token")
+
+	_, err = srv.Client().GetUsers(nil) //lint:ignore SA1012 a nil context is the point
+	assert.ErrorIs(t, err, ws.ErrInvalidInput)
+
+	_, err = ws.Exchange(context.Background(), nil, "code")
+	assert.Error(t, err)
+	_, err = ws.NewTokenSource(context.Background(), nil, staleToken(), nil).Token()
+	assert.Error(t, err)
+
+	// expires_in far past any real lifetime does not wrap into the past.
+	huge := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"access_token":"a","refresh_token":"r","expires_in":1e300}`))
+	}))
+	defer huge.Close()
+	ep, err := ws.EndpointAt(huge.URL)
+	require.NoError(t, err)
+	tok, err := ws.Exchange(context.Background(), &oauth2.Config{Endpoint: ep}, "code")
+	require.NoError(t, err)
+	assert.True(t, tok.Expiry.After(time.Now()), "expiry %v", tok.Expiry)
+}
