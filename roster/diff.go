@@ -1,0 +1,152 @@
+package roster
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	ws "github.com/worksection-go/worksection"
+)
+
+// Diff compares the desired roster with the account's members and teams.
+// It makes no calls. Rows with no email, an invalid email, an unknown role
+// (or one that cannot be invited), a project id that is not digits, or an
+// email listed before are Problems; the first row for an email wins.
+//
+// Diff cannot see project membership, so AddToProjects lists everyone the
+// source puts on each project; Load drops those already there.
+func Diff(desired []Person, users []ws.User, teams []ws.UserGroup) Plan {
+	members := make(map[string]bool, len(users))
+	for _, u := range users {
+		members[emailKey(u.Email)] = true
+	}
+	d := differ{members: members, teams: teams, seen: map[string]int{}, projects: map[ws.ID]int{}}
+	for i, person := range desired {
+		d.add(i+1, person)
+	}
+	for _, u := range users {
+		if _, listed := d.seen[emailKey(u.Email)]; !listed {
+			d.plan.Unmanaged = append(d.plan.Unmanaged, u)
+		}
+	}
+	return d.plan
+}
+
+type differ struct {
+	plan     Plan
+	members  map[string]bool
+	teams    []ws.UserGroup
+	seen     map[string]int // email key -> first row
+	projects map[ws.ID]int  // project -> index in plan.AddToProjects
+}
+
+func (d *differ) add(row int, p Person) {
+	p.Email = strings.TrimSpace(p.Email)
+	if p.Role != "" {
+		p.Role = ws.ParseRole(string(p.Role))
+	}
+	key := emailKey(p.Email)
+	member := d.members[key]
+	reason := refusal(p, member)
+	if first, dup := d.seen[key]; reason == "" && dup {
+		reason = fmt.Sprintf("duplicate: %s is listed in row %d", p.Email, first)
+	}
+	if reason != "" {
+		d.plan.Problems = append(d.plan.Problems, Problem{Row: row, Email: p.Email, Name: p.Name(), Reason: reason})
+		return
+	}
+	d.seen[key] = row
+	if member {
+		d.plan.Members = append(d.plan.Members, p)
+	} else {
+		d.plan.Invite = append(d.plan.Invite, p)
+	}
+	if p.Team != "" && !d.teamExists(p.Team) {
+		d.plan.CreateTeams = append(d.plan.CreateTeams, p.Team)
+	}
+	for _, id := range p.Projects {
+		i, ok := d.projects[id]
+		if !ok {
+			i = len(d.plan.AddToProjects)
+			d.projects[id] = i
+			d.plan.AddToProjects = append(d.plan.AddToProjects, ProjectChange{ProjectID: id})
+		}
+		c := &d.plan.AddToProjects[i]
+		c.Emails = append(c.Emails, p.Email)
+		c.rows = append(c.rows, row)
+	}
+}
+
+// teamExists compares titles with Unicode case folding, as the server's
+// case-insensitive collation does for team names.
+func (d *differ) teamExists(title string) bool {
+	for _, g := range d.teams {
+		if strings.EqualFold(g.Title, title) {
+			return true
+		}
+	}
+	for _, t := range d.plan.CreateTeams {
+		if strings.EqualFold(t, title) {
+			return true
+		}
+	}
+	return false
+}
+
+// refusal says why a row cannot be planned, or "" if it can.
+func refusal(p Person, member bool) string {
+	switch {
+	case p.Email == "":
+		return "no email"
+	case ws.AddUserParams{Email: p.Email}.Validate() != nil:
+		return fmt.Sprintf("invalid email %q", p.Email)
+	case p.Role != "" && !knownRole(p.Role):
+		return fmt.Sprintf("unknown role %q (want user, guest or reader)", string(p.Role))
+	case !member && p.Role != "" && p.Role != ws.RoleUser && p.Role != ws.RoleGuest && p.Role != ws.RoleReader:
+		return fmt.Sprintf("role %q cannot be invited (want user, guest or reader)", string(p.Role))
+	}
+	for _, id := range p.Projects {
+		if !digits(string(id)) {
+			return fmt.Sprintf("invalid project id %q (want digits)", string(id))
+		}
+	}
+	return ""
+}
+
+func knownRole(r ws.Role) bool {
+	switch r {
+	case ws.RoleOwner, ws.RoleAccountAdmin, ws.RoleTeamAdmin, ws.RoleDepartmentAdmin, ws.RoleUser, ws.RoleGuest, ws.RoleReader:
+		return true
+	}
+	return false
+}
+
+func digits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Load reads the account (one get_users, one get_user_groups, and one
+// get_project read per project the source names) and plans the changes.
+func Load(ctx context.Context, c *ws.Client, desired []Person) (Plan, error) {
+	users, err := c.GetUsers(ctx)
+	if err != nil {
+		return Plan{}, fmt.Errorf("roster: reading members: %w", err)
+	}
+	teams, err := c.GetUserGroups(ctx)
+	if err != nil {
+		return Plan{}, fmt.Errorf("roster: reading teams: %w", err)
+	}
+	p := Diff(desired, users, teams)
+	if err := dropProjectMembers(ctx, c, &p); err != nil {
+		return Plan{}, err
+	}
+	return p, nil
+}

@@ -1,0 +1,92 @@
+// Package roster keeps a Worksection account's members in line with a list
+// of people: it compares the list with the account (Diff, Load), shows what
+// would change (Plan), and makes the changes (Apply).
+//
+// The members API can invite people, create teams and add members to
+// projects, but cannot remove or edit users, so a plan only adds; members
+// the list does not name are reported as Unmanaged.
+//
+// Apply is safe to run again after a crash at any point: it holds no state
+// of its own, and a new Load sees who was invited already.
+package roster
+
+import (
+	"strconv"
+	"strings"
+
+	ws "github.com/worksection-go/worksection"
+)
+
+// Person is one row of the desired roster.
+type Person struct {
+	Email      string  `json:"email"`
+	FirstName  string  `json:"first_name,omitempty"`
+	LastName   string  `json:"last_name,omitempty"`
+	Title      string  `json:"title,omitempty"`
+	Team       string  `json:"team,omitempty"` // empty: the API's default, the admin's own team
+	Department string  `json:"department,omitempty"`
+	Role       ws.Role `json:"role,omitempty"` // empty: the API's default, user
+	Projects   []ws.ID `json:"projects,omitempty"`
+}
+
+// Name is the person's first and last name.
+func (p Person) Name() string { return strings.TrimSpace(p.FirstName + " " + p.LastName) }
+
+// ProjectChange is one add_project_members call: members to add to a project.
+type ProjectChange struct {
+	ProjectID ws.ID    `json:"project_id"`
+	Emails    []string `json:"emails"`
+	rows      []int    // source rows naming the project, parallel to Emails
+}
+
+// Plan is what it takes to bring the account to the desired roster.
+type Plan struct {
+	CreateTeams   []string        `json:"create_teams"`    // teams the source names that the account lacks
+	Invite        []Person        `json:"invite"`          // people not yet members
+	AddToProjects []ProjectChange `json:"add_to_projects"` // existing and new members missing from a listed project
+	Members       []Person        `json:"members"`         // already members: nothing to do
+	Unmanaged     []ws.User       `json:"unmanaged"`       // members the source does not list (the API cannot remove users)
+	Problems      []Problem       `json:"problems"`        // source rows refused
+}
+
+// HasChanges reports whether applying the plan would change the account.
+func (p Plan) HasChanges() bool {
+	return len(p.CreateTeams)+len(p.Invite)+len(p.AddToProjects) > 0
+}
+
+// Problem is a source row the plan refuses.
+type Problem struct {
+	Row    int    `json:"row,omitempty"`  // 1-based position among the people given to Diff; 0 if the row never became one
+	Line   int    `json:"line,omitempty"` // line in the source file; 0 when the source has no lines
+	Email  string `json:"email,omitempty"`
+	Name   string `json:"name,omitempty"`
+	Reason string `json:"reason"`
+}
+
+// Where names the row for people: "line 4", or "row 4" without a file.
+func (p Problem) Where() string {
+	switch {
+	case p.Line > 0:
+		return "line " + strconv.Itoa(p.Line)
+	case p.Row > 0:
+		return "row " + strconv.Itoa(p.Row)
+	}
+	return "source"
+}
+
+// emailKey folds ASCII letters only: mail systems compare the domain by
+// ASCII case, and Unicode folding would make "\u212Aate@x" (Kelvin sign)
+// the same person as "kate@x".
+func emailKey(email string) string {
+	b := []byte(strings.TrimSpace(email))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// SameEmail reports whether a and b are the same address, ignoring ASCII
+// case and surrounding space.
+func SameEmail(a, b string) bool { return emailKey(a) == emailKey(b) }
