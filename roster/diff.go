@@ -48,21 +48,29 @@ func (d *differ) add(row int, p Person) {
 	key := emailKey(p.Email)
 	member := d.members[key]
 	reason := refusal(p, member)
-	if first, dup := d.seen[key]; reason == "" && dup {
-		reason = fmt.Sprintf("duplicate: %s is listed in row %d", p.Email, first)
+	first, dup := d.seen[key]
+	if reason == "" && dup {
+		reason = duplicate("row", first)
+	} else {
+		first = 0
 	}
 	if reason != "" {
-		d.plan.Problems = append(d.plan.Problems, Problem{Row: row, Email: p.Email, Name: p.Name(), Reason: reason})
+		d.plan.Problems = append(d.plan.Problems, Problem{Row: row, Email: p.Email, Name: p.Name(), Reason: reason, dupOf: first})
 		return
 	}
 	d.seen[key] = row
+	p.Team = strings.TrimSpace(p.Team)
+	if p.Team != "" {
+		if title, ok := d.team(p.Team); ok {
+			p.Team = title
+		} else {
+			d.plan.CreateTeams = append(d.plan.CreateTeams, p.Team)
+		}
+	}
 	if member {
 		d.plan.Members = append(d.plan.Members, p)
 	} else {
 		d.plan.Invite = append(d.plan.Invite, p)
-	}
-	if p.Team != "" && !d.teamExists(p.Team) {
-		d.plan.CreateTeams = append(d.plan.CreateTeams, p.Team)
 	}
 	for _, id := range p.Projects {
 		i, ok := d.projects[id]
@@ -77,21 +85,24 @@ func (d *differ) add(row int, p Person) {
 	}
 }
 
-// teamExists compares titles with Unicode case folding, as the server's
-// case-insensitive collation does for team names.
-func (d *differ) teamExists(title string) bool {
+// team returns the account's (or the plan's) spelling of a team title.
+// Titles are compared with Unicode case folding, as the server's
+// case-insensitive collation compares team names.
+func (d *differ) team(title string) (string, bool) {
 	for _, g := range d.teams {
 		if strings.EqualFold(g.Title, title) {
-			return true
+			return g.Title, true
 		}
 	}
 	for _, t := range d.plan.CreateTeams {
 		if strings.EqualFold(t, title) {
-			return true
+			return t, true
 		}
 	}
-	return false
+	return "", false
 }
+
+func duplicate(where string, n int) string { return fmt.Sprintf("duplicate of %s %d", where, n) }
 
 // refusal says why a row cannot be planned, or "" if it can.
 func refusal(p Person, member bool) string {

@@ -61,6 +61,7 @@ type Problem struct {
 	Email  string `json:"email,omitempty"`
 	Name   string `json:"name,omitempty"`
 	Reason string `json:"reason"`
+	dupOf  int    // for a duplicate, the row listed first
 }
 
 // Where names the row for people: "line 4", or "row 4" without a file.

@@ -35,6 +35,9 @@ func (s Source) locate(p Plan) Plan {
 		if r := p.Problems[i].Row; r > 0 && r <= len(s.Lines) {
 			p.Problems[i].Line = s.Lines[r-1]
 		}
+		if d := p.Problems[i].dupOf; d > 0 && d <= len(s.Lines) {
+			p.Problems[i].Reason = duplicate("line", s.Lines[d-1])
+		}
 	}
 	p.Problems = append(slices.Clone(s.Problems), p.Problems...)
 	if s.Lines != nil {

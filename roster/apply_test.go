@@ -1,0 +1,150 @@
+package roster
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	ws "github.com/worksection-go/worksection"
+	"github.com/worksection-go/worksection/webasyst/webasysttest"
+	"github.com/worksection-go/worksection/worksectiontest"
+)
+
+func TestLoadAndApply(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	c := srv.Client()
+	ctx := context.Background()
+	desired := []Person{
+		{Email: "KATE.GREENWAY@acme.example"}, // a member
+		{Email: "new1@acme.example", FirstName: "New", LastName: "One", Team: "Sales", Role: ws.RoleGuest},
+		{Email: "new2@acme.example", Team: "sales", Department: "EMEA", Title: "Rep"},
+		{Email: "new3@acme.example", Team: "Development"},
+	}
+	p, err := Load(ctx, c, desired)
+	require.NoError(t, err)
+	assert.Equal(t, 1, srv.ActionCount("get_users"))
+	assert.Equal(t, 1, srv.ActionCount("get_user_groups"))
+	assert.Equal(t, []string{"Sales"}, p.CreateTeams)
+	assert.Len(t, p.Invite, 3)
+	assert.Len(t, p.Unmanaged, len(worksectiontest.DefaultSeed().Users)-1)
+
+	var progress []Progress
+	r, err := Apply(ctx, c, p, ApplyOptions{Progress: func(pr Progress) { progress = append(progress, pr) }})
+	require.NoError(t, err)
+	assert.Len(t, r.Done, 4)
+	assert.Empty(t, r.Failed)
+	assert.Empty(t, r.Skipped)
+	assert.Equal(t, 1, srv.ActionCount("add_user_group"), "one call per team")
+	assert.Equal(t, 3, srv.ActionCount("add_user"), "one call per invite")
+	assert.Equal(t, 1, srv.ActionCount("get_users"), "no reads besides Load's")
+	require.Len(t, progress, 4)
+	assert.Equal(t, Progress{Done: 4, Total: 4, Outcome: r.Done[3]}, progress[3])
+
+	u := findUser(srv.Users(), "new2@acme.example")
+	require.NotNil(t, u)
+	assert.Equal(t, "Sales", u.Group)
+	assert.Equal(t, "EMEA", u.Department)
+	assert.Equal(t, ws.RoleGuest, findUser(srv.Users(), "new1@acme.example").Role)
+
+	again, err := Load(ctx, c, desired)
+	require.NoError(t, err)
+	assert.False(t, again.HasChanges(), "a second run has nothing to do")
+	assert.Len(t, again.Members, 4)
+}
+
+func TestApplyContinuesPastFailures(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	// A stale plan: it invites someone who is already a member.
+	p := Diff([]Person{{Email: "a@x.example"}, {Email: "john.smith@acme.example"}, {Email: "b@x.example"}}, nil, nil)
+	r, err := Apply(context.Background(), srv.Client(), p, ApplyOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a@x.example", "b@x.example"}, targets(r.Done))
+	require.Len(t, r.Failed, 1)
+	assert.Equal(t, "john.smith@acme.example", r.Failed[0].Target)
+	assert.Contains(t, r.Failed[0].Reason, "User already exists")
+	var apiErr *ws.APIError
+	assert.ErrorAs(t, r.Failed[0].Err, &apiErr)
+}
+
+func TestApplyGuardRail(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	var many []Person
+	for i := range DefaultMaxInvites + 1 {
+		many = append(many, Person{Email: "p" + string(rune('a'+i%26)) + itoa3(i) + "@x.example"})
+	}
+	p := Diff(many, nil, nil)
+	require.Len(t, p.Invite, DefaultMaxInvites+1)
+	_, err := Apply(context.Background(), srv.Client(), p, ApplyOptions{})
+	require.ErrorIs(t, err, ErrTooManyInvites)
+	assert.Contains(t, err.Error(), "invites 101 people, more than the limit of 100")
+	_, err = Apply(context.Background(), srv.Client(), Diff(many[:3], nil, nil), ApplyOptions{MaxInvites: 2})
+	require.ErrorIs(t, err, ErrTooManyInvites)
+	assert.Zero(t, srv.ActionCount("add_user"), "refused before any call")
+
+	r, err := Apply(context.Background(), srv.Client(), Diff(many[:3], nil, nil), ApplyOptions{MaxInvites: 3})
+	require.NoError(t, err)
+	assert.Len(t, r.Done, 3)
+}
+
+func TestApplyCanceled(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	p := Diff([]Person{{Email: "a@x.example"}, {Email: "b@x.example"}}, nil, nil)
+	r, err := Apply(ctx, srv.Client(), p, ApplyOptions{Progress: func(Progress) { cancel() }})
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Len(t, r.Done, 1)
+	require.Len(t, r.Skipped, 1)
+	assert.Equal(t, "b@x.example", r.Skipped[0].Target)
+}
+
+func TestFromWebasyst(t *testing.T) {
+	t.Parallel()
+	s := FromWebasyst(webasysttest.DefaultTeam())
+	require.Len(t, s.People, 6)
+	assert.Equal(t, Person{Email: "carlos.diaz@webasyst.example", FirstName: "Carlos", LastName: "Díaz", Title: "Designer",
+		Team: "Design", Role: ws.RoleUser}, s.People[1])
+	assert.Equal(t, Person{Email: "eve@webasyst.example", FirstName: "Eve", Role: ws.RoleUser}, s.People[4])
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	p, err := s.Load(context.Background(), srv.Client())
+	require.NoError(t, err)
+	assert.Equal(t, []string{"kate.greenway@acme.example"}, lower(emails(p.Members)))
+	require.Len(t, p.Problems, 1)
+	assert.Equal(t, Problem{Row: 6, Name: "Bob", Reason: "no email"}, p.Problems[0])
+}
+
+func findUser(users []ws.User, email string) *ws.User {
+	for i := range users {
+		if SameEmail(users[i].Email, email) {
+			return &users[i]
+		}
+	}
+	return nil
+}
+
+func targets(os []Outcome) []string {
+	out := make([]string, len(os))
+	for i, o := range os {
+		out[i] = o.Target
+	}
+	return out
+}
+
+func lower(ss []string) []string {
+	for i, s := range ss {
+		ss[i] = emailKey(s)
+	}
+	return ss
+}
+
+func itoa3(i int) string { return string([]byte{byte('0' + i/100), byte('0' + i/10%10), byte('0' + i%10)}) }
