@@ -17,16 +17,16 @@ func TestDiff(t *testing.T) {
 	}
 	teams := []ws.UserGroup{{ID: "10", Title: "Dev"}}
 	desired := []Person{
-		{Email: " kate@ACME.example ", Team: "dev"},                  // member, case differs; team exists by case
-		{Email: "new@acme.example", Team: "Sales", Role: "Guest"},    // invite, team to create
-		{Email: "other@acme.example", Team: "sales"},                 // same new team, not twice
-		{Email: "", FirstName: "No", LastName: "Mail"},               // no email
-		{Email: "not-an-email"},                                      // invalid
-		{Email: "x@acme.example", Role: "boss"},                      // unknown role
-		{Email: "y@acme.example", Role: "account admin"},             // cannot be invited
-		{Email: "NEW@acme.example"},                                  // duplicate of row 2
-		{Email: "\u212Aate@acme.example"},                            // Kelvin sign: not Kate
-		{Email: "z@acme.example", Projects: []ws.ID{"26", "abc"}},    // bad project id
+		{Email: " kate@ACME.example ", Team: "dev"},               // member, case differs; team exists by case
+		{Email: "new@acme.example", Team: "Sales", Role: "Guest"}, // invite, team to create
+		{Email: "other@acme.example", Team: "sales"},              // same new team, not twice
+		{Email: "", FirstName: "No", LastName: "Mail"},            // no email
+		{Email: "not-an-email"},                                   // invalid
+		{Email: "x@acme.example", Role: "boss"},                   // unknown role
+		{Email: "y@acme.example", Role: "account admin"},          // cannot be invited
+		{Email: "NEW@acme.example"},                               // duplicate of row 2
+		{Email: "\u212Aate@acme.example"},                         // Kelvin sign: not Kate
+		{Email: "z@acme.example", Projects: []ws.ID{"26", "abc"}}, // bad project id
 	}
 	p := Diff(desired, users, teams)
 
