@@ -1,0 +1,97 @@
+// Package cli implements the worksection command: the cobra commands, the
+// credential lookup, and the output formats.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	ws "github.com/worksection-go/worksection"
+)
+
+// Env is everything the command takes from the outside world; tests
+// replace each part.
+type Env struct {
+	Getenv     func(string) string
+	Stdout     io.Writer
+	Stderr     io.Writer
+	IsTerminal func(io.Writer) bool                  // whether output goes to a terminal
+	ConfigDir  func() (string, error)                // where `login` saves its token
+	Options    []ws.Option                           // extra client options (tests turn off rate limiting)
+	Browse     func(ctx context.Context, url string) // opens the sign-in URL; nil prints it only
+}
+
+// System is the real environment of a process.
+func System() Env {
+	return Env{Getenv: os.Getenv, Stdout: os.Stdout, Stderr: os.Stderr, IsTerminal: isTerminal, ConfigDir: os.UserConfigDir}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// exitCode ends a command with a status but no message, like sync plan's
+// 2 for "there are changes".
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// Run runs the command line args and returns the process exit status:
+// 0 on success, 1 on any error (printed as one line on stderr), and what a
+// command asks for otherwise (sync plan: 2 when there are changes).
+func Run(ctx context.Context, env Env, args []string) int {
+	a := &app{env: env}
+	defer a.close()
+	root := a.root()
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	var code exitCode
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &code):
+		return int(code)
+	}
+	fmt.Fprintln(env.Stderr, "worksection: "+oneLine(err.Error()))
+	return 1
+}
+
+// oneLine joins a multi-line message (cobra's suggestions, errors.Join)
+// into one line.
+func oneLine(s string) string {
+	var parts []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			parts = append(parts, l)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// app holds one run's state: flags and what it started.
+type app struct {
+	env       Env
+	output    string // -o
+	account   string // --account-url
+	apiKey    string // --api-key
+	closers   []func()
+	client    *ws.Client
+	loginPort int // login --port
+}
+
+func (a *app) close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+}
+
+func (a *app) notice(format string, args ...any) {
+	fmt.Fprintf(a.env.Stderr, "worksection: "+format+"\n", args...)
+}

@@ -1,0 +1,188 @@
+//go:build wsnext
+
+package cli
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	ws "github.com/worksection-go/worksection"
+)
+
+// nextCmds are the commands built on the SDK's project member, task
+// subscriber and schedule actions.
+func (a *app) nextCmds() []*cobra.Command {
+	return []*cobra.Command{a.projectsCmd(), a.taskCmd(), a.scheduleCmd()}
+}
+
+func refsView(refs []ws.UserRef) view {
+	if refs == nil {
+		refs = []ws.UserRef{}
+	}
+	v := view{header: []string{"ID", "EMAIL", "NAME"}, data: refs}
+	for _, r := range refs {
+		v.rows = append(v.rows, []string{r.ID.String(), r.Email, r.Name})
+	}
+	return v
+}
+
+func (a *app) projectsCmd() *cobra.Command {
+	list := &cobra.Command{
+		Use:   "list PROJECT",
+		Short: "List a project's members",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := a.connect(cmd.Context())
+			if err != nil {
+				return err
+			}
+			refs, err := c.GetProjectMembers(cmd.Context(), ws.ID(args[0]))
+			if err != nil {
+				return err
+			}
+			return a.emit(refsView(refs))
+		},
+	}
+	change := func(add bool) *cobra.Command {
+		var emails []string
+		use, short := "add", "Add account members to a project"
+		if !add {
+			use, short = "remove", "Remove members from a project"
+		}
+		c := &cobra.Command{
+			Use:   use + " PROJECT --email EMAIL [--email EMAIL...]",
+			Short: short,
+			Args:  cobra.ExactArgs(1),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				c, err := a.connect(cmd.Context())
+				if err != nil {
+					return err
+				}
+				p := ws.ProjectMembersParams{ProjectID: ws.ID(args[0]), Emails: emails}
+				call := c.AddProjectMembers
+				if !add {
+					call = c.DeleteProjectMembers
+				}
+				if err := call(cmd.Context(), p); err != nil {
+					return err
+				}
+				refs, err := c.GetProjectMembers(cmd.Context(), p.ProjectID)
+				if err != nil {
+					return err
+				}
+				return a.emit(refsView(refs))
+			},
+		}
+		c.Flags().StringSliceVar(&emails, "email", nil, "member email (repeat or comma-separate for several)")
+		return required(c, "email")
+	}
+	members := group("members", "List, add and remove a project's members", list, change(true), change(false))
+	return group("projects", "Project members", members)
+}
+
+func (a *app) taskCmd() *cobra.Command {
+	subs := &cobra.Command{
+		Use:   "subscribers TASK",
+		Short: "List a task's subscribers",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := a.connect(cmd.Context())
+			if err != nil {
+				return err
+			}
+			refs, err := c.GetTaskSubscribers(cmd.Context(), ws.ID(args[0]))
+			if err != nil {
+				return err
+			}
+			return a.emit(refsView(refs))
+		},
+	}
+	return group("task", "Task subscribers (see also subscribe, unsubscribe)", subs)
+}
+
+// dateFlag is a day given as YYYY-MM-DD or DD.MM.YYYY.
+type dateFlag time.Time
+
+func (d *dateFlag) String() string {
+	if time.Time(*d).IsZero() {
+		return ""
+	}
+	return time.Time(*d).Format(time.DateOnly)
+}
+
+func (d *dateFlag) Set(s string) error {
+	for _, layout := range []string{time.DateOnly, "02.01.2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			*d = dateFlag(t)
+			return nil
+		}
+	}
+	return fmt.Errorf("%q is not a date; want YYYY-MM-DD or DD.MM.YYYY", s)
+}
+
+func (d *dateFlag) Type() string { return "date" }
+
+var dayKinds = []string{string(ws.DayVacation), string(ws.DaySickLeave), string(ws.DayWorkday), string(ws.DayUnset)}
+
+func (a *app) scheduleCmd() *cobra.Command {
+	var q ws.ScheduleQuery
+	var from, to dateFlag
+	get := &cobra.Command{
+		Use:   "get [--users EMAIL|ID,...] [--from DATE --to DATE]",
+		Short: "Show members' vacations, sick leave and extra workdays",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := a.connect(cmd.Context())
+			if err != nil {
+				return err
+			}
+			q.Start, q.End = time.Time(from), time.Time(to)
+			sched, err := c.GetUsersSchedule(cmd.Context(), q)
+			if err != nil {
+				return err
+			}
+			if sched == nil {
+				sched = []ws.UserSchedule{}
+			}
+			v := view{header: []string{"USER", "EMAIL", "NAME", "DATE", "KIND"}, data: sched}
+			for _, s := range sched {
+				for _, d := range s.Days {
+					v.rows = append(v.rows, []string{s.UserID.String(), s.Email, s.Name, d.Date.Format(time.DateOnly), string(d.Kind)})
+				}
+			}
+			return a.emit(v)
+		},
+	}
+	get.Flags().StringSliceVar(&q.Users, "users", nil, "emails or user ids (default: everyone)")
+	get.Flags().Var(&from, "from", "first day, YYYY-MM-DD")
+	get.Flags().Var(&to, "to", "last day, YYYY-MM-DD (inclusive)")
+
+	var user, kind string
+	var date dateFlag
+	set := &cobra.Command{
+		Use:   "set --user EMAIL|ID --date DATE --kind " + strings.Join(dayKinds, "|"),
+		Short: "Mark a day of a member's schedule",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := a.connect(cmd.Context())
+			if err != nil {
+				return err
+			}
+			up, err := c.UpdateUsersSchedule(cmd.Context(), []ws.ScheduleChange{{User: user, Date: time.Time(date), Kind: ws.DayKind(kind)}})
+			if err != nil {
+				return err
+			}
+			return a.emit(view{header: []string{"ADDED", "UPDATED", "MESSAGE"}, data: up,
+				rows: [][]string{{strconv.Itoa(up.Added), strconv.Itoa(up.Updated), up.Message}}})
+		},
+	}
+	set.Flags().StringVar(&user, "user", "", "the member's email or user id")
+	set.Flags().Var(&date, "date", "the day, YYYY-MM-DD")
+	set.Flags().StringVar(&kind, "kind", "", strings.Join(dayKinds, ", "))
+	_ = set.RegisterFlagCompletionFunc("kind", cobra.FixedCompletions(dayKinds, cobra.ShellCompDirectiveNoFileComp))
+	return group("schedule", "Members' schedules: vacations, sick leave, workdays", get, required(set, "user", "date", "kind"))
+}

@@ -1,0 +1,116 @@
+package cli
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+
+	"github.com/mattn/go-runewidth"
+)
+
+// Output formats for -o.
+const (
+	formatTable = "table"
+	formatJSON  = "json"
+	formatCSV   = "csv"
+)
+
+// view is a command's result: rows for table and CSV, data for JSON.
+type view struct {
+	header []string
+	rows   [][]string
+	data   any
+	footer string // table only: a summary after the rows
+}
+
+// format is -o, or table on a terminal and JSON otherwise.
+func (a *app) format() (string, error) {
+	switch a.output {
+	case "":
+		if a.env.IsTerminal(a.env.Stdout) {
+			return formatTable, nil
+		}
+		return formatJSON, nil
+	case formatTable, formatJSON, formatCSV:
+		return a.output, nil
+	}
+	return "", fmt.Errorf("unknown output format %q for -o; want table, json or csv", a.output)
+}
+
+// emit writes v to stdout in the chosen format.
+func (a *app) emit(v view) error {
+	f, err := a.format()
+	if err != nil {
+		return err
+	}
+	w := a.env.Stdout
+	switch f {
+	case formatJSON:
+		b, err := json.MarshalIndent(v.data, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(w, "%s\n", b)
+		return err
+	case formatCSV:
+		cw := csv.NewWriter(w)
+		_ = cw.Write(v.header)
+		_ = cw.WriteAll(v.rows) // flushes and reports the first error
+		return cw.Error()
+	}
+	writeTable(w, append([][]string{v.header}, v.rows...))
+	if v.footer != "" {
+		_, err = fmt.Fprintln(w, "\n"+v.footer)
+	}
+	return err
+}
+
+// width measures what a terminal shows: CJK and emoji take two columns,
+// combining marks none. East Asian ambiguous characters count as one
+// whatever the locale says, so output does not depend on LANG.
+var width = &runewidth.Condition{EastAsianWidth: false, StrictEmojiNeutral: true}
+
+// writeTable aligns rows in columns two spaces apart; rows[0] is the header.
+func writeTable(w io.Writer, rows [][]string) {
+	var widths []int
+	for _, r := range rows {
+		for i, cell := range r {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], width.StringWidth(clean(cell)))
+		}
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		b.Reset()
+		for i, cell := range r {
+			cell = clean(cell)
+			b.WriteString(cell)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-width.StringWidth(cell)+2))
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}
+
+// clean keeps a cell on one line and strips control characters, so data
+// from the server cannot move the cursor or inject terminal escapes.
+func clean(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\t' || r == '\r':
+			return ' '
+		case unicode.IsControl(r):
+			return -1
+		}
+		return r
+	}, s)
+}

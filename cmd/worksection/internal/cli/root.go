@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+func (a *app) root() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "worksection",
+		Short: "Manage a Worksection account's members: users, teams, contacts, projects, schedules, roster sync",
+		Long: `worksection manages a Worksection account's members from the command line.
+
+Credentials: --account-url and --api-key, or WORKSECTION_ACCOUNT_URL and
+WORKSECTION_API_KEY (Account → API), or a saved "worksection login". With
+none of them, commands run against a built-in fake account with sample data.
+
+Output: -o table, json or csv; table on a terminal, JSON otherwise.
+Exit status: 0 success, 1 error; "sync plan" exits 2 when there are changes.`,
+		SilenceErrors: true, // Run prints errors, on one line
+		SilenceUsage:  true,
+	}
+	root.SetOut(a.env.Stdout)
+	root.SetErr(a.env.Stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
+	})
+	f := root.PersistentFlags()
+	f.StringVarP(&a.output, "output", "o", "", "output format: table, json or csv (default: table on a terminal, else json)")
+	f.StringVar(&a.account, "account-url", "", "account URL, e.g. https://acme.worksection.com (env "+envAccountURL+")")
+	f.StringVar(&a.apiKey, "api-key", "", "admin API key (env "+envAPIKey+"; prefer the variable: flags show in ps)")
+	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{formatTable, formatJSON, formatCSV}, cobra.ShellCompDirectiveNoFileComp))
+
+	root.AddCommand(a.usersCmd(), a.teamsCmd(), a.contactsCmd(), a.foldersCmd(),
+		a.subscribeCmd(true), a.subscribeCmd(false), a.syncCmd(), a.loginCmd(), a.fakeCmd(), a.versionCmd())
+	root.AddCommand(a.nextCmds()...)
+	return root
+}
+
+// group is a command that only holds subcommands.
+func group(use, short string, subs ...*cobra.Command) *cobra.Command {
+	c := &cobra.Command{Use: use, Short: short, Args: cobra.NoArgs}
+	c.AddCommand(subs...)
+	return c
+}
+
+// required marks flags that must be given.
+func required(c *cobra.Command, names ...string) *cobra.Command {
+	for _, n := range names {
+		_ = c.MarkFlagRequired(n)
+	}
+	return c
+}

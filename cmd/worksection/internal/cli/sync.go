@@ -1,0 +1,239 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/worksection-go/worksection/roster"
+	"github.com/worksection-go/worksection/webasyst"
+	"github.com/worksection-go/worksection/webasyst/webasysttest"
+)
+
+// fromWebasyst is the --from value that reads a Webasyst Teamwork team.
+const fromWebasyst = "webasyst"
+
+func (a *app) syncCmd() *cobra.Command {
+	var from string
+	plan := &cobra.Command{
+		Use:   "plan --from people.csv|webasyst",
+		Short: "Show what sync apply would change; exit 0 if nothing, 2 if there are changes",
+		Long: `Compare a roster with the account and print the plan: teams to create, people to
+invite, members to add to projects, members the roster does not list (reported
+only: the API cannot remove users), and rows refused with their line.
+
+The CSV file has a header row naming the columns email, first_name, last_name,
+title, team, department, role (user, guest or reader) and projects (project ids,
+space-, comma- or semicolon-separated), in any order; other columns are ignored.
+
+Exit status: 0 nothing to do, 2 changes to make, 1 error.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			src, err := a.source(cmd.Context(), from)
+			if err != nil {
+				return err
+			}
+			c, err := a.connect(cmd.Context())
+			if err != nil {
+				return err
+			}
+			p, err := src.Load(cmd.Context(), c)
+			if err != nil {
+				return err
+			}
+			if err := a.emit(planView(p)); err != nil {
+				return err
+			}
+			if p.HasChanges() {
+				return exitCode(2)
+			}
+			return nil
+		},
+	}
+	var maxInvites int
+	apply := &cobra.Command{
+		Use:   "apply --from people.csv|webasyst [--max-invites N]",
+		Short: "Make the changes sync plan shows; safe to run again",
+		Long: `Read the account again, then create the missing teams, invite the people who are
+not members, and add members to their projects. A failed step does not stop the
+others. Running it again (after a failure or an interruption) does only what is
+left, so nobody is invited twice.
+
+Exit status: 0 when everything was applied, 1 when a step failed, a row was
+refused, or on error.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			src, err := a.source(cmd.Context(), from)
+			if err != nil {
+				return err
+			}
+			return a.sync(cmd.Context(), src, maxInvites)
+		},
+	}
+	for _, c := range []*cobra.Command{plan, apply} {
+		c.Flags().StringVar(&from, "from", "", "a CSV file, or \"webasyst\" for the Webasyst team at "+envWebasystURL+" (token in "+envWebasystTok+")")
+		_ = c.MarkFlagRequired("from")
+		_ = c.MarkFlagFilename("from", "csv")
+	}
+	apply.Flags().IntVar(&maxInvites, "max-invites", roster.DefaultMaxInvites, "refuse a plan inviting more people than this")
+	return group("sync", "Sync the account's members with a roster (CSV or Webasyst)", plan, apply)
+}
+
+// source reads the roster --from names.
+func (a *app) source(ctx context.Context, from string) (roster.Source, error) {
+	if from == fromWebasyst {
+		wa, err := a.webasyst()
+		if err != nil {
+			return roster.Source{}, err
+		}
+		team, err := wa.TeamList(ctx)
+		if err != nil {
+			return roster.Source{}, fmt.Errorf("reading the Webasyst team: %w", err)
+		}
+		return roster.FromWebasyst(team), nil
+	}
+	f, err := os.Open(from)
+	if err != nil {
+		return roster.Source{}, err
+	}
+	defer f.Close()
+	src, err := roster.ReadCSV(f)
+	if err != nil {
+		return roster.Source{}, fmt.Errorf("%s: %w", from, err)
+	}
+	return src, nil
+}
+
+// webasyst connects to WEBASYST_URL with WEBASYST_TOKEN, or to a built-in
+// fake team when neither is set.
+func (a *app) webasyst() (*webasyst.Client, error) {
+	base, tok := a.env.Getenv(envWebasystURL), a.env.Getenv(envWebasystTok)
+	switch {
+	case base != "" && tok != "":
+		return webasyst.NewClient(base, tok)
+	case base != "":
+		return nil, errPartialCredentials(envWebasystURL, envWebasystTok)
+	case tok != "":
+		return nil, errPartialCredentials(envWebasystTok, envWebasystURL)
+	}
+	srv := webasysttest.NewServer()
+	a.closers = append(a.closers, srv.Close)
+	a.notice("%s and %s are not set: reading a built-in fake Webasyst team", envWebasystURL, envWebasystTok)
+	return srv.Client(), nil
+}
+
+// sync loads and applies a roster, then prints what happened.
+func (a *app) sync(ctx context.Context, src roster.Source, maxInvites int) error {
+	c, err := a.connect(ctx)
+	if err != nil {
+		return err
+	}
+	p, err := src.Load(ctx, c)
+	if err != nil {
+		return err
+	}
+	progress, done := a.progress(len(p.CreateTeams) + len(p.Invite) + len(p.AddToProjects))
+	r, err := roster.Apply(ctx, c, p, roster.ApplyOptions{MaxInvites: maxInvites, Progress: progress})
+	done()
+	if errors.Is(err, roster.ErrTooManyInvites) {
+		return fmt.Errorf("%w (pass --max-invites %d to allow it)", err, len(p.Invite))
+	}
+	res := applyResult{Report: r, Members: emailsOf(p.Members), Problems: p.Problems}
+	if emitErr := a.emit(applyView(res)); err == nil {
+		err = emitErr
+	}
+	if err != nil {
+		return err
+	}
+	if n := len(r.Failed) + len(r.Skipped) + len(p.Problems); n > 0 {
+		return fmt.Errorf("not everything was applied: %d failed, %d skipped, %d rows refused", len(r.Failed), len(r.Skipped), len(p.Problems))
+	}
+	return nil
+}
+
+// applyResult is what sync apply and users invite print.
+type applyResult struct {
+	roster.Report
+	Members  []string         `json:"members"` // already members: left as they are
+	Problems []roster.Problem `json:"problems"`
+}
+
+func emailsOf(people []roster.Person) []string {
+	out := make([]string, len(people))
+	for i, p := range people {
+		out[i] = p.Email
+	}
+	return out
+}
+
+func applyView(r applyResult) view {
+	v := view{header: []string{"ACTION", "TARGET", "STATUS", "DETAIL"}, data: r}
+	for _, list := range [][]roster.Outcome{r.Done, r.Failed, r.Skipped} {
+		for _, o := range list {
+			v.rows = append(v.rows, []string{string(o.Action), o.Target, string(o.Status), outcomeDetail(o)})
+		}
+	}
+	for _, pr := range r.Problems {
+		v.rows = append(v.rows, []string{"refuse row", pr.Where(), "refused", problemDetail(pr)})
+	}
+	v.footer = fmt.Sprintf("Applied: %d done, %d failed, %d skipped; %d already members, %d rows refused.",
+		len(r.Done), len(r.Failed), len(r.Skipped), len(r.Members), len(r.Problems))
+	return v
+}
+
+func outcomeDetail(o roster.Outcome) string {
+	parts := []string{}
+	if len(o.Emails) > 0 {
+		parts = append(parts, strings.Join(o.Emails, ", "))
+	}
+	if o.Reason != "" {
+		parts = append(parts, o.Reason)
+	}
+	return strings.Join(parts, ": ")
+}
+
+func problemDetail(p roster.Problem) string {
+	who := p.Email
+	if who == "" {
+		who = p.Name
+	}
+	if who == "" {
+		return p.Reason
+	}
+	return who + ": " + p.Reason
+}
+
+func planView(p roster.Plan) view {
+	v := view{header: []string{"ACTION", "TARGET", "NAME", "TEAM", "DETAIL"}, data: p}
+	for _, t := range p.CreateTeams {
+		v.rows = append(v.rows, []string{string(roster.ActionCreateTeam), t, "", "", ""})
+	}
+	for _, in := range p.Invite {
+		role := string(in.Role)
+		if role == "" {
+			role = "user"
+		}
+		v.rows = append(v.rows, []string{string(roster.ActionInvite), in.Email, in.Name(), in.Team, "as " + role})
+	}
+	for _, ch := range p.AddToProjects {
+		v.rows = append(v.rows, []string{string(roster.ActionAddToProject), ch.ProjectID.String(), "", "", strings.Join(ch.Emails, ", ")})
+	}
+	for _, u := range p.Unmanaged {
+		v.rows = append(v.rows, []string{"unmanaged", u.Email, u.Name, u.Group, "not in the roster; left as is"})
+	}
+	for _, pr := range p.Problems {
+		v.rows = append(v.rows, []string{"refuse row", pr.Where(), pr.Name, "", problemDetail(pr)})
+	}
+	summary := fmt.Sprintf("%d teams to create, %d people to invite, %d projects to add members to; %d already members, %d unmanaged, %d rows refused.",
+		len(p.CreateTeams), len(p.Invite), len(p.AddToProjects), len(p.Members), len(p.Unmanaged), len(p.Problems))
+	if p.HasChanges() {
+		v.footer = "Plan: " + summary + " Run sync apply to make these changes."
+	} else {
+		v.footer = "Nothing to do: " + summary
+	}
+	return v
+}

@@ -1,0 +1,29 @@
+// Command worksection manages a Worksection account's members from the
+// command line: users, teams, contacts, folders, task subscribers, project
+// members, schedules, and a plan/apply sync of a roster from a CSV file or
+// a Webasyst team.
+//
+//	go install github.com/worksection-go/worksection/cmd/worksection@latest
+//	worksection users list                 # no setup: runs on a built-in fake account
+//	worksection sync plan --from people.csv
+//
+// Credentials: --account-url and --api-key, or WORKSECTION_ACCOUNT_URL and
+// WORKSECTION_API_KEY, or a saved `worksection login`. Run `worksection
+// help` for the commands.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/worksection-go/worksection/cmd/worksection/internal/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.Run(ctx, cli.System(), os.Args[1:])
+	stop()
+	os.Exit(code)
+}
