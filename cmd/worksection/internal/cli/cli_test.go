@@ -1,0 +1,489 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
+
+	ws "github.com/worksection-go/worksection"
+	"github.com/worksection-go/worksection/roster"
+	"github.com/worksection-go/worksection/worksectiontest"
+)
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// harness runs the command in-process with buffers.
+type harness struct {
+	t      *testing.T
+	env    map[string]string
+	tty    bool
+	config string
+}
+
+func newHarness(t *testing.T, srv *worksectiontest.Server) *harness {
+	h := &harness{t: t, env: map[string]string{}, config: t.TempDir()}
+	if srv != nil {
+		h.env[envAccountURL], h.env[envAPIKey] = srv.URL, srv.APIKey
+	}
+	return h
+}
+
+func (h *harness) run(args ...string) result {
+	return h.runCtx(context.Background(), &bytes.Buffer{}, args...)
+}
+
+func (h *harness) runCtx(ctx context.Context, stdout io.Writer, args ...string) result {
+	var stderr bytes.Buffer
+	env := Env{
+		Getenv:     func(k string) string { return h.env[k] },
+		Stdout:     stdout,
+		Stderr:     &stderr,
+		IsTerminal: func(io.Writer) bool { return h.tty },
+		ConfigDir:  func() (string, error) { return h.config, nil },
+		Options:    []ws.Option{ws.WithRateLimit(rate.Inf, 0)},
+		Browse:     browse,
+	}
+	code := Run(ctx, env, args)
+	out := ""
+	if b, ok := stdout.(interface{ String() string }); ok {
+		out = b.String()
+	}
+	return result{code: code, stdout: out, stderr: stderr.String()}
+}
+
+// browse plays the user who clicks "Allow": the fake approves at once and
+// redirects to the callback.
+func browse(ctx context.Context, url string) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return
+	}
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+	}
+}
+
+func lines(s string) []string { return strings.Split(strings.TrimRight(s, "\n"), "\n") }
+
+// oneErrorLine checks the error contract: exit 1, one line on stderr.
+func oneErrorLine(t *testing.T, r result, contains ...string) {
+	t.Helper()
+	assert.Equal(t, 1, r.code)
+	require.Len(t, lines(r.stderr), 1, "%q", r.stderr)
+	assert.True(t, strings.HasPrefix(r.stderr, "worksection: "), r.stderr)
+	for _, c := range contains {
+		assert.Contains(t, r.stderr, c)
+	}
+}
+
+func TestUsersListFormats(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	h := newHarness(t, srv)
+
+	r := h.run("users", "list") // not a terminal: JSON
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Empty(t, r.stderr)
+	var users []ws.User
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &users))
+	assert.Equal(t, srv.Users(), users)
+
+	r = h.run("users", "list", "-o", "csv")
+	require.Equal(t, 0, r.code)
+	assert.Equal(t, "ID,NAME,EMAIL,ROLE,TEAM,DEPARTMENT,TITLE", lines(r.stdout)[0])
+	assert.Len(t, lines(r.stdout), len(users)+1)
+	assert.Contains(t, r.stdout, "3995,Олег Коваль,oleg.koval@acme.example,team admin,Development,Backend,Team lead\n")
+
+	h.tty = true // a terminal: table
+	r = h.run("users", "list")
+	require.Equal(t, 0, r.code)
+	assert.Regexp(t, `^ID +NAME +EMAIL +ROLE +TEAM +DEPARTMENT +TITLE\n`, r.stdout)
+	assert.Contains(t, r.stdout, "3995  Олег Коваль    oleg.koval@acme.example     team admin")
+
+	r = h.run("users", "list", "-o", "json")
+	require.Equal(t, 0, r.code)
+	assert.True(t, json.Valid([]byte(r.stdout)))
+
+	oneErrorLine(t, h.run("users", "list", "-o", "yaml"), `unknown output format "yaml"`)
+}
+
+func TestTableAlignsWideCharacters(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	writeTable(&b, [][]string{
+		{"NAME", "TEAM", "NOTE"},
+		{"田中太郎", "開発", "x"},
+		{"Zoë", "👍", "y"},
+		{"Jose\u0301", "🇺🇦", ""},
+	})
+	assert.Equal(t, ""+
+		"NAME      TEAM  NOTE\n"+
+		"田中太郎  開発  x\n"+
+		"Zoë       👍    y\n"+
+		"Jose\u0301      🇺🇦    -\n", b.String())
+	assert.Equal(t, "a[31mred line", clean("a\x1b[31mred\nline"), "no escapes, one line")
+}
+
+func TestCredentials(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	r := h.run("users", "list")
+	require.Equal(t, 0, r.code)
+	assert.Equal(t, []string{"worksection: WORKSECTION_ACCOUNT_URL and WORKSECTION_API_KEY are not set: using a built-in fake account with sample data (changes are not kept)"}, lines(r.stderr))
+
+	h.env[envAccountURL] = "https://acme.worksection.com"
+	r = h.run("users", "list")
+	oneErrorLine(t, r, "WORKSECTION_ACCOUNT_URL is set but WORKSECTION_API_KEY (or --api-key) is not")
+	assert.Empty(t, r.stdout)
+
+	h.env = map[string]string{envAPIKey: "secret-key-123"}
+	r = h.run("users", "list")
+	oneErrorLine(t, r, "WORKSECTION_API_KEY is set but WORKSECTION_ACCOUNT_URL (or --account-url) is not")
+	assert.NotContains(t, r.stderr, "secret-key-123")
+
+	oneErrorLine(t, newHarness(t, nil).run("users", "list", "--api-key", "k"), "--api-key is set but WORKSECTION_ACCOUNT_URL")
+
+	// Flags win over the environment.
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	h.env = map[string]string{envAccountURL: "https://elsewhere.example", envAPIKey: "wrong"}
+	r = h.run("teams", "list", "--account-url", srv.URL, "--api-key", srv.APIKey)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "Northwind Traders")
+}
+
+func TestHelpExitsZero(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"help"}, {"users", "--help"}, {"sync", "plan", "-h"}, {"users"}} {
+		r := h.run(args...)
+		assert.Equal(t, 0, r.code, "%v", args)
+		assert.Contains(t, r.stdout, "Usage:", "%v", args)
+		assert.Empty(t, r.stderr, "%v: no fake started, nothing on stderr", args)
+	}
+}
+
+func TestErrorsAreOneLine(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	oneErrorLine(t, h.run("usrs"), `unknown command "usrs"`, "users")
+	oneErrorLine(t, h.run("users", "list", "--bogus"), "unknown flag: --bogus", "worksection users list --help")
+	oneErrorLine(t, h.run("users", "invite"), `required flag(s) "email" not set`)
+	oneErrorLine(t, h.run("teams", "create"), "accepts 1 arg(s), received 0")
+	oneErrorLine(t, h.run("subscribe", "--task", "x1", "--email", "a@b.example"), "id_task")
+	oneErrorLine(t, h.run("sync", "plan", "--from", filepath.Join(t.TempDir(), "missing.csv")), "no such file")
+	r := h.run("contacts", "add", "--email", "not-an-email", "--name", "X")
+	oneErrorLine(t, r, "email")
+	assert.Empty(t, r.stdout)
+}
+
+func TestTeamsContactsFolders(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	h := newHarness(t, srv)
+	h.tty = true
+
+	r := h.run("teams", "create", "Sales 営業")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Regexp(t, `(?m)^\d+ +Sales 営業 +company +false$`, r.stdout)
+	r = h.run("teams", "create", "Acme Client", "--client", "-o", "json")
+	require.Equal(t, 0, r.code)
+	var teams []ws.UserGroup
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &teams))
+	assert.True(t, teams[0].Client)
+	r = h.run("teams", "list", "-o", "csv")
+	assert.Contains(t, r.stdout, ",Sales 営業,company,false\n")
+	assert.Len(t, srv.UserGroups(), len(worksectiontest.DefaultSeed().UserGroups)+2)
+
+	r = h.run("contacts", "add", "--email", "new@contact.example", "--name", "Nina New", "--folder", "Clients")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "Nina New")
+	r = h.run("contacts", "list", "-o", "json")
+	var contacts []ws.Contact
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &contacts))
+	assert.Equal(t, srv.Contacts(), contacts)
+
+	r = h.run("folders", "create", "Partners")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = h.run("folders", "list")
+	assert.Regexp(t, `(?m)^\d+ +Partners +folder$`, r.stdout)
+	assert.Regexp(t, `(?m)^1 +USERS +preset$`, r.stdout)
+}
+
+func TestSubscribe(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	h := newHarness(t, srv)
+	r := h.run("subscribe", "--task", "1203", "--email", "yuki.tanaka@acme.example")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.JSONEq(t, `{"task_id":"1203","email":"yuki.tanaka@acme.example","subscribed":true}`, r.stdout)
+	assert.Equal(t, []string{"yuki.tanaka@acme.example"}, srv.TaskSubscribers("1203"))
+	r = h.run("unsubscribe", "--task", "1203", "--email", "yuki.tanaka@acme.example", "-o", "csv")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, "TASK,EMAIL,SUBSCRIBED\n1203,yuki.tanaka@acme.example,false\n", r.stdout)
+	assert.Empty(t, srv.TaskSubscribers("1203"))
+	oneErrorLine(t, h.run("subscribe", "--task", "999999", "--email", "yuki.tanaka@acme.example"))
+}
+
+func TestUsersInvite(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	h := newHarness(t, srv)
+	h.tty = true
+	r := h.run("users", "invite", "--email", "ann@new.example,bob@new.example", "--email", "kate.greenway@acme.example",
+		"--team", "Sales", "--role", "Guest", "--first-name", "Pat")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Regexp(t, `(?m)^create team +Sales +done`, r.stdout)
+	assert.Regexp(t, `(?m)^invite +ann@new.example +done`, r.stdout)
+	assert.Contains(t, r.stdout, "Applied: 3 done, 0 failed, 0 skipped; 1 already members, 0 rows refused.")
+	assert.Equal(t, 1, strings.Count(r.stdout, "ann@new.example"), "nothing printed twice")
+	assert.NotContains(t, r.stderr, "\n", "a bar on a terminal, no per-row lines")
+	segments := strings.Split(r.stderr, "\r")
+	assert.Contains(t, r.stderr, "(2/3)")
+	assert.Empty(t, strings.TrimSpace(segments[len(segments)-1]+segments[len(segments)-2]), "the bar is erased when done")
+	u := findUser(srv.Users(), "bob@new.example")
+	require.NotNil(t, u)
+	assert.Equal(t, ws.RoleGuest, u.Role)
+	assert.Equal(t, "Sales", u.Group)
+	assert.Equal(t, "Pat", u.FirstName)
+
+	h.tty = false
+	r = h.run("users", "invite", "--email", "cy@new.example")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, []string{"[1/1] invite cy@new.example: done"}, lines(r.stderr), "plain progress lines off a terminal")
+	var res applyResult
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &res))
+	require.Len(t, res.Done, 1)
+
+	oneErrorLine(t, h.run("users", "invite", "--email", "a@x.example", "--role", "owner"), "1 rows refused")
+}
+
+func findUser(users []ws.User, email string) *ws.User {
+	for i := range users {
+		if roster.SameEmail(users[i].Email, email) {
+			return &users[i]
+		}
+	}
+	return nil
+}
+
+func writeCSV(t *testing.T, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "people.csv")
+	require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
+	return path
+}
+
+func TestSyncPlanApply(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	h := newHarness(t, srv)
+	people := writeCSV(t, "\uFEFFemail,first_name,last_name,team,role,notes\n"+
+		"ann@new.example,Ann,Lee,Sales,guest,x\n"+
+		"Kate.Greenway@ACME.example,Kate,Greenway,Development,,\n"+
+		"bad\"quote@new.example,B,\"Q,Sales,,\n"+
+		"yuki@new.example,由紀,田中,Design,,\n"+
+		",No,Email,,,\n")
+
+	h.tty = true
+	r := h.run("sync", "plan", "--from", people)
+	assert.Equal(t, 2, r.code, "changes: exit 2; %s", r.stderr)
+	assert.Empty(t, r.stderr)
+	assert.Regexp(t, `(?m)^create team +Sales`, r.stdout)
+	assert.Regexp(t, `(?m)^invite +ann@new.example +Ann Lee +Sales +as guest$`, r.stdout)
+	assert.Regexp(t, `(?m)^invite +yuki@new.example +由紀 田中 +Design +as user$`, r.stdout)
+	assert.Regexp(t, `(?m)^unmanaged +john.smith@acme.example`, r.stdout)
+	assert.Regexp(t, `(?m)^refuse row +line 4 .*malformed row`, r.stdout)
+	assert.Regexp(t, `(?m)^refuse row +line 6 +No Email +- +No Email: no email$`, r.stdout)
+	assert.Contains(t, r.stdout, "Plan: 1 teams to create, 2 people to invite, 0 projects to add members to; 1 already members, 7 unmanaged, 2 rows refused.")
+
+	h.tty = false
+	r = h.run("sync", "plan", "--from", people)
+	assert.Equal(t, 2, r.code)
+	var plan roster.Plan
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &plan))
+	assert.Equal(t, []string{"Sales"}, plan.CreateTeams)
+	require.Len(t, plan.Problems, 2)
+	assert.Equal(t, 4, plan.Problems[0].Line)
+	assert.Zero(t, srv.ActionCount("add_user"), "plan changes nothing")
+
+	r = h.run("sync", "apply", "--from", people, "-o", "csv")
+	assert.Equal(t, 1, r.code)
+	assert.Equal(t, []string{"[1/3] create team Sales: done", "[2/3] invite ann@new.example: done", "[3/3] invite yuki@new.example: done",
+		"worksection: not everything was applied: 0 failed, 0 skipped, 2 rows refused"}, lines(r.stderr))
+	assert.Contains(t, r.stdout, "invite,ann@new.example,done,\n")
+	assert.Contains(t, r.stdout, "refuse row,line 6,refused,No Email: no email\n")
+	assert.Equal(t, 2, srv.ActionCount("add_user"))
+
+	fixed := writeCSV(t, "email,first_name,last_name,team,role\n"+
+		"ann@new.example,Ann,Lee,Sales,guest\n"+
+		"yuki@new.example,由紀,田中,Design,\n")
+	r = h.run("sync", "apply", "--from", fixed)
+	require.Equal(t, 0, r.code, r.stderr)
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &struct{}{}))
+	assert.Contains(t, r.stdout, `"done": []`)
+	assert.Equal(t, 2, srv.ActionCount("add_user"), "the re-run invites nobody")
+
+	h.tty = true
+	r = h.run("sync", "plan", "--from", fixed)
+	assert.Equal(t, 0, r.code, "nothing to do: exit 0")
+	assert.Contains(t, r.stdout, "Nothing to do: 0 teams to create, 0 people to invite")
+}
+
+func TestSyncGuardRail(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	h := newHarness(t, srv)
+	people := writeCSV(t, "email\na@new.example\nb@new.example\nc@new.example\n")
+	r := h.run("sync", "apply", "--from", people, "--max-invites", "2")
+	oneErrorLine(t, r, "the plan invites 3 people, more than the limit of 2", "--max-invites 3")
+	assert.Zero(t, srv.ActionCount("add_user"))
+	r = h.run("sync", "apply", "--from", people, "--max-invites", "3")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, 3, srv.ActionCount("add_user"))
+	assert.Len(t, lines(r.stderr), 3, "one progress line per step")
+}
+
+func TestSyncFromWebasyst(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	h := newHarness(t, srv)
+	h.tty = true
+	r := h.run("sync", "plan", "--from", "webasyst")
+	assert.Equal(t, 2, r.code, r.stderr)
+	assert.Equal(t, []string{"worksection: WEBASYST_URL and WEBASYST_TOKEN are not set: reading a built-in fake Webasyst team"}, lines(r.stderr))
+	assert.Regexp(t, `(?m)^invite +carlos.diaz@webasyst.example +Carlos Díaz +Design +as user$`, r.stdout)
+	assert.Regexp(t, `(?m)^refuse row +row 6 +Bob +- +Bob: no email$`, r.stdout)
+
+	h.env[envWebasystURL] = "https://team.example.com"
+	oneErrorLine(t, h.run("sync", "plan", "--from", "webasyst"), "WEBASYST_URL is set but WEBASYST_TOKEN is not")
+}
+
+func TestLoginSavesTokenAndIsUsed(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	h := newHarness(t, nil)
+	oneErrorLine(t, h.run("login"), "login needs an OAuth app", envClientID)
+	h.env[envClientID] = srv.ClientID
+	oneErrorLine(t, h.run("login"), "WORKSECTION_CLIENT_ID is set but WORKSECTION_CLIENT_SECRET is not")
+
+	h.env[envClientSecret], h.env[envOAuthURL] = srv.ClientSecret, srv.URL
+	r := h.run("login")
+	require.Equal(t, 0, r.code, r.stderr)
+	path := filepath.Join(h.config, "worksection", "token.json")
+	assert.Contains(t, r.stdout, "Signed in to "+srv.URL+"; token saved to "+path)
+	fi, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var saved tokenFile
+	require.NoError(t, json.Unmarshal(b, &saved))
+	assert.Equal(t, srv.URL, saved.AccountURL)
+	assert.NotEmpty(t, saved.RefreshToken)
+	assert.NotContains(t, r.stdout+r.stderr, saved.AccessToken, "the token is never printed")
+	assert.NotContains(t, r.stdout+r.stderr, srv.ClientSecret)
+
+	// No account variables now: the saved login is used, not the fake.
+	r = h.run("users", "list")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Empty(t, r.stderr)
+	assert.Contains(t, r.stdout, "kate.greenway@acme.example")
+	assert.Equal(t, 1, bearerCalls(srv, "get_users"))
+}
+
+// bearerCalls counts the calls of action made with a bearer token.
+func bearerCalls(srv *worksectiontest.Server, action string) int {
+	n := 0
+	for _, r := range srv.Requests() {
+		if r.Action == action && r.Auth == worksectiontest.AuthBearer {
+			n++
+		}
+	}
+	return n
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestFakeCommand(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	done := make(chan result, 1)
+	go func() { done <- h.runCtx(ctx, &out, "fake", "--key", "k123") }()
+	require.Eventually(t, func() bool { return strings.Contains(out.String(), "worksection login") }, 30*1e9, 1e7)
+	var url string
+	for _, l := range lines(out.String()) {
+		if f := strings.Fields(l); len(f) == 3 && f[0] == "export" && strings.HasPrefix(f[1], envAccountURL+"=") {
+			url = strings.TrimPrefix(f[1], envAccountURL+"=")
+			assert.Equal(t, envAPIKey+"=k123", f[2])
+		}
+	}
+	require.NotEmpty(t, url, out.String())
+
+	client := newHarness(t, nil)
+	client.env[envAccountURL], client.env[envAPIKey] = url, "k123"
+	r := client.run("teams", "create", "Kept")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = client.run("teams", "list", "-o", "csv")
+	assert.Contains(t, r.stdout, ",Kept,", "state persists across commands")
+
+	cancel()
+	res := <-done
+	assert.Equal(t, 0, res.code, res.stderr)
+}
+
+func TestVersionAndCompletion(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	r := h.run("version")
+	require.Equal(t, 0, r.code)
+	assert.Regexp(t, `^worksection \S+ \(SDK `+ws.Version+`, go`, r.stdout)
+	for _, sh := range []string{"bash", "zsh", "fish", "powershell"} {
+		r = h.run("completion", sh)
+		assert.Equal(t, 0, r.code, sh)
+		assert.Contains(t, r.stdout, "worksection", sh)
+	}
+	r = h.run("__complete", "users", "invite", "--role", "")
+	assert.Equal(t, 0, r.code)
+	assert.Equal(t, []string{"user", "guest", "reader", ":4"}, lines(r.stdout)[:4])
+}
