@@ -1,0 +1,125 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestAsANewUser builds the binary and uses it as a new user would: the
+// fake in one process, and sync plan/apply from others against it.
+func TestAsANewUser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	goBin, err := exec.LookPath("go")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "worksection")
+	out, err := exec.Command(goBin, "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+
+	// A clean environment: no credentials, no saved login.
+	var base []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "WORKSECTION_") && !strings.HasPrefix(kv, "WEBASYST_") &&
+			!strings.HasPrefix(kv, "HOME=") && !strings.HasPrefix(kv, "XDG_CONFIG_HOME=") {
+			base = append(base, kv)
+		}
+	}
+	base = append(base, "HOME="+dir, "XDG_CONFIG_HOME="+filepath.Join(dir, "config"))
+	run := func(env []string, args ...string) (code int, stdout, stderr string) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = env
+		var o, e strings.Builder
+		cmd.Stdout, cmd.Stderr = &o, &e
+		err := cmd.Run()
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return exit.ExitCode(), o.String(), e.String()
+		}
+		require.NoError(t, err)
+		return 0, o.String(), e.String()
+	}
+
+	code, stdout, stderr := run(base, "-h")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, "Usage:")
+	assert.Empty(t, stderr)
+
+	code, stdout, stderr = run(base, "users", "list")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, `"email": "kate.greenway@acme.example"`, "JSON when stdout is not a terminal")
+	assert.Len(t, strings.Split(strings.TrimSpace(stderr), "\n"), 1, "one line says the fake is used: %s", stderr)
+
+	code, _, stderr = run(append(base, "WORKSECTION_ACCOUNT_URL=https://acme.worksection.com"), "users", "list")
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "worksection: WORKSECTION_ACCOUNT_URL is set but WORKSECTION_API_KEY (or --api-key) is not; set both, or neither to use the built-in fake\n", stderr)
+
+	// The fake in the foreground of its own process.
+	fake := exec.Command(bin, "fake")
+	fake.Env = base
+	pipe, err := fake.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, fake.Start())
+	defer func() { _ = fake.Process.Kill() }()
+	var exports []string
+	sc := bufio.NewScanner(pipe)
+	for sc.Scan() {
+		if f := strings.Fields(sc.Text()); len(f) == 3 && f[0] == "export" && strings.HasPrefix(f[1], "WORKSECTION_ACCOUNT_URL=") {
+			exports = f[1:]
+			break
+		}
+	}
+	require.Len(t, exports, 2, "fake prints the export line")
+	go func() { _, _ = io.Copy(io.Discard, pipe) }()
+	env := append(append([]string(nil), base...), exports...)
+
+	people := filepath.Join(dir, "people.csv")
+	require.NoError(t, os.WriteFile(people, []byte("email,first_name,last_name,team,role\n"+
+		"ann@new.example,Ann,Lee,Sales,guest\n"+
+		"bo@new.example,Bo,Berg,Sales,\n"+
+		"kate.greenway@acme.example,Kate,Greenway,Development,\n"), 0o600))
+
+	code, stdout, stderr = run(env, "sync", "plan", "--from", people, "-o", "table")
+	assert.Equal(t, 2, code, "changes to make: %s", stderr)
+	assert.Contains(t, stdout, "Plan: 1 teams to create, 2 people to invite")
+	assert.Empty(t, stderr, "the real (fake) account: no fallback notice")
+
+	var first, second struct {
+		Done   []struct{ Action, Target string } `json:"done"`
+		Failed []any                             `json:"failed"`
+	}
+	code, stdout, stderr = run(env, "sync", "apply", "--from", people)
+	require.Equal(t, 0, code, stderr)
+	require.NoError(t, json.Unmarshal([]byte(stdout), &first))
+	assert.Len(t, first.Done, 3, "one team, two invitations")
+	assert.Len(t, strings.Split(strings.TrimSpace(stderr), "\n"), 3, "one progress line per step: %s", stderr)
+
+	code, stdout, stderr = run(env, "sync", "apply", "--from", people)
+	require.Equal(t, 0, code, stderr)
+	require.NoError(t, json.Unmarshal([]byte(stdout), &second))
+	assert.Empty(t, second.Done, "the second apply changes nothing")
+	assert.Empty(t, stderr)
+
+	code, stdout, _ = run(env, "sync", "plan", "--from", people, "-o", "table")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, "Nothing to do")
+
+	code, stdout, _ = run(env, "users", "list", "-o", "csv")
+	assert.Equal(t, 0, code)
+	assert.Equal(t, 1, strings.Count(stdout, "ann@new.example"))
+
+	require.NoError(t, fake.Process.Signal(syscall.SIGINT))
+	assert.NoError(t, fake.Wait(), "fake stops cleanly on Ctrl-C")
+}
