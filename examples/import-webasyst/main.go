@@ -1,16 +1,18 @@
 // Command import-webasyst carries a Webasyst Teamwork team over to
-// Worksection: every teammate with an email is invited with their first
-// and last name, job title and first Webasyst group as the Worksection
-// team (created if missing), as a user.
+// Worksection with the roster package: every teammate with an email is
+// invited (roster.FromWebasyst: first and last name, job title, first
+// Webasyst group as the Worksection team, created if missing, as a user).
+// The worksection command does the same with `sync plan --from webasyst`.
 //
 // It is a dry run by default and prints the plan; -apply invites. People
-// already in Worksection (by email, ignoring case) are skipped, so running
-// it twice changes nothing the second time. Teammates without an email are
-// reported.
+// already in Worksection (by email, ignoring ASCII case) are left as they
+// are, so running it twice changes nothing the second time. Teammates
+// without an email are reported.
 //
 // Webasyst: WEBASYST_URL and WEBASYST_TOKEN (a token with the tasks scope).
 // Worksection: WORKSECTION_ACCOUNT_URL and WORKSECTION_API_KEY. Either
-// service falls back to its built-in fake when its variables are not set.
+// service falls back to its built-in fake when neither of its variables is
+// set.
 //
 //	go run ./examples/import-webasyst          # the plan
 //	go run ./examples/import-webasyst -apply   # do it
@@ -18,6 +20,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -27,6 +30,7 @@ import (
 
 	ws "github.com/worksection-go/worksection"
 	"github.com/worksection-go/worksection/examples/internal/exampleenv"
+	"github.com/worksection-go/worksection/roster"
 	"github.com/worksection-go/worksection/webasyst"
 	"github.com/worksection-go/worksection/webasyst/webasysttest"
 )
@@ -34,7 +38,12 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "import-webasyst:", err)
 		os.Exit(1)
 	}
@@ -62,30 +71,17 @@ func run(ctx context.Context, args []string, getenv exampleenv.Getenv, stdout, s
 }
 
 func connectWebasyst(getenv exampleenv.Getenv, stderr io.Writer) (*webasyst.Client, func(), error) {
-	if base, tok := getenv("WEBASYST_URL"), getenv("WEBASYST_TOKEN"); base != "" && tok != "" {
+	base, tok := getenv("WEBASYST_URL"), getenv("WEBASYST_TOKEN")
+	switch {
+	case base != "" && tok != "":
 		c, err := webasyst.NewClient(base, tok)
 		return c, func() {}, err
+	case base != "" || tok != "":
+		return nil, nil, errors.New("set both WEBASYST_URL and WEBASYST_TOKEN, or neither to use the built-in Webasyst fake")
 	}
 	srv := webasysttest.NewServer()
 	fmt.Fprintf(stderr, "WEBASYST_URL and WEBASYST_TOKEN are not set: using the built-in Webasyst fake at %s\n", srv.URL)
 	return srv.Client(), srv.Close, nil
-}
-
-// Plan actions.
-const (
-	actInvite  = "invite"
-	actMember  = "skip: already a member"
-	actNoEmail = "skip: no email"
-	actInvalid = "skip: invalid email"
-	actTwice   = "skip: listed twice"
-)
-
-type planRow struct {
-	params  ws.AddUserParams
-	name    string
-	action  string
-	newTeam bool
-	note    string
 }
 
 // importTeam plans the import and, with apply, carries it out.
@@ -94,144 +90,55 @@ func importTeam(ctx context.Context, source *webasyst.Client, dest *ws.Client, a
 	if err != nil {
 		return fmt.Errorf("reading the Webasyst team: %w", err)
 	}
-	users, err := dest.GetUsers(ctx)
+	plan, err := roster.FromWebasyst(team).Load(ctx, dest)
 	if err != nil {
-		return fmt.Errorf("reading Worksection users: %w", err)
+		return err
 	}
-	groups, err := dest.GetUserGroups(ctx)
-	if err != nil {
-		return fmt.Errorf("reading Worksection teams: %w", err)
-	}
-	members := map[string]bool{}
-	for _, u := range users {
-		members[strings.ToLower(u.Email)] = true
-	}
-	teams := map[string]bool{}
-	for _, g := range groups {
-		teams[strings.ToLower(g.Title)] = true
-	}
-
-	rows := plan(team, members, teams)
-	printPlan(out, rows)
+	printPlan(out, plan)
 	if !apply {
-		printSummary(out, rows, "Dry run: ", "to invite", "to create")
-		fmt.Fprintln(out, "Run with -apply to invite.")
+		fmt.Fprintln(out, "Dry run. Run with -apply to invite.")
 		return nil
 	}
-
-	failed := 0
-	for i := range rows {
-		r := &rows[i]
-		if r.action != actInvite {
-			continue
-		}
-		if r.newTeam && !teams[strings.ToLower(r.params.Group)] {
-			if _, err := dest.AddUserGroup(ctx, ws.AddUserGroupParams{Title: r.params.Group}); err != nil {
-				r.action, r.note = "failed", fmt.Sprintf("creating team %q: %v", r.params.Group, err)
-				failed++
-				continue
-			}
-			teams[strings.ToLower(r.params.Group)] = true
-		}
-		if _, err := dest.AddUser(ctx, r.params); err != nil {
-			if ctx.Err() != nil {
-				return err
-			}
-			r.action, r.note = "failed", err.Error()
-			failed++
-			continue
-		}
-		fmt.Fprintf(out, "invited %s <%s>\n", r.name, r.params.Email)
+	report, err := roster.Apply(ctx, dest, plan, roster.ApplyOptions{})
+	if err != nil {
+		return err
 	}
-	printSummary(out, rows, "", "invited", "created")
-	for _, r := range rows {
-		if r.action == "failed" {
-			fmt.Fprintf(out, "failed: %s <%s>: %s\n", r.name, r.params.Email, r.note)
-		}
+	for _, o := range report.Failed {
+		fmt.Fprintf(out, "failed: %s %s: %s\n", o.Action, o.Target, o.Reason)
 	}
-	if failed > 0 {
-		return fmt.Errorf("%d invitation(s) failed", failed)
+	fmt.Fprintf(out, "%d done, %d failed, %d skipped\n", len(report.Done), len(report.Failed), len(report.Skipped))
+	if n := len(report.Failed) + len(report.Skipped); n > 0 {
+		return fmt.Errorf("%d step(s) did not complete", n)
 	}
 	return nil
 }
 
-// plan decides what happens to each teammate.
-func plan(team []webasyst.Teammate, members, teams map[string]bool) []planRow {
-	seen := map[string]bool{}
-	planned := map[string]bool{} // teams this plan creates
-	rows := make([]planRow, 0, len(team))
-	for _, tm := range team {
-		info := tm.ContactInfo
-		first, last := deref(info.FirstName), deref(info.LastName)
-		if first == "" && last == "" {
-			first = tm.Contact.Name
-		}
-		r := planRow{name: tm.Contact.Name, params: ws.AddUserParams{Email: info.PrimaryEmail(), FirstName: first,
-			LastName: last, Title: deref(info.JobTitle), Group: tm.Groups.First(), Role: ws.RoleUser}}
-		key := strings.ToLower(r.params.Email)
-		switch {
-		case r.params.Email == "":
-			r.action = actNoEmail
-		case r.params.Validate() != nil:
-			r.action = actInvalid
-		case members[key]:
-			r.action = actMember
-		case seen[key]:
-			r.action = actTwice
-		default:
-			r.action = actInvite
-			team := strings.ToLower(r.params.Group)
-			if r.params.Group != "" && !teams[team] && !planned[team] {
-				r.newTeam, planned[team] = true, true
-			}
-		}
-		seen[key] = true
-		rows = append(rows, r)
+func printPlan(out io.Writer, p roster.Plan) {
+	table := [][]string{{"EMAIL", "NAME", "TITLE", "TEAM", "ACTION"}}
+	newTeam := map[string]bool{}
+	for _, t := range p.CreateTeams {
+		newTeam[t] = true
 	}
-	return rows
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
-func printPlan(out io.Writer, rows []planRow) {
-	table := [][]string{{"NAME", "EMAIL", "TITLE", "TEAM", "ACTION"}}
-	for _, r := range rows {
-		team := r.params.Group
-		switch {
-		case r.action != actInvite:
-			team = "-"
-		case team == "":
-			team = "(your team)"
-		case r.newTeam:
+	for _, in := range p.Invite {
+		team := exampleenv.Dash(in.Team)
+		if newTeam[in.Team] {
 			team += " (new)"
 		}
-		table = append(table, []string{r.name, exampleenv.Dash(r.params.Email), exampleenv.Dash(r.params.Title), team, r.action})
+		table = append(table, []string{in.Email, in.Name(), exampleenv.Dash(in.Title), team, "invite"})
+	}
+	for _, m := range p.Members {
+		table = append(table, []string{m.Email, m.Name(), exampleenv.Dash(m.Title), "-", "skip: already a member"})
+	}
+	var noEmail []string
+	for _, pr := range p.Problems {
+		table = append(table, []string{exampleenv.Dash(pr.Email), pr.Name, "-", "-", "skip: " + pr.Reason})
+		if pr.Email == "" {
+			noEmail = append(noEmail, pr.Name)
+		}
 	}
 	exampleenv.Table(out, table)
-	fmt.Fprintln(out)
-}
-
-func printSummary(out io.Writer, rows []planRow, prefix, inviteVerb, teamVerb string) {
-	count := map[string]int{}
-	teamsNew := 0
-	var noEmail []string
-	for _, r := range rows {
-		count[r.action]++
-		if r.newTeam && r.action == actInvite {
-			teamsNew++
-		}
-		if r.action == actNoEmail {
-			noEmail = append(noEmail, r.name)
-		}
-	}
-	fmt.Fprintf(out, "%s%d %s, %d teams %s, %d already members, %d without email, %d skipped otherwise, %d failed\n",
-		prefix, count[actInvite], inviteVerb, teamsNew, teamVerb, count[actMember], count[actNoEmail],
-		count[actInvalid]+count[actTwice], count["failed"])
+	fmt.Fprintf(out, "\n%d to invite, %d teams to create, %d already members, %d skipped\n",
+		len(p.Invite), len(p.CreateTeams), len(p.Members), len(p.Problems))
 	if len(noEmail) > 0 {
 		fmt.Fprintf(out, "Teammates without an email (invite them by hand): %s\n", strings.Join(noEmail, ", "))
 	}

@@ -1,58 +1,65 @@
 // Command invite invites the people listed in a CSV file to a Worksection
-// account. Columns: email, first name, last name, team, role (user, guest
-// or reader; empty means user). A header row starting with "email" is
-// skipped.
+// account, with the roster package: the file is read with roster.ReadCSV,
+// compared with the account by Source.Load, and applied by roster.Apply.
+// The worksection command does the same with `sync plan` and `sync apply`.
 //
-// Missing teams are created, emails that are already members are skipped,
-// and one bad row never stops the rest. The exit status is 1 if any row
-// failed. -dry-run shows what would happen without changing anything.
+// The CSV has a header row naming its columns (email, first_name,
+// last_name, title, team, department, role, projects; any order, others
+// ignored). Missing teams are created, people already in the account are
+// left as they are, and a bad row never stops the rest: it is reported
+// with its line. The exit status is 1 if any row was refused or failed.
+// Running it again after a failure or a crash does only what is left.
 //
 //	go run ./examples/invite -dry-run people.csv
 package main
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 
-	ws "github.com/worksection-go/worksection"
 	"github.com/worksection-go/worksection/examples/internal/exampleenv"
+	"github.com/worksection-go/worksection/roster"
 )
-
-// progressFrom is the list length from which progress goes to stderr.
-const progressFrom = 10
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "invite:", err)
 		os.Exit(1)
 	}
 }
 
-// errRowsFailed says the run finished but some rows failed.
-var errRowsFailed = errors.New("some rows failed")
+// errRowsFailed says the run finished but some rows were refused or failed.
+var errRowsFailed = errors.New("some rows were refused or failed")
 
 func run(ctx context.Context, args []string, getenv exampleenv.Getenv, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("invite", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dryRun := fs.Bool("dry-run", false, "show what would happen; change nothing")
+	maxInvites := fs.Int("max-invites", roster.DefaultMaxInvites, "refuse to invite more people than this")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return errors.New("usage: invite [-dry-run] FILE.csv")
+		return errors.New("usage: invite [-dry-run] [-max-invites N] FILE.csv")
 	}
-	rows, err := readRows(fs.Arg(0))
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	src, err := roster.ReadCSV(f)
 	if err != nil {
 		return err
 	}
@@ -62,121 +69,43 @@ func run(ctx context.Context, args []string, getenv exampleenv.Getenv, stdout, s
 	}
 	defer done()
 
-	users, err := c.GetUsers(ctx)
+	plan, err := src.Load(ctx, c)
 	if err != nil {
 		return err
 	}
-	members := map[string]bool{}
-	for _, u := range users {
-		members[strings.ToLower(u.Email)] = true
+	for _, p := range plan.Problems {
+		fmt.Fprintf(stdout, "%s: refused: %s\n", p.Where(), p.Reason)
 	}
-	groups, err := c.GetUserGroups(ctx)
+	for _, m := range plan.Members {
+		fmt.Fprintf(stdout, "%s: already a member\n", m.Email)
+	}
+	if *dryRun {
+		for _, t := range plan.CreateTeams {
+			fmt.Fprintf(stdout, "team %s: would create\n", t)
+		}
+		for _, p := range plan.Invite {
+			fmt.Fprintf(stdout, "%s: would invite\n", p.Email)
+		}
+		fmt.Fprintf(stdout, "\n%d would invite, %d already members, %d refused; %d teams to create\n",
+			len(plan.Invite), len(plan.Members), len(plan.Problems), len(plan.CreateTeams))
+		return nil
+	}
+	// Each outcome is printed once, as it happens.
+	report, err := roster.Apply(ctx, c, plan, roster.ApplyOptions{MaxInvites: *maxInvites, Progress: func(p roster.Progress) {
+		o := p.Outcome
+		if o.Reason != "" {
+			fmt.Fprintf(stdout, "[%d/%d] %s %s: %s: %s\n", p.Done, p.Total, o.Action, o.Target, o.Status, o.Reason)
+			return
+		}
+		fmt.Fprintf(stdout, "[%d/%d] %s %s: %s\n", p.Done, p.Total, o.Action, o.Target, o.Status)
+	}})
 	if err != nil {
 		return err
 	}
-	teams := map[string]bool{}
-	for _, g := range groups {
-		teams[strings.ToLower(g.Title)] = true
-	}
-
-	var invited, skipped, failed, created int
-	verb := "invited"
-	if *dryRun {
-		verb = "would invite"
-	}
-	for i, row := range rows {
-		p := row.params
-		line := func(format string, a ...any) {
-			msg := fmt.Sprintf(format, a...)
-			fmt.Fprintf(stdout, "%s: %s\n", p.Email, msg)
-			if len(rows) >= progressFrom {
-				fmt.Fprintf(stderr, "[%d/%d] %s: %s\n", i+1, len(rows), p.Email, msg)
-			}
-		}
-		if err := errors.Join(row.err, p.Validate()); err != nil {
-			failed++
-			line("failed: %v", err)
-			continue
-		}
-		if members[strings.ToLower(p.Email)] {
-			skipped++
-			line("skipped: already a member")
-			continue
-		}
-		if p.Group != "" && !teams[strings.ToLower(p.Group)] {
-			if !*dryRun {
-				if _, err := c.AddUserGroup(ctx, ws.AddUserGroupParams{Title: p.Group}); err != nil {
-					failed++
-					line("failed: creating team %q: %v", p.Group, err)
-					continue
-				}
-			}
-			teams[strings.ToLower(p.Group)] = true
-			created++
-		}
-		if !*dryRun {
-			if _, err := c.AddUser(ctx, p); err != nil {
-				if ctx.Err() != nil {
-					return err
-				}
-				failed++
-				line("failed: %v", err)
-				continue
-			}
-		}
-		members[strings.ToLower(p.Email)] = true
-		invited++
-		line("%s", verb)
-	}
-	teamVerb := "created"
-	if *dryRun {
-		teamVerb = "to create"
-	}
-	fmt.Fprintf(stdout, "\n%d %s, %d skipped (already members), %d failed; %d teams %s\n",
-		invited, verb, skipped, failed, created, teamVerb)
-	if failed > 0 {
+	fmt.Fprintf(stdout, "\n%d done, %d failed, %d skipped; %d already members, %d refused\n",
+		len(report.Done), len(report.Failed), len(report.Skipped), len(plan.Members), len(plan.Problems))
+	if len(report.Failed)+len(report.Skipped)+len(plan.Problems) > 0 {
 		return errRowsFailed
 	}
 	return nil
-}
-
-// row is one invitation, or why its line cannot be one.
-type row struct {
-	params ws.AddUserParams
-	err    error
-}
-
-// readRows parses the CSV file into invitations. Short rows are padded and
-// longer ones fail (nothing is silently dropped); a header row whose first
-// cell is "email" and blank lines are skipped.
-func readRows(path string) ([]row, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = -1
-	r.TrimLeadingSpace = true
-	records, err := r.ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	var out []row
-	for i, rec := range records {
-		if i == 0 && strings.EqualFold(strings.TrimSpace(rec[0]), "email") || strings.TrimSpace(strings.Join(rec, "")) == "" {
-			continue
-		}
-		var r row
-		if len(rec) > 5 {
-			r.err = fmt.Errorf("line %d has %d columns; want email, first name, last name, team, role", i+1, len(rec))
-		}
-		for len(rec) < 5 {
-			rec = append(rec, "")
-		}
-		r.params = ws.AddUserParams{Email: strings.TrimSpace(rec[0]), FirstName: rec[1], LastName: rec[2],
-			Group: rec[3], Role: ws.Role(strings.TrimSpace(rec[4]))}
-		out = append(out, r)
-	}
-	return out, nil
 }

@@ -20,13 +20,15 @@ func writeCSV(t *testing.T, content string) string {
 	return path
 }
 
-const people = `email,first name,last name,team,role
+const people = `email,first_name,last_name,team,role
 ada@new.example,Ada,Lovelace,Engineering,user
 kate.greenway@acme.example,Kate,Greenway,Development,
 not-an-email,Bad,Row,,
-grace@new.example,Grace,Hopper,Engineering,guest
+grace@new.example,"Grace ""Amazing""",Hopper,Engineering,guest
 tim@new.example,Tim,Berners-Lee,,admin
 x@new.example,Too,Many,Columns,user,extra
+bad@new.example,Bad "quote,Row,,
+lin@new.example,Lin,Wu,,
 `
 
 func noEnv(string) string { return "" }
@@ -35,28 +37,40 @@ func TestInvite(t *testing.T) {
 	t.Parallel()
 	var stdout, stderr bytes.Buffer
 	err := run(context.Background(), []string{writeCSV(t, people)}, noEnv, &stdout, &stderr)
-	require.ErrorIs(t, err, errRowsFailed, "bad rows make the exit status non-zero")
+	require.ErrorIs(t, err, errRowsFailed, "refused rows make the exit status non-zero")
 	out := stdout.String()
-	assert.Contains(t, out, "ada@new.example: invited\n")
-	assert.Contains(t, out, "grace@new.example: invited\n")
-	assert.Contains(t, out, "kate.greenway@acme.example: skipped: already a member\n")
-	assert.Contains(t, out, "not-an-email: failed: worksection: add_user: invalid Email")
-	assert.Contains(t, out, "tim@new.example: failed: worksection: add_user: invalid Role")
-	assert.Contains(t, out, "x@new.example: failed: line 7 has 6 columns")
-	assert.Contains(t, out, "2 invited, 1 skipped (already members), 3 failed; 1 teams created\n")
+	assert.Contains(t, out, "line 4: refused: invalid email \"not-an-email\"\n")
+	assert.Contains(t, out, "line 6: refused: unknown role \"admin\"")
+	assert.Contains(t, out, "line 7: refused: malformed row: 6 cells, the header has 5\n")
+	assert.Contains(t, out, "line 8: refused: malformed row")
+	assert.Contains(t, out, "kate.greenway@acme.example: already a member\n")
+	assert.Contains(t, out, "[1/4] create team Engineering: done\n")
+	assert.Contains(t, out, "invite ada@new.example: done\n")
+	assert.Contains(t, out, "invite grace@new.example: done\n")
+	assert.Contains(t, out, "[4/4] invite lin@new.example: done\n", "rows after a bad quote are read")
+	assert.Contains(t, out, "4 done, 0 failed, 0 skipped; 1 already members, 4 refused\n")
+	assert.Equal(t, 1, strings.Count(out, "ada@new.example"), "nothing printed twice")
+	assert.Equal(t, 1, strings.Count(stderr.String(), "\n"), "stderr: only the fake's notice")
 }
 
-func TestInviteDryRunAndProgress(t *testing.T) {
+func TestInviteDryRun(t *testing.T) {
 	t.Parallel()
 	var b strings.Builder
+	b.WriteString("email,last_name,team\n")
 	for i := range 12 {
-		fmt.Fprintf(&b, "p%d@new.example,P,%d,Team %d,\n", i, i, i%2)
+		fmt.Fprintf(&b, "p%d@new.example,%d,Team %d\n", i, i, i%2)
 	}
 	var stdout, stderr bytes.Buffer
 	require.NoError(t, run(context.Background(), []string{"-dry-run", writeCSV(t, b.String())}, noEnv, &stdout, &stderr))
 	assert.Contains(t, stdout.String(), "p0@new.example: would invite\n")
-	assert.Contains(t, stdout.String(), "12 would invite, 0 skipped (already members), 0 failed; 2 teams to create\n")
-	assert.Contains(t, stderr.String(), "[12/12] p11@new.example: would invite")
+	assert.Contains(t, stdout.String(), "12 would invite, 0 already members, 0 refused; 2 teams to create\n")
+}
+
+func TestInviteGuardRail(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"-max-invites", "1", writeCSV(t, people)}, noEnv, &stdout, &stderr)
+	assert.ErrorContains(t, err, "more than the limit of 1")
 }
 
 func TestInviteUsage(t *testing.T) {
@@ -64,4 +78,6 @@ func TestInviteUsage(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	assert.ErrorContains(t, run(context.Background(), nil, noEnv, &stdout, &stderr), "usage")
 	assert.Error(t, run(context.Background(), []string{"/does/not/exist.csv"}, noEnv, &stdout, &stderr))
+	env := func(k string) string { return map[string]string{"WORKSECTION_API_KEY": "k"}[k] }
+	assert.ErrorContains(t, run(context.Background(), []string{writeCSV(t, people)}, env, &stdout, &stderr), "WORKSECTION_ACCOUNT_URL is not")
 }

@@ -24,4 +24,18 @@ func TestConnect(t *testing.T) {
 	defer done()
 	assert.Equal(t, "https://acme.worksection.com", c.AccountURL())
 	assert.Empty(t, stderr.String())
+
+	for _, only := range []string{"WORKSECTION_ACCOUNT_URL", "WORKSECTION_API_KEY"} {
+		stderr.Reset()
+		getenv := func(k string) string {
+			if k == only {
+				return env[k]
+			}
+			return ""
+		}
+		_, _, err := Connect(getenv, &stderr)
+		require.Error(t, err, only)
+		assert.Contains(t, err.Error(), only+" is set but")
+		assert.Empty(t, stderr.String(), "no silent fallback to the fake")
+	}
 }
