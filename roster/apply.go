@@ -86,7 +86,8 @@ func Apply(ctx context.Context, c *ws.Client, p Plan, opts ApplyOptions) (Report
 	}
 	a := applier{ctx: ctx, c: c, progress: opts.Progress,
 		total:       len(p.CreateTeams) + len(p.Invite) + len(p.AddToProjects),
-		failedTeams: map[string]bool{}, notInvited: map[string]bool{}}
+		failedTeams: map[string]bool{}, notInvited: map[string]bool{},
+		report: Report{Done: []Outcome{}, Failed: []Outcome{}, Skipped: []Outcome{}}}
 	for _, t := range p.CreateTeams {
 		a.createTeam(t)
 	}

@@ -20,7 +20,10 @@ func Diff(desired []Person, users []ws.User, teams []ws.UserGroup) Plan {
 	for _, u := range users {
 		members[emailKey(u.Email)] = true
 	}
-	d := differ{members: members, teams: teams, seen: map[string]int{}, projects: map[ws.ID]int{}}
+	d := differ{members: members, teams: teams, seen: map[string]int{}, projects: map[ws.ID]int{}, plan: Plan{
+		CreateTeams: []string{}, Invite: []Person{}, AddToProjects: []ProjectChange{}, Members: []Person{},
+		Unmanaged: []ws.User{}, Problems: []Problem{}, // empty, not null, in JSON
+	}}
 	for i, person := range desired {
 		d.add(i+1, person)
 	}
