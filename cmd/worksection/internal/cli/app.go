@@ -59,7 +59,11 @@ func Run(ctx context.Context, env Env, args []string) int {
 	case errors.As(err, &code):
 		return int(code)
 	}
-	fmt.Fprintln(env.Stderr, "worksection: "+oneLine(err.Error()))
+	msg := oneLine(err.Error())
+	if !strings.HasPrefix(msg, "worksection: ") { // SDK errors name the package already
+		msg = "worksection: " + msg
+	}
+	fmt.Fprintln(env.Stderr, msg)
 	return 1
 }
 

@@ -185,7 +185,7 @@ func TestErrorsAreOneLine(t *testing.T) {
 	oneErrorLine(t, h.run("users", "list", "--bogus"), "unknown flag: --bogus", "worksection users list --help")
 	oneErrorLine(t, h.run("users", "invite"), `required flag(s) "email" not set`)
 	oneErrorLine(t, h.run("teams", "create"), "accepts 1 arg(s), received 0")
-	oneErrorLine(t, h.run("subscribe", "--task", "x1", "--email", "a@b.example"), "id_task")
+	oneErrorLine(t, h.run("subscribe", "--task", "x1", "--email", "a@b.example"), "TaskID")
 	oneErrorLine(t, h.run("sync", "plan", "--from", filepath.Join(t.TempDir(), "missing.csv")), "no such file")
 	r := h.run("contacts", "add", "--email", "not-an-email", "--name", "X")
 	oneErrorLine(t, r, "email")

@@ -54,7 +54,9 @@ func (a *app) connect(ctx context.Context) (*ws.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return a.client, nil
+	c := a.client
+	a.closers = append(a.closers, func() { _ = c.Close() })
+	return c, nil
 }
 
 // setting returns a flag's value, or else the environment variable's, and
@@ -89,7 +91,9 @@ func (a *app) savedLogin(ctx context.Context) (*ws.Client, error) {
 	}
 	meta := loginMetaOf(tok)
 	cfg := ws.NewOAuth2Config(meta.clientID, a.env.Getenv(envClientSecret), "")
-	cfg.Endpoint = ws.EndpointAt(meta.oauthURL)
+	if cfg.Endpoint, err = ws.EndpointAt(meta.oauthURL); err != nil {
+		return nil, fmt.Errorf("the saved login's OAuth server: %w", err)
+	}
 	ts := ws.NewTokenSource(ctx, cfg, tok, func(t *oauth2.Token) error { return store.Save(ctx, meta.attach(t)) })
 	return ws.NewClient(meta.accountURL, append([]ws.Option{ws.WithTokenSource(ts)}, a.env.Options...)...)
 }

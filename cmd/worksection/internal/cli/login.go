@@ -71,12 +71,16 @@ func (a *app) login(ctx context.Context, meta loginMeta, secret string) error {
 		return fmt.Errorf("finding your config folder: %w", err)
 	}
 	store, _ := a.tokenStore()
+	endpoint, err := ws.EndpointAt(meta.oauthURL)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", a.loginPort))
 	if err != nil {
 		return err
 	}
 	cfg := ws.NewOAuth2Config(meta.clientID, secret, "http://"+ln.Addr().String()+"/callback", loginScopes...)
-	cfg.Endpoint = ws.EndpointAt(meta.oauthURL)
+	cfg.Endpoint = endpoint
 	state := randomHex()
 	codes := make(chan string, 1)
 	srv := &http.Server{Handler: callback(state, codes), ReadHeaderTimeout: 10 * time.Second}
