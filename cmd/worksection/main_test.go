@@ -93,7 +93,7 @@ func TestAsANewUser(t *testing.T) {
 
 	code, stdout, stderr = run(env, "sync", "plan", "--from", people, "-o", "table")
 	assert.Equal(t, 2, code, "changes to make: %s", stderr)
-	assert.Contains(t, stdout, "Plan: 1 teams to create, 2 people to invite")
+	assert.Contains(t, stdout, "Plan: 1 team to create, 2 people to invite")
 	assert.Empty(t, stderr, "the real (fake) account: no fallback notice")
 
 	var first, second struct {

@@ -253,7 +253,7 @@ func TestUsersInvite(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Regexp(t, `(?m)^create team +Sales +done`, r.stdout)
 	assert.Regexp(t, `(?m)^invite +ann@new.example +done`, r.stdout)
-	assert.Contains(t, r.stdout, "Applied: 3 done, 0 failed, 0 skipped; 1 already members, 0 rows refused.")
+	assert.Contains(t, r.stdout, "Applied: 3 done, 0 failed, 0 skipped; 1 already a member, 0 rows refused.")
 	assert.Equal(t, 1, strings.Count(r.stdout, "ann@new.example"), "nothing printed twice")
 	assert.NotContains(t, r.stderr, "\n", "a bar on a terminal, no per-row lines")
 	segments := strings.Split(r.stderr, "\r")
@@ -273,7 +273,7 @@ func TestUsersInvite(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &res))
 	require.Len(t, res.Done, 1)
 
-	oneErrorLine(t, h.run("users", "invite", "--email", "a@x.example", "--role", "owner"), "1 rows refused")
+	oneErrorLine(t, h.run("users", "invite", "--email", "a@x.example", "--role", "owner"), "1 row refused")
 }
 
 func findUser(users []ws.User, email string) *ws.User {
@@ -314,7 +314,7 @@ func TestSyncPlanApply(t *testing.T) {
 	assert.Regexp(t, `(?m)^unmanaged +john.smith@acme.example`, r.stdout)
 	assert.Regexp(t, `(?m)^refuse row +line 4 .*malformed row`, r.stdout)
 	assert.Regexp(t, `(?m)^refuse row +line 6 +No Email +- +No Email: no email$`, r.stdout)
-	assert.Contains(t, r.stdout, "Plan: 1 teams to create, 2 people to invite, 0 projects to add members to; 1 already members, 7 unmanaged, 2 rows refused.")
+	assert.Contains(t, r.stdout, "Plan: 1 team to create, 2 people to invite, 0 projects to add members to; 1 already a member, 7 unmanaged, 2 rows refused.")
 
 	h.tty = false
 	r = h.run("sync", "plan", "--from", people)
@@ -346,7 +346,7 @@ func TestSyncPlanApply(t *testing.T) {
 	h.tty = true
 	r = h.run("sync", "plan", "--from", fixed)
 	assert.Equal(t, 0, r.code, "nothing to do: exit 0")
-	assert.Contains(t, r.stdout, "Nothing to do: 0 teams to create, 0 people to invite")
+	assert.Contains(t, r.stdout, "Nothing to do: 0 teams to create, 0 people to invite, 0 projects to add members to; 2 already members")
 }
 
 func TestSyncGuardRail(t *testing.T) {

@@ -150,7 +150,8 @@ func (a *app) sync(ctx context.Context, src roster.Source, maxInvites int) error
 		return err
 	}
 	if n := len(r.Failed) + len(r.Skipped) + len(p.Problems); n > 0 {
-		return fmt.Errorf("not everything was applied: %d failed, %d skipped, %d rows refused", len(r.Failed), len(r.Skipped), len(p.Problems))
+		return fmt.Errorf("not everything was applied: %d failed, %d skipped, %s",
+			len(r.Failed), len(r.Skipped), count(len(p.Problems), "row refused", "rows refused"))
 	}
 	return nil
 }
@@ -180,8 +181,8 @@ func applyView(r applyResult) view {
 	for _, pr := range r.Problems {
 		v.rows = append(v.rows, []string{"refuse row", pr.Where(), "refused", problemDetail(pr)})
 	}
-	v.footer = fmt.Sprintf("Applied: %d done, %d failed, %d skipped; %d already members, %d rows refused.",
-		len(r.Done), len(r.Failed), len(r.Skipped), len(r.Members), len(r.Problems))
+	v.footer = fmt.Sprintf("Applied: %d done, %d failed, %d skipped; %s, %s.", len(r.Done), len(r.Failed), len(r.Skipped),
+		count(len(r.Members), "already a member", "already members"), count(len(r.Problems), "row refused", "rows refused"))
 	return v
 }
 
@@ -228,12 +229,22 @@ func planView(p roster.Plan) view {
 	for _, pr := range p.Problems {
 		v.rows = append(v.rows, []string{"refuse row", pr.Where(), pr.Name, "", problemDetail(pr)})
 	}
-	summary := fmt.Sprintf("%d teams to create, %d people to invite, %d projects to add members to; %d already members, %d unmanaged, %d rows refused.",
-		len(p.CreateTeams), len(p.Invite), len(p.AddToProjects), len(p.Members), len(p.Unmanaged), len(p.Problems))
+	summary := fmt.Sprintf("%s to create, %s to invite, %s to add members to; %s, %d unmanaged, %s.",
+		count(len(p.CreateTeams), "team", "teams"), count(len(p.Invite), "person", "people"),
+		count(len(p.AddToProjects), "project", "projects"), count(len(p.Members), "already a member", "already members"),
+		len(p.Unmanaged), count(len(p.Problems), "row refused", "rows refused"))
 	if p.HasChanges() {
 		v.footer = "Plan: " + summary + " Run sync apply to make these changes."
 	} else {
 		v.footer = "Nothing to do: " + summary
 	}
 	return v
+}
+
+// count says "1 team" or "2 teams".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
