@@ -14,12 +14,12 @@ func FromWebasyst(team []webasyst.Teammate) Source {
 	s := Source{People: make([]Person, 0, len(team))}
 	for _, tm := range team {
 		info := tm.ContactInfo
-		first, last := deref(info.Firstname), deref(info.Lastname)
+		first, last := deref(info.FirstName), deref(info.LastName)
 		if first == "" && last == "" {
 			first = tm.Contact.Name
 		}
 		s.People = append(s.People, Person{Email: info.PrimaryEmail(), FirstName: first, LastName: last,
-			Title: deref(info.Jobtitle), Team: tm.Groups.First(), Role: ws.RoleUser})
+			Title: deref(info.JobTitle), Team: tm.Groups.First(), Role: ws.RoleUser})
 	}
 	return s
 }

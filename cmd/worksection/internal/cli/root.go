@@ -32,9 +32,8 @@ Exit status: 0 success, 1 error; "sync plan" exits 2 when there are changes.`,
 	f.StringVar(&a.apiKey, "api-key", "", "admin API key (env "+envAPIKey+"; prefer the variable: flags show in ps)")
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{formatTable, formatJSON, formatCSV}, cobra.ShellCompDirectiveNoFileComp))
 
-	root.AddCommand(a.usersCmd(), a.teamsCmd(), a.contactsCmd(), a.foldersCmd(),
-		a.subscribeCmd(true), a.subscribeCmd(false), a.syncCmd(), a.loginCmd(), a.fakeCmd(), a.versionCmd())
-	root.AddCommand(a.nextCmds()...)
+	root.AddCommand(a.usersCmd(), a.teamsCmd(), a.contactsCmd(), a.foldersCmd(), a.subscribeCmd(true), a.subscribeCmd(false),
+		a.taskCmd(), a.projectsCmd(), a.scheduleCmd(), a.syncCmd(), a.loginCmd(), a.fakeCmd(), a.versionCmd())
 	return root
 }
 

@@ -1,5 +1,3 @@
-//go:build wsnext
-
 package cli
 
 import (
@@ -12,12 +10,6 @@ import (
 
 	ws "github.com/worksection-go/worksection"
 )
-
-// nextCmds are the commands built on the SDK's project member, task
-// subscriber and schedule actions.
-func (a *app) nextCmds() []*cobra.Command {
-	return []*cobra.Command{a.projectsCmd(), a.taskCmd(), a.scheduleCmd()}
-}
 
 func refsView(refs []ws.UserRef) view {
 	if refs == nil {

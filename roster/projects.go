@@ -1,5 +1,3 @@
-//go:build wsnext
-
 package roster
 
 import (
