@@ -28,10 +28,11 @@ type result struct {
 
 // harness runs the command in-process with buffers.
 type harness struct {
-	t      *testing.T
-	env    map[string]string
-	tty    bool
-	config string
+	t       *testing.T
+	env     map[string]string
+	tty     bool
+	config  string
+	options []ws.Option // replace the default (no rate limit)
 }
 
 func newHarness(t *testing.T, srv *worksectiontest.Server) *harness {
@@ -54,7 +55,7 @@ func (h *harness) runCtx(ctx context.Context, stdout io.Writer, args ...string) 
 		Stderr:     &stderr,
 		IsTerminal: func(io.Writer) bool { return h.tty },
 		ConfigDir:  func() (string, error) { return h.config, nil },
-		Options:    []ws.Option{ws.WithRateLimit(rate.Inf, 0)},
+		Options:    append([]ws.Option{ws.WithRateLimit(rate.Inf, 0)}, h.options...),
 		Browse:     browse,
 	}
 	code := Run(ctx, env, args)
