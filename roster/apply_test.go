@@ -150,3 +150,33 @@ func lower(ss []string) []string {
 func itoa3(i int) string {
 	return string([]byte{byte('0' + i/100), byte('0' + i/10%10), byte('0' + i%10)})
 }
+
+func TestApplyLeavesFailedInviteesOutOfProjects(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	srv.Inject("add_user", 1, worksectiontest.ServerError(501)) // not retried: the first invitation fails
+	p := Diff([]Person{
+		{Email: "a@x.example", Projects: []ws.ID{"26"}},
+		{Email: "kate.greenway@acme.example", Projects: []ws.ID{"26"}},
+		{Email: "c@x.example", Projects: []ws.ID{"27"}},
+	}, srv.Users(), srv.UserGroups())
+	var last Progress
+	r, err := Apply(context.Background(), srv.Client(), p, ApplyOptions{Progress: func(pr Progress) { last = pr }})
+	require.NoError(t, err)
+	require.NotEmpty(t, r.Failed)
+	assert.Equal(t, Outcome{Action: ActionInvite, Target: "a@x.example"}, Outcome{Action: r.Failed[0].Action, Target: r.Failed[0].Target})
+	require.Len(t, r.Skipped, 1)
+	assert.Equal(t, Outcome{Action: ActionAddToProject, Target: "26", Emails: []string{"a@x.example"}, Status: StatusSkipped,
+		Reason: "not invited"}, r.Skipped[0])
+	var sent []string
+	for _, req := range srv.Requests() {
+		if req.Action == "add_project_members" {
+			sent = append(sent, req.Params.Get("id_project")+":"+req.Params.Get("members"))
+		}
+	}
+	assert.Equal(t, []string{"26:kate.greenway@acme.example", "27:c@x.example"}, sent,
+		"one call per project, without the person whose invitation failed")
+	assert.Equal(t, 5, last.Total, "two invitations, two projects, and the split-off part of project 26")
+	assert.Equal(t, last.Done, last.Total)
+}
