@@ -121,6 +121,8 @@ func TestUsersListFormats(t *testing.T) {
 	assert.True(t, json.Valid([]byte(r.stdout)))
 
 	oneErrorLine(t, h.run("users", "list", "-o", "yaml"), `unknown output format "yaml"`)
+	oneErrorLine(t, h.run("users", "invite", "--email", "z@new.example", "-o", "yaml"), `unknown output format "yaml"`)
+	assert.Nil(t, findUser(srv.Users(), "z@new.example"), "refused before inviting")
 }
 
 func TestTableAlignsWideCharacters(t *testing.T) {

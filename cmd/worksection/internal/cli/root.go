@@ -20,6 +20,11 @@ Output: -o table, json or csv; table on a terminal, JSON otherwise.
 Exit status: 0 success, 1 error; "sync plan" exits 2 when there are changes.`,
 		SilenceErrors: true, // Run prints errors, on one line
 		SilenceUsage:  true,
+		// A bad -o is refused before a command changes anything.
+		PersistentPreRunE: func(*cobra.Command, []string) error {
+			_, err := a.format()
+			return err
+		},
 	}
 	root.SetOut(a.env.Stdout)
 	root.SetErr(a.env.Stderr)
