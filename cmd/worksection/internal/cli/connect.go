@@ -80,7 +80,7 @@ func (a *app) fake() *ws.Client {
 func (a *app) savedLogin(ctx context.Context) (*ws.Client, error) {
 	store, err := a.tokenStore()
 	if err != nil {
-		return nil, nil //nolint:nilerr // no config folder: no saved login
+		return nil, nil // no config folder, so no saved login
 	}
 	tok, err := store.Load(ctx)
 	switch {
