@@ -61,6 +61,10 @@ func (a *app) emit(v view) error {
 		_ = cw.WriteAll(v.rows) // flushes and reports the first error
 		return cw.Error()
 	}
+	if len(v.rows) == 0 && v.footer != "" {
+		_, err = fmt.Fprintln(w, v.footer) // the summary says it all
+		return err
+	}
 	writeTable(w, append([][]string{v.header}, v.rows...))
 	if v.footer != "" {
 		_, err = fmt.Fprintln(w, "\n"+v.footer)

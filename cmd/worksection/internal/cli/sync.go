@@ -183,6 +183,9 @@ func applyView(r applyResult) view {
 	}
 	v.footer = fmt.Sprintf("Applied: %d done, %d failed, %d skipped; %s, %s.", len(r.Done), len(r.Failed), len(r.Skipped),
 		count(len(r.Members), "already a member", "already members"), count(len(r.Problems), "row refused", "rows refused"))
+	if len(v.rows) == 0 {
+		v.footer = fmt.Sprintf("Nothing to do: %s.", count(len(r.Members), "already a member", "already members"))
+	}
 	return v
 }
 
@@ -202,7 +205,7 @@ func problemDetail(p roster.Problem) string {
 	if who == "" {
 		who = p.Name
 	}
-	if who == "" {
+	if who == "" || strings.Contains(p.Reason, who) {
 		return p.Reason
 	}
 	return who + ": " + p.Reason
