@@ -180,3 +180,37 @@ func TestApplyLeavesFailedInviteesOutOfProjects(t *testing.T) {
 	assert.Equal(t, 5, last.Total, "two invitations, two projects, and the split-off part of project 26")
 	assert.Equal(t, last.Done, last.Total)
 }
+
+func TestProjectsAgainstFake(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	c := srv.Client()
+	ctx := context.Background()
+	desired := []Person{
+		{Email: "kate.greenway@acme.example", Projects: []ws.ID{"26"}}, // already on 26
+		{Email: "liam.obrien@acme.example", Projects: []ws.ID{"26"}},
+		{Email: "new@acme.example", Projects: []ws.ID{"26", "28", "99"}}, // 99 does not exist
+	}
+	p, err := Load(ctx, c, desired)
+	require.NoError(t, err)
+	assert.Equal(t, []ProjectChange{
+		{ProjectID: "26", Emails: []string{"liam.obrien@acme.example", "new@acme.example"}, rows: []int{2, 3}},
+		{ProjectID: "28", Emails: []string{"new@acme.example"}, rows: []int{3}},
+	}, p.AddToProjects)
+	require.Len(t, p.Problems, 1)
+	assert.Equal(t, Problem{Row: 3, Email: "new@acme.example", Reason: "project 99: Project is invalid"}, p.Problems[0])
+	assert.Equal(t, 3, srv.ActionCount("get_project"), "one read per listed project")
+
+	r, err := Apply(ctx, c, p, ApplyOptions{})
+	require.NoError(t, err)
+	assert.Len(t, r.Done, 3)
+	assert.Equal(t, 2, srv.ActionCount("add_project_members"), "one call per project")
+	assert.Contains(t, srv.ProjectMembers("26"), "liam.obrien@acme.example")
+	assert.Contains(t, srv.ProjectMembers("26"), "new@acme.example")
+	assert.Equal(t, []string{"new@acme.example"}, srv.ProjectMembers("28"))
+
+	again, err := Load(ctx, c, desired)
+	require.NoError(t, err)
+	assert.False(t, again.HasChanges())
+}

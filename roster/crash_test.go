@@ -74,12 +74,12 @@ func TestKilledApplyRerun(t *testing.T) {
 	defer srv.Close()
 	const people = 12
 	var csv strings.Builder
-	csv.WriteString("email,first_name,team\n")
+	csv.WriteString("email,first_name,team,projects\n")
 	var want []string
 	for i := range people {
 		email := fmt.Sprintf("hire%02d@new.example", i)
 		want = append(want, email)
-		fmt.Fprintf(&csv, "%s,Hire %d,Crew %d\n", email, i, i%3)
+		fmt.Fprintf(&csv, "%s,Hire %d,Crew %d,28\n", email, i, i%3)
 	}
 	path := filepath.Join(t.TempDir(), "people.csv")
 	require.NoError(t, os.WriteFile(path, []byte(csv.String()), 0o600))
@@ -123,6 +123,13 @@ func TestKilledApplyRerun(t *testing.T) {
 	}
 	for _, e := range want {
 		assert.Equal(t, 1, invited[e], "%s was invited once", e)
+	}
+	onProject := map[string]int{}
+	for _, e := range srv.ProjectMembers("28") {
+		onProject[emailKey(e)]++
+	}
+	for _, e := range want {
+		assert.Equal(t, 1, onProject[e], "%s is on the project", e)
 	}
 	teams := map[string]int{}
 	for _, g := range srv.UserGroups() {

@@ -86,10 +86,10 @@ func TestAsANewUser(t *testing.T) {
 	env := append(append([]string(nil), base...), exports...)
 
 	people := filepath.Join(dir, "people.csv")
-	require.NoError(t, os.WriteFile(people, []byte("email,first_name,last_name,team,role\n"+
-		"ann@new.example,Ann,Lee,Sales,guest\n"+
-		"bo@new.example,Bo,Berg,Sales,\n"+
-		"kate.greenway@acme.example,Kate,Greenway,Development,\n"), 0o600))
+	require.NoError(t, os.WriteFile(people, []byte("email,first_name,last_name,team,role,projects\n"+
+		"ann@new.example,Ann,Lee,Sales,guest,28\n"+
+		"bo@new.example,Bo,Berg,Sales,,\n"+
+		"kate.greenway@acme.example,Kate,Greenway,Development,,26 28\n"), 0o600))
 
 	code, stdout, stderr = run(env, "sync", "plan", "--from", people, "-o", "table")
 	assert.Equal(t, 2, code, "changes to make: %s", stderr)
@@ -103,8 +103,8 @@ func TestAsANewUser(t *testing.T) {
 	code, stdout, stderr = run(env, "sync", "apply", "--from", people)
 	require.Equal(t, 0, code, stderr)
 	require.NoError(t, json.Unmarshal([]byte(stdout), &first))
-	assert.Len(t, first.Done, 3, "one team, two invitations")
-	assert.Len(t, strings.Split(strings.TrimSpace(stderr), "\n"), 3, "one progress line per step: %s", stderr)
+	assert.Len(t, first.Done, 4, "one team, two invitations, one project (Kate is on 26 already)")
+	assert.Len(t, strings.Split(strings.TrimSpace(stderr), "\n"), 4, "one progress line per step: %s", stderr)
 
 	code, stdout, stderr = run(env, "sync", "apply", "--from", people)
 	require.Equal(t, 0, code, stderr)
@@ -119,6 +119,10 @@ func TestAsANewUser(t *testing.T) {
 	code, stdout, _ = run(env, "users", "list", "-o", "csv")
 	assert.Equal(t, 0, code)
 	assert.Equal(t, 1, strings.Count(stdout, "ann@new.example"))
+	code, stdout, _ = run(env, "projects", "members", "list", "28", "-o", "csv")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, ",ann@new.example,Ann Lee\n")
+	assert.Contains(t, stdout, ",kate.greenway@acme.example,Kate Greenway\n")
 
 	require.NoError(t, fake.Process.Signal(syscall.SIGINT))
 	assert.NoError(t, fake.Wait(), "fake stops cleanly on Ctrl-C")

@@ -14,6 +14,7 @@ import (
 
 	ws "github.com/worksection-go/worksection"
 	"github.com/worksection-go/worksection/roster"
+	"github.com/worksection-go/worksection/worksectiontest"
 )
 
 // membersAPI answers the project member, task subscriber and schedule
@@ -206,4 +207,40 @@ func TestSyncProjects(t *testing.T) {
 	api.calls = nil
 	r = h.run("sync", "plan", "--from", writeCSV(t, "email,projects\nkate.greenway@acme.example,26\nnew@acme.example,26\n"))
 	assert.Equal(t, 0, r.code, "nothing left to do: %s", r.stdout)
+}
+
+func TestMembersCommandsAgainstFake(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	h := newHarness(t, srv)
+	h.tty = true
+
+	r := h.run("projects", "members", "list", "27")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Regexp(t, `^ID +EMAIL +NAME\n3993 +john.smith@acme.example +John Smith\n4000 +ann.auditor@acme.example +Ann Auditor\n$`, r.stdout)
+
+	r = h.run("projects", "members", "add", "28", "--email", "peter@northwind.example,liam.obrien@acme.example")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.ElementsMatch(t, []string{"peter@northwind.example", "liam.obrien@acme.example"}, srv.ProjectMembers("28"))
+	r = h.run("projects", "members", "remove", "28", "--email", "liam.obrien@acme.example", "-o", "csv")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, "ID,EMAIL,NAME\n3999,peter@northwind.example,Peter Novak\n", r.stdout)
+	assert.Equal(t, []string{"peter@northwind.example"}, srv.ProjectMembers("28"))
+
+	r = h.run("task", "subscribers", "1201", "-o", "csv")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, "ID,EMAIL,NAME\n3993,john.smith@acme.example,John Smith\n3994,kate.greenway@acme.example,Kate Greenway\n", r.stdout)
+
+	r = h.run("schedule", "get", "--users", "3995")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Regexp(t, `(?m)^3995 +oleg.koval@acme.example +Олег Коваль +2026-03-02 +sick-leave$`, r.stdout)
+	assert.Regexp(t, `(?m)^3995 +oleg.koval@acme.example +Олег Коваль +2026-03-07 +workday$`, r.stdout)
+
+	r = h.run("schedule", "set", "--user", "yuki.tanaka@acme.example", "--date", "2026-12-24", "--kind", "unset")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, map[string]string{"2026-12-31": "vacation"}, srv.Schedule("3998"))
+	r = h.run("schedule", "set", "--user", "3998", "--date", "02.01.2027", "--kind", "sick-leave", "-o", "json")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, "sick-leave", srv.Schedule("3998")["2027-01-02"])
 }
