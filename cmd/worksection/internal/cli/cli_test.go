@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -276,7 +277,8 @@ func TestUsersInvite(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &res))
 	require.Len(t, res.Done, 1)
 
-	oneErrorLine(t, h.run("users", "invite", "--email", "a@x.example", "--role", "owner"), "1 row refused")
+	oneErrorLine(t, h.run("users", "invite", "--email", "a@x.example", "--role", "owner"),
+		`1 row refused (first: row 1: a@x.example: role "owner" cannot be invited (want user, guest or reader))`)
 }
 
 func findUser(users []ws.User, email string) *ws.User {
@@ -332,7 +334,7 @@ func TestSyncPlanApply(t *testing.T) {
 	r = h.run("sync", "apply", "--from", people, "-o", "csv")
 	assert.Equal(t, 1, r.code)
 	assert.Equal(t, []string{"[1/3] create team Sales: done", "[2/3] invite ann@new.example: done", "[3/3] invite yuki@new.example: done",
-		"worksection: not everything was applied: 0 failed, 0 skipped, 2 rows refused"}, lines(r.stderr))
+		"worksection: not everything was applied: 0 failed, 0 skipped, 2 rows refused (first: line 4: malformed row: bare \" in non-quoted-field)"}, lines(r.stderr))
 	assert.Contains(t, r.stdout, "invite,ann@new.example,done,\n")
 	assert.Contains(t, r.stdout, "refuse row,line 6,refused,No Email: no email\n")
 	assert.Equal(t, 2, srv.ActionCount("add_user"))
@@ -490,3 +492,37 @@ func TestVersionAndCompletion(t *testing.T) {
 	assert.Equal(t, 0, r.code)
 	assert.Equal(t, []string{"user", "guest", "reader", ":4"}, lines(r.stdout)[:4])
 }
+
+func TestSyncApplyInterrupted(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	srv.Inject("add_user", 1, worksectiontest.Delay(time.Minute)) // held until the client gives up
+	h := newHarness(t, srv)
+	people := writeCSV(t, "email\na@new.example\nb@new.example\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var once sync.Once
+	h.options = []ws.Option{ws.WithHTTPClient(&http.Client{Transport: roundTripper(func(req *http.Request) (*http.Response, error) {
+		if req.URL.Query().Get("action") == "add_user" {
+			once.Do(func() { time.AfterFunc(50*time.Millisecond, cancel) }) // Ctrl-C while the invitation is in flight
+		}
+		return http.DefaultTransport.RoundTrip(req)
+	})})}
+	var out bytes.Buffer
+	r := h.runCtx(ctx, &out, "sync", "apply", "--from", people)
+	assert.Equal(t, 1, r.code)
+	assert.Equal(t, "worksection: interrupted; run it again to finish: it does only what is left", lines(r.stderr)[len(lines(r.stderr))-1])
+	var res applyResult
+	require.NoError(t, json.Unmarshal(out.Bytes(), &res), "the report is still printed")
+	assert.Len(t, res.Skipped, 1, "b was not tried")
+
+	h.options = nil
+	r = h.run("sync", "apply", "--from", people)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Len(t, srv.Users(), len(worksectiontest.DefaultSeed().Users)+2)
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

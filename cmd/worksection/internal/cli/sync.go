@@ -146,14 +146,28 @@ func (a *app) sync(ctx context.Context, src roster.Source, maxInvites int) error
 	if emitErr := a.emit(applyView(res)); err == nil {
 		err = emitErr
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return errors.New("interrupted; run it again to finish: it does only what is left")
+	case err != nil:
 		return err
 	}
 	if n := len(r.Failed) + len(r.Skipped) + len(p.Problems); n > 0 {
-		return fmt.Errorf("not everything was applied: %d failed, %d skipped, %s",
-			len(r.Failed), len(r.Skipped), count(len(p.Problems), "row refused", "rows refused"))
+		return fmt.Errorf("not everything was applied: %d failed, %d skipped, %s (%s)", len(r.Failed), len(r.Skipped),
+			count(len(p.Problems), "row refused", "rows refused"), firstTrouble(r, p))
 	}
 	return nil
+}
+
+// firstTrouble names the first failure, skip or refused row, for the
+// error line; the output lists them all.
+func firstTrouble(r roster.Report, p roster.Plan) string {
+	for _, list := range [][]roster.Outcome{r.Failed, r.Skipped} {
+		if len(list) > 0 {
+			return fmt.Sprintf("first: %s %s: %s", list[0].Action, list[0].Target, list[0].Reason)
+		}
+	}
+	return fmt.Sprintf("first: %s: %s", p.Problems[0].Where(), problemDetail(p.Problems[0]))
 }
 
 // applyResult is what sync apply and users invite print.
