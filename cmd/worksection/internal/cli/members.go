@@ -84,22 +84,22 @@ func (a *app) teamsCmd() *cobra.Command {
 		},
 	}
 	var client bool
-	create := &cobra.Command{
+	var title string
+	create := argOrFlag(&cobra.Command{
 		Use:   "create TITLE",
 		Short: "Create a team (an existing team of that title is returned as is)",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := a.connect(cmd.Context())
 			if err != nil {
 				return err
 			}
-			g, err := c.AddUserGroup(cmd.Context(), ws.AddUserGroupParams{Title: args[0], Client: client})
+			g, err := c.AddUserGroup(cmd.Context(), ws.AddUserGroupParams{Title: title, Client: client})
 			if err != nil {
 				return err
 			}
 			return a.emit(teamsView([]ws.UserGroup{*g}))
 		},
-	}
+	}, "title", "the team's title", &title)
 	create.Flags().BoolVar(&client, "client", false, "an external client team rather than your company's")
 	return group("teams", "List and create teams", list, create)
 }
@@ -183,22 +183,22 @@ func (a *app) foldersCmd() *cobra.Command {
 			return a.emit(foldersView(folders))
 		},
 	}
-	create := &cobra.Command{
+	var title string
+	create := argOrFlag(&cobra.Command{
 		Use:   "create TITLE",
 		Short: "Create a contact folder (an existing folder of that title is returned as is)",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := a.connect(cmd.Context())
 			if err != nil {
 				return err
 			}
-			g, err := c.AddContactGroup(cmd.Context(), ws.AddContactGroupParams{Title: args[0]})
+			g, err := c.AddContactGroup(cmd.Context(), ws.AddContactGroupParams{Title: title})
 			if err != nil {
 				return err
 			}
 			return a.emit(foldersView([]ws.ContactGroup{*g}))
 		},
-	}
+	}, "title", "the folder's title", &title)
 	return group("folders", "List and create contact folders", list, create)
 }
 

@@ -23,38 +23,38 @@ func refsView(refs []ws.UserRef) view {
 }
 
 func (a *app) projectsCmd() *cobra.Command {
-	list := &cobra.Command{
+	var project string
+	list := argOrFlag(&cobra.Command{
 		Use:   "list PROJECT",
 		Short: "List a project's members",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := a.connect(cmd.Context())
 			if err != nil {
 				return err
 			}
-			refs, err := c.GetProjectMembers(cmd.Context(), ws.ID(args[0]))
+			refs, err := c.GetProjectMembers(cmd.Context(), ws.ID(project))
 			if err != nil {
 				return err
 			}
 			return a.emit(refsView(refs))
 		},
-	}
+	}, "project", "the project id", &project)
 	change := func(add bool) *cobra.Command {
 		var emails []string
+		var project string
 		use, short := "add", "Add account members to a project"
 		if !add {
 			use, short = "remove", "Remove members from a project"
 		}
-		c := &cobra.Command{
+		c := argOrFlag(&cobra.Command{
 			Use:   use + " PROJECT --email EMAIL [--email EMAIL...]",
 			Short: short,
-			Args:  cobra.ExactArgs(1),
-			RunE: func(cmd *cobra.Command, args []string) error {
+			RunE: func(cmd *cobra.Command, _ []string) error {
 				c, err := a.connect(cmd.Context())
 				if err != nil {
 					return err
 				}
-				p := ws.ProjectMembersParams{ProjectID: ws.ID(args[0]), Emails: emails}
+				p := ws.ProjectMembersParams{ProjectID: ws.ID(project), Emails: emails}
 				call := c.AddProjectMembers
 				if !add {
 					call = c.DeleteProjectMembers
@@ -68,7 +68,7 @@ func (a *app) projectsCmd() *cobra.Command {
 				}
 				return a.emit(refsView(refs))
 			},
-		}
+		}, "project", "the project id", &project)
 		c.Flags().StringSliceVar(&emails, "email", nil, "member email (repeat or comma-separate for several)")
 		return required(c, "email")
 	}
@@ -77,22 +77,22 @@ func (a *app) projectsCmd() *cobra.Command {
 }
 
 func (a *app) taskCmd() *cobra.Command {
-	subs := &cobra.Command{
+	var task string
+	subs := argOrFlag(&cobra.Command{
 		Use:   "subscribers TASK",
 		Short: "List a task's subscribers",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := a.connect(cmd.Context())
 			if err != nil {
 				return err
 			}
-			refs, err := c.GetTaskSubscribers(cmd.Context(), ws.ID(args[0]))
+			refs, err := c.GetTaskSubscribers(cmd.Context(), ws.ID(task))
 			if err != nil {
 				return err
 			}
 			return a.emit(refsView(refs))
 		},
-	}
+	}, "task", "the task id", &task)
 	return group("task", "Task subscribers (see also subscribe, unsubscribe)", subs)
 }
 
@@ -118,6 +118,28 @@ func (d *dateFlag) Set(s string) error {
 
 func (d *dateFlag) Type() string { return "date" }
 
+// The JSON forms of schedules, in the snake_case of the tool's other output
+// (the SDK's schedule types have no JSON tags), with dates as YYYY-MM-DD.
+type (
+	userSchedule struct {
+		UserID     ws.ID         `json:"user_id"`
+		Email      string        `json:"email"`
+		Name       string        `json:"name"`
+		Group      string        `json:"group"`
+		Department string        `json:"department"`
+		Days       []scheduleDay `json:"days"`
+	}
+	scheduleDay struct {
+		Date string `json:"date"`
+		Kind string `json:"kind"`
+	}
+	scheduleUpdate struct {
+		Added   int    `json:"added"`
+		Updated int    `json:"updated"`
+		Message string `json:"message"`
+	}
+)
+
 var dayKinds = []string{string(ws.DayVacation), string(ws.DaySickLeave), string(ws.DayWorkday), string(ws.DayUnset)}
 
 func (a *app) scheduleCmd() *cobra.Command {
@@ -137,15 +159,18 @@ func (a *app) scheduleCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if sched == nil {
-				sched = []ws.UserSchedule{}
-			}
-			v := view{header: []string{"USER", "EMAIL", "NAME", "DATE", "KIND"}, data: sched}
+			v := view{header: []string{"USER", "EMAIL", "NAME", "DATE", "KIND"}}
+			out := make([]userSchedule, 0, len(sched))
 			for _, s := range sched {
+				us := userSchedule{UserID: s.UserID, Email: s.Email, Name: s.Name, Group: s.Group, Department: s.Department, Days: []scheduleDay{}}
 				for _, d := range s.Days {
-					v.rows = append(v.rows, []string{s.UserID.String(), s.Email, s.Name, d.Date.Format(time.DateOnly), string(d.Kind)})
+					day := scheduleDay{Date: d.Date.Format(time.DateOnly), Kind: string(d.Kind)}
+					us.Days = append(us.Days, day)
+					v.rows = append(v.rows, []string{s.UserID.String(), s.Email, s.Name, day.Date, day.Kind})
 				}
+				out = append(out, us)
 			}
+			v.data = out
 			return a.emit(v)
 		},
 	}
@@ -168,7 +193,7 @@ func (a *app) scheduleCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.emit(view{header: []string{"ADDED", "UPDATED", "MESSAGE"}, data: up,
+			return a.emit(view{header: []string{"ADDED", "UPDATED", "MESSAGE"}, data: scheduleUpdate(*up),
 				rows: [][]string{{strconv.Itoa(up.Added), strconv.Itoa(up.Updated), up.Message}}})
 		},
 	}

@@ -56,3 +56,24 @@ func required(c *cobra.Command, names ...string) *cobra.Command {
 	}
 	return c
 }
+
+// argOrFlag lets a command take its one operand as an argument or as the
+// flag --name (bound to *dest): "teams create Sales" or "teams create
+// --title Sales".
+func argOrFlag(c *cobra.Command, name, usage string, dest *string) *cobra.Command {
+	c.Flags().StringVar(dest, name, "", usage+" (or give it as the argument)")
+	c.Args = func(_ *cobra.Command, args []string) error {
+		switch {
+		case len(args) > 1:
+			return fmt.Errorf("accepts one %s, received %d arguments", name, len(args))
+		case len(args) == 1 && *dest != "" && *dest != args[0]:
+			return fmt.Errorf("the %s is given twice: %q and --%s %q", name, args[0], name, *dest)
+		case len(args) == 1:
+			*dest = args[0]
+		case *dest == "":
+			return fmt.Errorf("missing the %s: give it as the argument or with --%s", name, name)
+		}
+		return nil
+	}
+	return c
+}
