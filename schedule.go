@@ -43,8 +43,8 @@ type UserSchedule struct {
 
 // ScheduleDay is one marked day; Date is at midnight UTC.
 type ScheduleDay struct {
-	Date time.Time
-	Kind DayKind
+	Date time.Time `json:"date"`
+	Kind DayKind   `json:"kind"`
 }
 
 // ScheduleChange sets one day of one member: User is an email or a user id.
@@ -57,8 +57,9 @@ type ScheduleChange struct {
 // ScheduleUpdate is what update_users_schedule reports, parsed from its
 // message ("Days added: 2, days updated: 1"); Message is kept verbatim.
 type ScheduleUpdate struct {
-	Added, Updated int
-	Message        string
+	Added   int    `json:"added"`
+	Updated int    `json:"updated"`
+	Message string `json:"message"`
 }
 
 // scheduleParams is get_users_schedule's query.
