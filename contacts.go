@@ -2,9 +2,11 @@ package worksection
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/worksection-go/worksection/internal/transport"
+	"github.com/worksection-go/worksection/internal/wire"
 )
 
 // Contact is an entry of the account's address book. Optional fields the
@@ -29,6 +31,35 @@ type Contact struct {
 	DateAdded string   `json:"date_added,omitempty"` // "YYYY-MM-DD HH:MM"
 }
 
+var contactRecord = wire.NewRecord(
+	wire.ID("id", func(c *Contact) *string { return (*string)(&c.ID) }),
+	wire.String("first_name", func(c *Contact) *string { return &c.FirstName }),
+	wire.String("last_name", func(c *Contact) *string { return &c.LastName }),
+	wire.String("name", func(c *Contact) *string { return &c.Name }),
+	wire.String("title", func(c *Contact) *string { return &c.Title }),
+	wire.String("group", func(c *Contact) *string { return &c.Group }),
+	wire.String("email", func(c *Contact) *string { return &c.Email }),
+	wire.String("phone", func(c *Contact) *string { return &c.Phone }),
+	wire.String("phone2", func(c *Contact) *string { return &c.Phone2 }),
+	wire.String("phone3", func(c *Contact) *string { return &c.Phone3 }),
+	wire.String("phone4", func(c *Contact) *string { return &c.Phone4 }),
+	wire.String("address", func(c *Contact) *string { return &c.Address }),
+	wire.String("address2", func(c *Contact) *string { return &c.Address2 }),
+	wire.String("url", func(c *Contact) *string { return &c.URL }),
+	servicesField(func(c *Contact) *Services { return &c.Services }),
+	wire.String("contacts", func(c *Contact) *string { return &c.Contacts }),
+	wire.String("date_added", func(c *Contact) *string { return &c.DateAdded }),
+)
+
+// UnmarshalJSON decodes a contact as the API sends it: ids as strings or
+// numbers, services as an object or [].
+func (c *Contact) UnmarshalJSON(b []byte) error {
+	if err := contactRecord.Unmarshal(b, c); err != nil {
+		return fmt.Errorf("worksection: contact: %w", err)
+	}
+	return nil
+}
+
 // Contact folder types.
 const (
 	ContactGroupPreset = "preset" // created by default: USERS, DEFAULT, TEAM_ONLY, HIDDEN
@@ -41,6 +72,20 @@ type ContactGroup struct {
 	ID    ID     `json:"id"`
 	Title string `json:"title"`
 	Type  string `json:"type"` // ContactGroupPreset or ContactGroupFolder
+}
+
+var contactGroupRecord = wire.NewRecord(
+	wire.ID("id", func(g *ContactGroup) *string { return (*string)(&g.ID) }),
+	wire.String("title", func(g *ContactGroup) *string { return &g.Title }),
+	wire.String("type", func(g *ContactGroup) *string { return &g.Type }),
+)
+
+// UnmarshalJSON decodes a contact folder; its id may be a number.
+func (g *ContactGroup) UnmarshalJSON(b []byte) error {
+	if err := contactGroupRecord.Unmarshal(b, g); err != nil {
+		return fmt.Errorf("worksection: contact folder: %w", err)
+	}
+	return nil
 }
 
 // AddContactParams describe a contact. Email and Name are required; no
@@ -86,7 +131,7 @@ func (p AddContactGroupParams) Validate() error {
 
 // GetContacts lists the account's contacts (action get_contacts).
 func (c *Client) GetContacts(ctx context.Context) ([]Contact, error) {
-	return getList(ctx, c, "get_contacts", itself[Contact])
+	return getList(ctx, c, "get_contacts", contactRecord, itself[Contact])
 }
 
 // AddContact creates a contact (action add_contact). Contacts may share an
@@ -99,15 +144,15 @@ func (c *Client) AddContact(ctx context.Context, p AddContactParams) (*Contact, 
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	var ct Contact
-	err := c.call(ctx, "add_contact", p, &ct, func(ctx context.Context) (bool, error) {
+	one := newOne(contactRecord, itself[Contact])
+	err := c.call(ctx, "add_contact", p, one, func(ctx context.Context) (bool, error) {
 		contacts, err := c.GetContacts(ctx)
 		if err != nil {
 			return false, err
 		}
 		for _, existing := range contacts {
 			if p.matches(existing) {
-				ct = existing
+				one.Item = existing
 				return true, nil
 			}
 		}
@@ -116,12 +161,12 @@ func (c *Client) AddContact(ctx context.Context, p AddContactParams) (*Contact, 
 	if err != nil {
 		return nil, err
 	}
-	return &ct, nil
+	return &one.Item, nil
 }
 
 // GetContactGroups lists the contact folders (action get_contact_groups).
 func (c *Client) GetContactGroups(ctx context.Context) ([]ContactGroup, error) {
-	return getList(ctx, c, "get_contact_groups", itself[ContactGroup])
+	return getList(ctx, c, "get_contact_groups", contactGroupRecord, itself[ContactGroup])
 }
 
 // AddContactGroup creates a contact folder (action add_contact_group). If a
@@ -130,11 +175,11 @@ func (c *Client) AddContactGroup(ctx context.Context, p AddContactGroupParams) (
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	var g ContactGroup
-	if err := c.call(ctx, "add_contact_group", p, &g, nil); err != nil {
+	one := newOne(contactGroupRecord, itself[ContactGroup])
+	if err := c.call(ctx, "add_contact_group", p, one, nil); err != nil {
 		return nil, err
 	}
-	return &g, nil
+	return &one.Item, nil
 }
 
 // matches reports whether ct holds every field p sends (emails compared

@@ -2,7 +2,6 @@ package worksection
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/worksection-go/worksection/internal/wire"
@@ -16,21 +15,18 @@ type UserGroup struct {
 	Client bool   `json:"client"` // an external client team (wire 1) rather than your company's (0)
 }
 
+var userGroupRecord = wire.NewRecord(
+	wire.ID("id", func(g *UserGroup) *string { return (*string)(&g.ID) }),
+	wire.String("title", func(g *UserGroup) *string { return &g.Title }),
+	wire.String("type", func(g *UserGroup) *string { return &g.Type }),
+	wire.Flag("client", func(g *UserGroup) *bool { return &g.Client }),
+)
+
 // UnmarshalJSON reads client as 0/1, "0"/"1" or a boolean.
 func (g *UserGroup) UnmarshalJSON(b []byte) error {
-	type plain UserGroup
-	aux := struct {
-		*plain
-		Client json.RawMessage `json:"client"`
-	}{plain: (*plain)(g)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
+	if err := userGroupRecord.Unmarshal(b, g); err != nil {
+		return fmt.Errorf("worksection: team: %w", err)
 	}
-	client, err := wire.Bool(aux.Client)
-	if err != nil {
-		return fmt.Errorf("worksection: team client flag: %w", err)
-	}
-	g.Client = client
 	return nil
 }
 
@@ -50,7 +46,7 @@ func (p AddUserGroupParams) Validate() error {
 
 // GetUserGroups lists the account's teams (action get_user_groups).
 func (c *Client) GetUserGroups(ctx context.Context) ([]UserGroup, error) {
-	return getList(ctx, c, "get_user_groups", itself[UserGroup])
+	return getList(ctx, c, "get_user_groups", userGroupRecord, itself[UserGroup])
 }
 
 // AddUserGroup creates a team (action add_user_group). If a team with the
@@ -59,9 +55,9 @@ func (c *Client) AddUserGroup(ctx context.Context, p AddUserGroupParams) (*UserG
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	var g UserGroup
-	if err := c.call(ctx, "add_user_group", p, &g, nil); err != nil {
+	one := newOne(userGroupRecord, itself[UserGroup])
+	if err := c.call(ctx, "add_user_group", p, one, nil); err != nil {
 		return nil, err
 	}
-	return &g, nil
+	return &one.Item, nil
 }

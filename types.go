@@ -1,7 +1,6 @@
 package worksection
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/worksection-go/worksection/internal/wire"
@@ -32,23 +31,10 @@ type StringMap map[string]string
 
 // UnmarshalJSON accepts an object of scalars, [] or null.
 func (m *StringMap) UnmarshalJSON(b []byte) error {
-	if wire.EmptyArray(b) {
-		*m = nil
-		return nil
+	err := wire.DecodeValue(b, func(d *wire.Dec) error { return d.StringMap((*map[string]string)(m)) })
+	if err != nil {
+		return fmt.Errorf("worksection: %w", err)
 	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return fmt.Errorf("worksection: want an object: %w", err)
-	}
-	if raw == nil {
-		*m = nil
-		return nil
-	}
-	out := make(StringMap, len(raw))
-	for k, v := range raw {
-		out[k] = wire.Text(v)
-	}
-	*m = out
 	return nil
 }
 
@@ -61,13 +47,30 @@ type Services struct {
 
 // UnmarshalJSON accepts the object, [] or null.
 func (s *Services) UnmarshalJSON(b []byte) error {
-	if wire.EmptyArray(b) {
-		*s = Services{}
-		return nil
-	}
-	type plain Services
-	if err := json.Unmarshal(b, (*plain)(s)); err != nil {
+	if err := wire.DecodeValue(b, func(d *wire.Dec) error { return decodeServices(d, s) }); err != nil {
 		return fmt.Errorf("worksection: services: %w", err)
 	}
 	return nil
+}
+
+var servicesRecord = wire.NewRecord(
+	wire.Field[Services]{Name: "chats", Decode: func(d *wire.Dec, s *Services) error { return d.StringMap((*map[string]string)(&s.Chats)) }},
+	wire.Field[Services]{Name: "socials", Decode: func(d *wire.Dec, s *Services) error { return d.StringMap((*map[string]string)(&s.Socials)) }},
+)
+
+// decodeServices reads services: the object, PHP's [] for none, or null
+// (which changes nothing, as encoding/json would).
+func decodeServices(d *wire.Dec, s *Services) error {
+	if null, err := d.Null(); null || err != nil {
+		return err
+	}
+	if empty, err := d.EmptyObject(); empty || err != nil {
+		*s = Services{}
+		return err
+	}
+	return servicesRecord.Decode(d, s)
+}
+
+func servicesField[T any](field func(*T) *Services) wire.Field[T] {
+	return wire.Field[T]{Name: "services", Decode: func(d *wire.Dec, v *T) error { return decodeServices(d, field(v)) }}
 }

@@ -1,11 +1,8 @@
 package worksection
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/worksection-go/worksection/internal/transport"
 	"github.com/worksection-go/worksection/internal/wire"
@@ -27,38 +24,23 @@ const (
 	RoleReader          Role = "reader"
 )
 
-var knownRoles = [...]Role{RoleOwner, RoleAccountAdmin, RoleTeamAdmin, RoleDepartmentAdmin, RoleUser, RoleGuest, RoleReader}
+var roleNames = []string{string(RoleOwner), string(RoleAccountAdmin), string(RoleTeamAdmin),
+	string(RoleDepartmentAdmin), string(RoleUser), string(RoleGuest), string(RoleReader)}
 
 // ParseRole maps s to a Role constant ignoring case and surrounding space;
 // an unknown role is returned as given.
 func ParseRole(s string) Role {
-	t := strings.TrimSpace(s)
-	for _, r := range knownRoles {
-		if strings.EqualFold(t, string(r)) {
-			return r
-		}
+	if r, ok := wire.Canonical([]byte(s), roleNames); ok {
+		return Role(r)
 	}
 	return Role(s)
 }
 
-// UnmarshalJSON decodes a role string case-insensitively.
+// UnmarshalJSON decodes a role string (or number) case-insensitively.
 func (r *Role) UnmarshalJSON(b []byte) error {
-	// Known roles map to constants straight from the bytes, without
-	// allocating a string.
-	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
-		inner := bytes.TrimSpace(b[1 : len(b)-1])
-		for _, known := range knownRoles {
-			if len(inner) == len(known) && bytes.EqualFold(inner, []byte(known)) {
-				*r = known
-				return nil
-			}
-		}
-	}
-	s, err := wire.Scalar(b)
-	if err != nil {
+	if err := wire.DecodeValue(b, func(d *wire.Dec) error { return d.Enum((*string)(r), roleNames) }); err != nil {
 		return fmt.Errorf("worksection: role: %w", err)
 	}
-	*r = ParseRole(s)
 	return nil
 }
 
@@ -91,50 +73,52 @@ type User struct {
 	DateAdded string `json:"date_added,omitempty"`
 }
 
-// userWire is a user as the API sends it: flat (encoding/json pays for
-// every field reached through an embedded struct), with rate as a number
-// or numeric string and the documented misspelling data_added.
+// userWire is a user as the API sends it, with the documented
+// misspelling data_added beside date_added.
 type userWire struct {
-	ID         ID                 `json:"id"`
-	FirstName  string             `json:"first_name"`
-	LastName   string             `json:"last_name"`
-	Name       string             `json:"name"`
-	Title      string             `json:"title"`
-	Rate       wire.OptionalFloat `json:"rate"`
-	Avatar     string             `json:"avatar"`
-	Group      string             `json:"group"`
-	Department string             `json:"department"`
-	Role       Role               `json:"role"`
-	Email      string             `json:"email"`
-	Phone      string             `json:"phone"`
-	Phone2     string             `json:"phone2"`
-	Phone3     string             `json:"phone3"`
-	Phone4     string             `json:"phone4"`
-	Address    string             `json:"address"`
-	Address2   string             `json:"address2"`
-	URL        string             `json:"url"`
-	Services   Services           `json:"services"`
-	Contacts   string             `json:"contacts"`
-	DateAdded  string             `json:"date_added"`
-	DataAdded  string             `json:"data_added"`
+	User
+	DataAdded string
 }
 
 func (w *userWire) user() User {
-	u := User{ID: w.ID, FirstName: w.FirstName, LastName: w.LastName, Name: w.Name, Title: w.Title, Rate: w.Rate.V,
-		Avatar: w.Avatar, Group: w.Group, Department: w.Department, Role: w.Role, Email: w.Email,
-		Phone: w.Phone, Phone2: w.Phone2, Phone3: w.Phone3, Phone4: w.Phone4, Address: w.Address, Address2: w.Address2,
-		URL: w.URL, Services: w.Services, Contacts: w.Contacts, DateAdded: w.DateAdded}
+	u := w.User
 	if u.DateAdded == "" {
 		u.DateAdded = w.DataAdded
 	}
 	return u
 }
 
-// UnmarshalJSON reads rate as a number or numeric string ("" is nil) and
-// accepts data_added for date_added.
+// userRecord decodes a user: rate as a number or numeric string ("" is
+// nil), roles in any case, services as an object or [].
+var userRecord = wire.NewRecord(
+	wire.ID("id", func(u *userWire) *string { return (*string)(&u.ID) }),
+	wire.String("first_name", func(u *userWire) *string { return &u.FirstName }),
+	wire.String("last_name", func(u *userWire) *string { return &u.LastName }),
+	wire.String("name", func(u *userWire) *string { return &u.Name }),
+	wire.String("title", func(u *userWire) *string { return &u.Title }),
+	wire.Number("rate", func(u *userWire) **float64 { return &u.Rate }),
+	wire.String("avatar", func(u *userWire) *string { return &u.Avatar }),
+	wire.String("group", func(u *userWire) *string { return &u.Group }),
+	wire.String("department", func(u *userWire) *string { return &u.Department }),
+	wire.Enum("role", roleNames, func(u *userWire) *string { return (*string)(&u.Role) }),
+	wire.String("email", func(u *userWire) *string { return &u.Email }),
+	wire.String("phone", func(u *userWire) *string { return &u.Phone }),
+	wire.String("phone2", func(u *userWire) *string { return &u.Phone2 }),
+	wire.String("phone3", func(u *userWire) *string { return &u.Phone3 }),
+	wire.String("phone4", func(u *userWire) *string { return &u.Phone4 }),
+	wire.String("address", func(u *userWire) *string { return &u.Address }),
+	wire.String("address2", func(u *userWire) *string { return &u.Address2 }),
+	wire.String("url", func(u *userWire) *string { return &u.URL }),
+	servicesField(func(u *userWire) *Services { return &u.Services }),
+	wire.String("contacts", func(u *userWire) *string { return &u.Contacts }),
+	wire.String("date_added", func(u *userWire) *string { return &u.DateAdded }),
+	wire.String("data_added", func(u *userWire) *string { return &u.DataAdded }),
+)
+
+// UnmarshalJSON decodes a user as the API sends it (see userRecord).
 func (u *User) UnmarshalJSON(b []byte) error {
-	var w userWire
-	if err := json.Unmarshal(b, &w); err != nil {
+	w := userWire{User: *u}
+	if err := userRecord.Unmarshal(b, &w); err != nil {
 		return fmt.Errorf("worksection: user: %w", err)
 	}
 	*u = w.user()
@@ -171,9 +155,7 @@ func (p AddUserParams) Validate() error {
 
 // GetUsers lists every member of the account (action get_users).
 func (c *Client) GetUsers(ctx context.Context) ([]User, error) {
-	// Decoding through userWire rather than User.UnmarshalJSON saves a
-	// second scan of every record (see BENCHMARKS.md).
-	return getList(ctx, c, "get_users", (*userWire).user)
+	return getList(ctx, c, "get_users", userRecord, (*userWire).user)
 }
 
 // AddUser invites a person to the account (action add_user) and returns
@@ -189,9 +171,9 @@ func (c *Client) AddUser(ctx context.Context, p AddUserParams) (*User, error) {
 		return nil, err
 	}
 	p.Role = ParseRole(string(p.Role))
-	var w userWire
+	one := newOne(userRecord, (*userWire).user)
 	var found *User
-	err := c.call(ctx, "add_user", p, &w, func(ctx context.Context) (bool, error) {
+	err := c.call(ctx, "add_user", p, one, func(ctx context.Context) (bool, error) {
 		users, err := c.GetUsers(ctx)
 		if err != nil {
 			return false, err
@@ -210,6 +192,5 @@ func (c *Client) AddUser(ctx context.Context, p AddUserParams) (*User, error) {
 	case found != nil:
 		return found, nil
 	}
-	u := w.user()
-	return &u, nil
+	return &one.Item, nil
 }

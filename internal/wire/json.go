@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
+
+	"github.com/worksection-go/worksection/internal/transport"
 )
 
 // ErrNotEnvelope reports a body that is not a Worksection JSON envelope.
@@ -24,96 +27,145 @@ type Envelope struct {
 	Data       json.RawMessage
 }
 
-// envelopeOf is the wire envelope with data decoded as D: json.RawMessage
-// to look at it later, or any holding the caller's pointer to decode in
-// the same pass.
-type envelopeOf[D any] struct {
-	Status           json.RawMessage `json:"status"`
-	StatusCode       json.RawMessage `json:"status_code"`
-	Message          json.RawMessage `json:"message"`
-	MessageDetails   json.RawMessage `json:"message_details"`
-	Data             D               `json:"data"`
-	Error            json.RawMessage `json:"error"`
-	ErrorDescription json.RawMessage `json:"errorDescription"`
-	ErrorDescSnake   json.RawMessage `json:"error_description"`
-}
-
 // ErrData reports an ok envelope whose data does not fit the result type.
 var ErrData = errors.New("decoding data")
 
-// DecodeEnvelope decodes the envelope only; Data stays raw for the caller.
-func DecodeEnvelope(body []byte) (Envelope, error) {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 || body[0] != '{' {
-		return Envelope{}, ErrNotEnvelope
+// The envelope keys, matched like encoding/json matches struct fields.
+const (
+	keyStatus = iota
+	keyStatusCode
+	keyMessage
+	keyDetails
+	keyData
+	keyError
+	keyErrorDescription
+	keyErrorDescSnake
+	numKeys
+)
+
+var envelopeKeys = newNames("status", "status_code", "message", "message_details", "data",
+	"error", "errorDescription", "error_description")
+
+// sink receives an ok envelope's data as it is read: List, One, or a raw
+// copy.
+type sink interface {
+	reset()
+	data(d *Dec) error
+}
+
+type rawSink struct{ raw json.RawMessage }
+
+func (s *rawSink) reset() { s.raw = nil }
+func (s *rawSink) data(d *Dec) error {
+	return d.run(func() (err error) { s.raw, err = d.raw(); return err })
+}
+
+// DecodeEnvelope decodes the envelope only; Data is a copy of the data.
+func DecodeEnvelope(body []byte) (Envelope, error) { return Decode(body, nil) }
+
+// Decode decodes the envelope in body and, in the same pass, its data into
+// out: a *List or *One, nil to keep the data raw in Envelope.Data, or any
+// other pointer for encoding/json. An error envelope is returned without
+// error (its data does not matter); a body that is not an envelope is
+// ErrNotEnvelope, and data of the wrong shape ErrData. No error quotes the
+// body: it can echo a credential.
+func Decode(body []byte, out any) (Envelope, error) {
+	d := newDec(body)
+	d.size = int64(len(body))
+	return d.decode(out)
+}
+
+// Body describes a body DecodeReader read: its first bytes, for an
+// excerpt in an error message, and its length so far.
+type Body struct {
+	Head  []byte
+	Bytes int64
+}
+
+// DecodeReader is Decode reading from r, at most limit bytes, without
+// holding the whole body: a list's elements are decoded as they arrive.
+// size is the body's declared length (Content-Length), -1 if unknown; it
+// only sizes the result. Reading more than limit bytes fails with
+// transport.ErrBodyTooLarge, a failed read with transport.ErrReadBody.
+func DecodeReader(r io.Reader, limit, size int64, out any) (Envelope, Body, error) {
+	d := newStreamDec(r, limit)
+	d.size = min(size, limit)
+	env, err := d.decode(out)
+	return env, Body{Head: d.Head(), Bytes: d.total}, err
+}
+
+func (d *Dec) decode(out any) (Envelope, error) {
+	var s sink
+	switch o := out.(type) {
+	case sink:
+		s = o
+	default:
+		s = &rawSink{}
 	}
-	var raw envelopeOf[json.RawMessage]
-	if err := json.Unmarshal(body, &raw); err != nil {
+	s.reset() // an earlier attempt may have filled it
+	var raw [numKeys]json.RawMessage
+	key := -1
+	err := d.stream('{', func(k []byte) { key = envelopeKeys.index(k, 0) }, func() error {
+		switch key {
+		case keyData:
+			s.reset()
+			return s.data(d)
+		case -1:
+			return d.run(d.Skip)
+		}
+		return d.run(func() (err error) { raw[key], err = d.raw(); return err })
+	})
+	if err == nil {
+		err = d.end()
+	}
+	switch {
+	case errors.Is(err, transport.ErrReadBody) || errors.Is(err, transport.ErrBodyTooLarge):
+		return Envelope{}, err
+	case err != nil:
 		return Envelope{}, fmt.Errorf("%w: %w", ErrNotEnvelope, err)
 	}
 	env, err := header(&raw)
-	env.Data = raw.Data
-	return env, err
-}
-
-// Decode decodes the envelope and, in the same pass, its data into out (a
-// pointer, or nil to skip data). Only when that fails does it decode the
-// envelope alone, to tell an error envelope (returned without error) from
-// a body that is no envelope (ErrNotEnvelope) or data of the wrong shape
-// (ErrData).
-func Decode(body []byte, out any) (Envelope, error) {
-	switch o := out.(type) {
-	case nil:
-		return DecodeEnvelope(body)
-	case ListSink:
-		return decodeList(body, o)
+	if err != nil || !env.OK {
+		return env, err
 	}
-	e := envelopeOf[any]{Data: out}
-	if err := json.Unmarshal(body, &e); err != nil {
-		return classify(body, err)
+	if d.dataErr != nil {
+		return env, fmt.Errorf("%w: %w", ErrData, d.dataErr)
 	}
-	return header(&e)
-}
-
-// classify explains a failed one-pass decode by decoding the envelope
-// alone: no envelope at all, an ok envelope whose data did not fit
-// (ErrData), or an error envelope (returned without error; its data does
-// not matter).
-func classify(body []byte, decodeErr error) (Envelope, error) {
-	env, err := DecodeEnvelope(body)
-	switch {
-	case err != nil:
-		return Envelope{}, err
-	case env.OK:
-		return env, fmt.Errorf("%w: %w", ErrData, decodeErr)
+	if rs, ok := s.(*rawSink); ok {
+		if out == nil {
+			env.Data = rs.raw
+		} else if len(rs.raw) > 0 && json.Unmarshal(rs.raw, out) != nil {
+			// encoding/json's errors can quote the data; name the type only.
+			return env, fmt.Errorf("%w: data does not fit %T", ErrData, out)
+		}
 	}
 	return env, nil
 }
 
 // header reads the envelope's status fields.
-func header[D any](raw *envelopeOf[D]) (Envelope, error) {
-	if string(raw.Status) == `"ok"` && raw.Message == nil { // the common case, without allocating
+func header(raw *[numKeys]json.RawMessage) (Envelope, error) {
+	if string(raw[keyStatus]) == `"ok"` && raw[keyMessage] == nil { // the common case, without allocating
 		return Envelope{OK: true}, nil
 	}
-	status, err := Scalar(raw.Status)
+	status, err := Scalar(raw[keyStatus])
 	if err != nil {
 		return Envelope{}, fmt.Errorf("%w: status: %w", ErrNotEnvelope, err)
 	}
-	env := Envelope{Message: Text(raw.Message), Details: Text(raw.MessageDetails)}
+	env := Envelope{Message: Text(raw[keyMessage]), Details: Text(raw[keyDetails])}
 	switch {
 	case strings.EqualFold(status, "ok"):
 		env.OK = true
 	case strings.EqualFold(status, "error"):
-	case status == "" && len(raw.Error) > 0 && !isNull(raw.Error):
+	case status == "" && len(raw[keyError]) > 0 && string(raw[keyError]) != "null":
 		// OAuth server shape: the description is the message, the error
 		// code (invalid_grant, ...) the details.
-		env.Details = Text(raw.Error)
-		env.Message = firstNonEmpty(Text(raw.ErrorDescription), Text(raw.ErrorDescSnake), env.Message, env.Details)
+		env.Details = Text(raw[keyError])
+		env.Message = firstNonEmpty(Text(raw[keyErrorDescription]), Text(raw[keyErrorDescSnake]), env.Message, env.Details)
 		return env, nil
 	default:
-		return Envelope{}, fmt.Errorf("%w: status %q", ErrNotEnvelope, status)
+		return Envelope{}, fmt.Errorf("%w: status is neither ok nor error", ErrNotEnvelope)
 	}
-	if code, err := Scalar(raw.StatusCode); err == nil && code != "" {
+	if code, err := Scalar(raw[keyStatusCode]); err == nil && code != "" {
 		// A non-integer code is kept as 0 rather than failing the decode:
 		// the message still says what went wrong.
 		env.StatusCode, _ = strconv.Atoi(code)
@@ -130,95 +182,29 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
-func isNull(raw []byte) bool { return string(bytes.TrimSpace(raw)) == "null" }
-
 // Scalar returns a JSON string's value or a JSON number's literal text.
-// Absent and null give "". Anything else is an error.
-func Scalar(raw []byte) (string, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || isNull(raw) {
-		return "", nil
-	}
-	switch c := raw[0]; {
-	case c == '"':
-		// Fast path: no escapes means the bytes between quotes are the value.
-		if len(raw) >= 2 && raw[len(raw)-1] == '"' {
-			if inner := raw[1 : len(raw)-1]; plainASCII(inner) {
-				return string(inner), nil
-			}
-		}
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return "", err
-		}
-		return s, nil
-	case c == '-' || '0' <= c && c <= '9':
-		if !json.Valid(raw) {
-			return "", fmt.Errorf("invalid number %.20q", raw)
-		}
-		return string(raw), nil
-	default:
-		return "", fmt.Errorf("want a string or number, got %.20s", raw)
-	}
-}
-
-// plainASCII reports whether b needs no JSON unescaping or UTF-8 repair.
-func plainASCII(b []byte) bool {
-	for _, c := range b {
-		if c < 0x20 || c >= 0x80 || c == '\\' || c == '"' {
-			return false
-		}
-	}
-	return true
+// Absent and null give "". Anything else is an error naming the kind
+// wanted, never the value.
+func Scalar(raw []byte) (s string, err error) {
+	return s, decodeScalar(raw, func(d *Dec) error { return d.Scalar(&s) })
 }
 
 // Float decodes a number or a numeric string. Absent, null and "" give nil.
-func Float(raw []byte) (*float64, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) > 0 && (raw[0] == '-' || '0' <= raw[0] && raw[0] <= '9') {
-		// A JSON number: parse the bytes without making a string first.
-		f, err := strconv.ParseFloat(string(raw), 64)
-		if err != nil {
-			return nil, fmt.Errorf("want a number, got %.20q", raw)
-		}
-		return &f, nil
-	}
-	s, err := Scalar(raw)
-	if err != nil {
-		return nil, err
-	}
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil, nil
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return nil, fmt.Errorf("want a number or numeric string, got %.20q", s)
-	}
-	return &f, nil
+func Float(raw []byte) (f *float64, err error) {
+	return f, decodeScalar(raw, func(d *Dec) error { return d.Float(&f) })
 }
 
 // Bool decodes true/false, 0/1 and their string forms. Absent, null and ""
 // give false.
-func Bool(raw []byte) (bool, error) {
-	raw = bytes.TrimSpace(raw)
-	switch string(raw) {
-	case "true":
-		return true, nil
-	case "false":
-		return false, nil
+func Bool(raw []byte) (b bool, err error) {
+	return b, decodeScalar(raw, func(d *Dec) error { return d.Bool(&b) })
+}
+
+func decodeScalar(raw []byte, fn func(d *Dec) error) error {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil
 	}
-	s, err := Scalar(raw)
-	if err != nil {
-		return false, err
-	}
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "", "0", "false":
-		return false, nil
-	case "1", "true":
-		return true, nil
-	}
-	return false, fmt.Errorf("want 0 or 1, got %.20q", s)
+	return DecodeValue(raw, fn)
 }
 
 // EmptyArray reports whether raw is PHP's [] standing in for an empty object.
@@ -253,30 +239,3 @@ func Text(raw []byte) string {
 	return string(raw)
 }
 
-// OptionalFloat decodes a number or numeric string into V; absent, null
-// and "" leave V nil.
-type OptionalFloat struct{ V *float64 }
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (f *OptionalFloat) UnmarshalJSON(b []byte) error {
-	v, err := Float(b)
-	f.V = v
-	return err
-}
-
-// OneOrFirst accepts an object or an array of objects and returns the object
-// (the first one). An empty array gives nil.
-func OneOrFirst(raw []byte) (json.RawMessage, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || raw[0] != '[' {
-		return raw, nil
-	}
-	var list []json.RawMessage
-	if err := json.Unmarshal(raw, &list); err != nil {
-		return nil, err
-	}
-	if len(list) == 0 {
-		return nil, nil
-	}
-	return list[0], nil
-}

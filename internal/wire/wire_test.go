@@ -122,19 +122,6 @@ func TestScalars(t *testing.T) {
 	assert.False(t, EmptyArray([]byte(`{}`)))
 }
 
-func TestOneOrFirst(t *testing.T) {
-	t.Parallel()
-	got, err := OneOrFirst([]byte(`[{"id":"1"},{"id":"2"}]`))
-	require.NoError(t, err)
-	assert.JSONEq(t, `{"id":"1"}`, string(got))
-	got, err = OneOrFirst([]byte(`{"id":"1"}`))
-	require.NoError(t, err)
-	assert.JSONEq(t, `{"id":"1"}`, string(got))
-	got, err = OneOrFirst([]byte(`[]`))
-	require.NoError(t, err)
-	assert.Nil(t, got)
-}
-
 func ptr(f float64) *float64 { return &f }
 
 func FuzzDecodeEnvelope(f *testing.F) {
@@ -167,6 +154,5 @@ func FuzzScalars(f *testing.F) {
 		_, _ = Bool(b)
 		_ = EmptyArray(b)
 		_ = Text(b)
-		_, _ = OneOrFirst(b)
 	})
 }
