@@ -238,4 +238,3 @@ func Text(raw []byte) string {
 	}
 	return string(raw)
 }
-

@@ -483,4 +483,3 @@ func (o *One[W, T]) data(d *Dec) error {
 		return err
 	})
 }
-
