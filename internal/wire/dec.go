@@ -57,9 +57,17 @@ var errShort = errors.New("short")
 
 // syntaxError reports invalid JSON. It names the offset only: response
 // bytes can echo a credential and never go into an error.
-type syntaxError struct{ off int64 }
+type syntaxError struct {
+	off int64
+	eof bool // the input ended inside a value
+}
 
-func (e *syntaxError) Error() string { return fmt.Sprintf("invalid JSON at byte %d", e.off) }
+func (e *syntaxError) Error() string {
+	if e.eof {
+		return fmt.Sprintf("unexpected end of JSON input at byte %d", e.off)
+	}
+	return fmt.Sprintf("invalid JSON at byte %d", e.off)
+}
 
 // DataError is a value of the wrong kind in an ok envelope's data. It
 // names the JSON key and the kind expected, never the value.
@@ -98,23 +106,23 @@ func (d *Dec) Head() []byte {
 // that reaches the end of the buffer is complete.
 func (d *Dec) final() bool { return d.src == nil || d.eof || d.err != nil }
 
-func (d *Dec) syntax() error { return &syntaxError{d.base + int64(d.pos)} }
+func (d *Dec) syntax() error { return &syntaxError{off: d.base + int64(d.pos)} }
 
 // run runs fn from the current position and, while fn runs out of
 // buffered input, refills the window and runs it again from the start.
 func (d *Dec) run(fn func() error) error {
 	for {
-		start, depth := d.pos, d.depth
+		start, depth, dataErr := d.pos, d.depth, d.dataErr
 		err := fn()
 		if err != errShort {
 			return err
 		}
-		d.pos, d.depth = start, depth
+		d.pos, d.depth, d.dataErr = start, depth, dataErr
 		if !d.fill() {
 			if d.err != nil {
 				return d.err
 			}
-			return &syntaxError{d.base + int64(len(d.buf))}
+			return &syntaxError{d.base + int64(len(d.buf)), true}
 		}
 	}
 }
@@ -136,24 +144,28 @@ func (d *Dec) fill() bool {
 	if len(d.buf) == cap(d.buf) {
 		d.buf = append(d.buf, make([]byte, cap(d.buf))...)[:len(d.buf)]
 	}
-	for {
+	// Fill the window: a step is retried only when it needs more than a
+	// full window, and the window doubles then, so no step is re-read
+	// more than a logarithmic number of times.
+	got := false
+	for len(d.buf) < cap(d.buf) {
 		n, err := d.src.Read(d.buf[len(d.buf):cap(d.buf)])
 		d.buf = d.buf[:len(d.buf)+n]
 		d.total += int64(n)
+		got = got || n > 0
 		switch {
 		case d.total > d.limit:
 			d.err = fmt.Errorf("%w: over the %d byte limit", transport.ErrBodyTooLarge, d.limit)
 			return false
 		case err == io.EOF:
 			d.eof = true
-			return n > 0
+			return got
 		case err != nil:
 			d.err = fmt.Errorf("%w: %w", transport.ErrReadBody, err)
-			return n > 0
-		case n > 0:
-			return true
+			return got
 		}
 	}
+	return got
 }
 
 // ws skips whitespace and returns the next byte without consuming it.

@@ -51,11 +51,13 @@ var envelopeKeys = newNames("status", "status_code", "message", "message_details
 type sink interface {
 	reset()
 	data(d *Dec) error
+	finish(d *Dec) // after the envelope, to refuse a missing data
 }
 
 type rawSink struct{ raw json.RawMessage }
 
-func (s *rawSink) reset() { s.raw = nil }
+func (s *rawSink) reset()        { s.raw = nil }
+func (s *rawSink) finish(d *Dec) {}
 func (s *rawSink) data(d *Dec) error {
 	return d.run(func() (err error) { s.raw, err = d.raw(); return err })
 }
@@ -118,6 +120,9 @@ func (d *Dec) decode(out any) (Envelope, error) {
 	if err == nil {
 		err = d.end()
 	}
+	if err == nil {
+		s.finish(d)
+	}
 	switch {
 	case errors.Is(err, transport.ErrReadBody) || errors.Is(err, transport.ErrBodyTooLarge):
 		return Envelope{}, err
@@ -125,19 +130,19 @@ func (d *Dec) decode(out any) (Envelope, error) {
 		return Envelope{}, fmt.Errorf("%w: %w", ErrNotEnvelope, err)
 	}
 	env, err := header(&raw)
+	rs, isRaw := s.(*rawSink)
+	if isRaw && out == nil && err == nil {
+		env.Data = rs.raw
+	}
 	if err != nil || !env.OK {
 		return env, err
 	}
 	if d.dataErr != nil {
 		return env, fmt.Errorf("%w: %w", ErrData, d.dataErr)
 	}
-	if rs, ok := s.(*rawSink); ok {
-		if out == nil {
-			env.Data = rs.raw
-		} else if len(rs.raw) > 0 && json.Unmarshal(rs.raw, out) != nil {
-			// encoding/json's errors can quote the data; name the type only.
-			return env, fmt.Errorf("%w: data does not fit %T", ErrData, out)
-		}
+	if isRaw && out != nil && len(rs.raw) > 0 && json.Unmarshal(rs.raw, out) != nil {
+		// encoding/json's errors can quote the data; name the type only.
+		return env, fmt.Errorf("%w: data does not fit %T", ErrData, out)
 	}
 	return env, nil
 }
@@ -163,7 +168,10 @@ func header(raw *[numKeys]json.RawMessage) (Envelope, error) {
 		env.Message = firstNonEmpty(Text(raw[keyErrorDescription]), Text(raw[keyErrorDescSnake]), env.Message, env.Details)
 		return env, nil
 	default:
-		return Envelope{}, fmt.Errorf("%w: status is neither ok nor error", ErrNotEnvelope)
+		if status == "" {
+			return Envelope{}, fmt.Errorf(`%w: status "": want ok or error`, ErrNotEnvelope)
+		}
+		return Envelope{}, fmt.Errorf("%w: status: want ok or error", ErrNotEnvelope)
 	}
 	if code, err := Scalar(raw[keyStatusCode]); err == nil && code != "" {
 		// A non-integer code is kept as 0 rather than failing the decode:

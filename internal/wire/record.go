@@ -69,7 +69,7 @@ func (r *Record[T]) Decode(d *Dec, v *T) error {
 		return err
 	}
 	if c != '{' {
-		return d.mismatch("object")
+		return d.mismatch("an object")
 	}
 	outer, next := d.field, 0
 	err = d.Object(func(key []byte) error {
@@ -169,7 +169,7 @@ func (d *Dec) String(dst *string) error {
 	case c == 'n':
 		return d.literal("null")
 	}
-	return d.mismatch("string")
+	return d.mismatch("a string")
 }
 
 // scalar reads a string's value or a number's text; null is "". ok is
@@ -196,7 +196,7 @@ func (d *Dec) scalar(want string) (s string, ok bool, err error) {
 
 // Scalar reads a string or number as text into dst; null is "".
 func (d *Dec) Scalar(dst *string) error {
-	s, ok, err := d.scalar("string or number")
+	s, ok, err := d.scalar("a string or number")
 	if ok {
 		*dst = s
 	}
@@ -205,7 +205,7 @@ func (d *Dec) Scalar(dst *string) error {
 
 // Float reads a number or numeric string into dst; null and "" are nil.
 func (d *Dec) Float(dst **float64) error {
-	const want = "number or numeric string"
+	const want = "a number or numeric string"
 	if c, err := d.ws(); err != nil {
 		return err
 	} else if c == '-' || '0' <= c && c <= '9' {
@@ -241,7 +241,7 @@ func (d *Dec) Float(dst **float64) error {
 // Bool reads true/false, 0/1 or their strings into dst; null and "" are
 // false.
 func (d *Dec) Bool(dst *bool) error {
-	const want = "boolean, 0 or 1"
+	const want = "a boolean, 0 or 1"
 	if c, err := d.ws(); err != nil {
 		return err
 	} else if c == 't' || c == 'f' {
@@ -285,7 +285,7 @@ func (d *Dec) Enum(dst *string, known []string) error {
 		}
 		d.pos = start
 	}
-	s, ok, err := d.scalar("string")
+	s, ok, err := d.scalar("a string")
 	if ok {
 		*dst = s
 		if k, ok := Canonical([]byte(s), known); ok {
@@ -321,7 +321,7 @@ func (d *Dec) StringMap(dst *map[string]string) error {
 		*dst = nil
 		return d.emptyArray()
 	case c != '{':
-		return d.mismatch("object")
+		return d.mismatch("an object")
 	}
 	m := map[string]string{}
 	err = d.Object(func(key []byte) error {
@@ -362,7 +362,7 @@ func (d *Dec) emptyArray() error {
 	n := 0
 	err := d.Array(func() error { n++; return d.Skip() })
 	if n > 0 {
-		d.fail("object")
+		d.fail("an object")
 	}
 	return err
 }
@@ -378,7 +378,8 @@ type List[W, T any] struct {
 	w     W
 }
 
-func (l *List[W, T]) reset() { l.Items = l.Items[:0] }
+func (l *List[W, T]) reset()        { l.Items = l.Items[:0] }
+func (l *List[W, T]) finish(d *Dec) {}
 
 func (l *List[W, T]) data(d *Dec) error {
 	var c byte
@@ -390,7 +391,7 @@ func (l *List[W, T]) data(d *Dec) error {
 		return d.run(func() error { return d.literal("null") })
 	case '[', '{':
 	default:
-		return d.run(func() error { return d.mismatch("list") })
+		return d.run(func() error { return d.mismatch("a list") })
 	}
 	d.index = 0
 	defer func() { d.index = -1 }()
@@ -400,7 +401,7 @@ func (l *List[W, T]) data(d *Dec) error {
 			l.w = zero
 			if c, err := d.ws(); err != nil || c == 'n' {
 				if err == nil {
-					err = d.mismatch("object")
+					err = d.mismatch("an object")
 				}
 				return err
 			}
@@ -448,14 +449,22 @@ type One[W, T any] struct {
 	Conv func(*W) T
 	Item T
 	w    W
+	seen bool
 }
 
 func (o *One[W, T]) reset() {
 	var zero T
-	o.Item = zero
+	o.Item, o.seen = zero, false
+}
+
+func (o *One[W, T]) finish(d *Dec) {
+	if !o.seen {
+		d.fail("one object")
+	}
 }
 
 func (o *One[W, T]) data(d *Dec) error {
+	o.seen = true
 	return d.run(func() error {
 		var zero W
 		o.w = zero
@@ -473,11 +482,11 @@ func (o *One[W, T]) data(d *Dec) error {
 				}
 				return o.Rec.Decode(d, &o.w)
 			})
-			if n != 1 {
+			if err == nil && n != 1 {
 				d.fail("one object")
 			}
 		default:
-			err = d.mismatch("object")
+			err = d.mismatch("an object")
 		}
 		o.Item = o.Conv(&o.w)
 		return err
