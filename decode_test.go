@@ -2,14 +2,18 @@ package worksection
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/http"
 	"strings"
 	"testing"
 	"testing/iotest"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
 
 	"github.com/worksection-go/worksection/internal/wire"
 )
@@ -334,4 +338,89 @@ func TestRecordShapes(t *testing.T) {
 		require.Error(t, err, bad)
 		require.True(t, strings.HasPrefix(err.Error(), "worksection: user: "), err.Error())
 	}
+}
+
+// TestDecodeErrorsNeverEchoSecrets: a server that echoes the client's
+// credential inside data of the wrong shape gets an error that does not
+// repeat it, anywhere in the errors.Unwrap chain.
+func TestDecodeErrorsNeverEchoSecrets(t *testing.T) {
+	t.Parallel()
+	shapes := []string{`{"id":{"a":"SECRET"}}`, `{"id":["SECRET"]}`, `{"rate":{"t":"SECRET"}}`, `{"rate":"SECRET"}`,
+		`{"rate":["SECRET"]}`, `{"role":{"SECRET":1}}`, `{"role":["SECRET"]}`, `{"name":["SECRET"]}`, `{"services":"SECRET"}`,
+		`{"services":["SECRET"]}`, `"SECRET"`, `["SECRET"]`, `{"id":SECRET}`, `{"id":"SECRET\u00"}`}
+	for _, shape := range shapes {
+		t.Run(shape, func(t *testing.T) {
+			t.Parallel()
+			admin, mt := newMockClient(t)
+			item := strings.ReplaceAll(shape, "SECRET", testKey)
+			respond(mt, http.MethodGet, adminURL, 200, `{"status":"ok","data":[`+item+`]}`)
+			_, err := admin.GetUsers(context.Background())
+			requireNoSecret(t, err, testKey)
+			respond(mt, http.MethodPost, adminURL, 200, `{"status":"ok","data":`+item+`}`)
+			_, err = admin.AddUser(context.Background(), AddUserParams{Email: "a@b.co"})
+			requireNoSecret(t, err, testKey)
+
+			user, mt := newTokenClient(t)
+			item = strings.ReplaceAll(shape, "SECRET", testToken)
+			for _, data := range []string{item, "[" + item + "]", "[" + item + "," + item + "]"} {
+				respond(mt, http.MethodGet, userURL, 200, `{"status":"ok","data":`+data+`}`)
+				_, err = user.Me(context.Background())
+				requireNoSecret(t, err, testToken)
+			}
+		})
+	}
+}
+
+func requireNoSecret(t *testing.T, err error, secret string) {
+	t.Helper()
+	require.Error(t, err)
+	eachError(err, func(e error) {
+		require.NotContains(t, e.Error(), secret, "%T", e)
+		require.NotContains(t, e.Error(), secret[4:16], "%T", e)
+	})
+}
+
+// eachError calls fn on err and every error its Unwrap methods reach.
+func eachError(err error, fn func(error)) {
+	if err == nil {
+		return
+	}
+	fn(err)
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		eachError(u.Unwrap(), fn)
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			eachError(e, fn)
+		}
+	}
+}
+
+func TestMeTakesAnObjectOrOneElementArray(t *testing.T) {
+	t.Parallel()
+	c, mt := newTokenClient(t)
+	for _, data := range []string{`{"id":"5","role":"Owner"}`, `[{"id":5,"role":"owner"}]`} {
+		respond(mt, http.MethodGet, userURL, 200, `{"status":"ok","data":`+data+`}`)
+		u, err := c.Me(context.Background())
+		require.NoError(t, err, data)
+		require.Equal(t, &User{ID: "5", Role: RoleOwner}, u, data)
+	}
+	for _, data := range []string{`[]`, `null`, `[{"id":"5"},{"id":"6"}]`, `[null]`, `"x"`} {
+		respond(mt, http.MethodGet, userURL, 200, `{"status":"ok","data":`+data+`}`)
+		_, err := c.Me(context.Background())
+		var re *ResponseError
+		require.ErrorAs(t, err, &re, data)
+		require.ErrorContains(t, err, "decoding data", data)
+	}
+	admin, _ := newMockClient(t)
+	_, err := admin.Me(context.Background())
+	require.ErrorIs(t, err, ErrInvalidInput, "me needs an access token")
+}
+
+func newTokenClient(t *testing.T) (*Client, *httpmock.MockTransport) {
+	mt := newTransport(t)
+	c, err := NewClient(testAccount, WithAccessToken(testToken), WithHTTPClient(&http.Client{Transport: mt}),
+		WithRateLimit(rate.Inf, 0), WithRetry(RetryPolicy{MaxAttempts: 1}))
+	require.NoError(t, err)
+	return c, mt
 }
