@@ -231,7 +231,7 @@ func TestMeEmptyArray(t *testing.T) {
 	_, err = c.Me(context.Background())
 	var re *ResponseError
 	require.ErrorAs(t, err, &re)
-	assert.Contains(t, err.Error(), "no user in data")
+	assert.Contains(t, err.Error(), "want one object")
 }
 
 func TestUserAPIPathForAdminActions(t *testing.T) {
