@@ -2,6 +2,7 @@ package wire
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -214,6 +215,14 @@ func (d *Dec) end() error {
 func (d *Dec) quoted() (inner []byte, esc, wide bool, err error) {
 	b := d.buf
 	for i := d.pos + 1; i < len(b); {
+		// Skip eight plain bytes at a time: no quote, backslash, control
+		// or non-ASCII byte among them.
+		for i+8 <= len(b) && plain8(binary.LittleEndian.Uint64(b[i:])) {
+			i += 8
+		}
+		if i >= len(b) {
+			break
+		}
 		c := b[i]
 		switch {
 		case c == '"':
@@ -236,6 +245,14 @@ func (d *Dec) quoted() (inner []byte, esc, wide bool, err error) {
 		}
 	}
 	return nil, false, false, errShort
+}
+
+// plain8 reports whether none of the eight bytes in w needs attention in
+// a string: each is at least 0x20, below 0x80, and not '"' or '\\'.
+func plain8(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zero := func(x uint64) uint64 { return (x - ones) & ^x & highs }
+	return (w&highs | (w-0x20*ones)&^w&highs | zero(w^'"'*ones) | zero(w^'\\'*ones)) == 0
 }
 
 // escape checks the escape sequence at b[i] and returns its length.

@@ -322,3 +322,28 @@ func show(v item) string {
 	}
 	return fmt.Sprintf("%q %q %s %v %q", v.ID, v.Name, rate, v.On, v.Kind)
 }
+
+func TestPlain8(t *testing.T) {
+	t.Parallel()
+	for c := range 256 {
+		for pos := range 8 {
+			for _, fill := range []byte{'a', 0x20, 0x7f, '!', '#', '[', ']'} {
+				w := bytes.Repeat([]byte{fill}, 8)
+				w[pos] = byte(c)
+				want := true
+				for _, x := range w {
+					want = want && x >= 0x20 && x < 0x80 && x != '"' && x != '\\'
+				}
+				require.Equal(t, want, plain8(binaryLE(w)), "%q", w)
+			}
+		}
+	}
+}
+
+func binaryLE(b []byte) uint64 {
+	var w uint64
+	for i := 7; i >= 0; i-- {
+		w = w<<8 | uint64(b[i])
+	}
+	return w
+}
