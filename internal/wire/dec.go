@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 
@@ -45,8 +46,9 @@ type Dec struct {
 }
 
 const (
-	window  = 16 << 10
-	headMax = 4 << 10
+	minWindow = 16 << 10
+	maxWindow = 64 << 10
+	headMax   = 4 << 10
 	// arenaMax is the largest chunk strings are interned into.
 	arenaMax = 4 << 10
 	// maxDepth is encoding/json's nesting limit.
@@ -91,8 +93,15 @@ func (e *DataError) Error() string {
 
 func newDec(body []byte) *Dec { return &Dec{buf: body, index: -1} }
 
-func newStreamDec(r io.Reader, limit int64) *Dec {
-	return &Dec{buf: make([]byte, 0, window), src: r, limit: limit, index: -1}
+// newStreamDec reads from r through a window sized for the declared body
+// (size, -1 if unknown): large enough that a big body takes few reads,
+// small enough to stay a sliver of what the decoded result needs.
+func newStreamDec(r io.Reader, limit, size int64) *Dec {
+	n := int64(minWindow)
+	if size > 0 {
+		n = min(max(size+1, 512), maxWindow)
+	}
+	return &Dec{buf: make([]byte, 0, n), src: r, limit: limit, index: -1, size: min(size, limit)}
 }
 
 // Head returns the first bytes of the body (up to 4 KiB) for an excerpt.
@@ -214,17 +223,12 @@ func (d *Dec) end() error {
 // contents; esc and wide report escapes and non-ASCII bytes in it.
 func (d *Dec) quoted() (inner []byte, esc, wide bool, err error) {
 	b := d.buf
-	for i := d.pos + 1; i < len(b); {
-		// Skip eight plain bytes at a time: no quote, backslash, control
-		// or non-ASCII byte among them.
-		for i+8 <= len(b) && plain8(binary.LittleEndian.Uint64(b[i:])) {
-			i += 8
-		}
+	for i := d.pos + 1; ; {
+		i = nextSpecial(b, i)
 		if i >= len(b) {
-			break
+			return nil, false, false, errShort
 		}
-		c := b[i]
-		switch {
+		switch c := b[i]; {
 		case c == '"':
 			inner = b[d.pos+1 : i]
 			d.pos = i + 1
@@ -240,20 +244,39 @@ func (d *Dec) quoted() (inner []byte, esc, wide bool, err error) {
 			d.pos = i
 			return nil, false, false, d.syntax()
 		default:
-			wide = wide || c >= utf8.RuneSelf
+			wide = true
 			i++
 		}
 	}
-	return nil, false, false, errShort
 }
 
-// plain8 reports whether none of the eight bytes in w needs attention in
-// a string: each is at least 0x20, below 0x80, and not '"' or '\\'.
-func plain8(w uint64) bool {
+// nextSpecial returns the index of the first byte from i on that a string
+// cannot hold as it is ('"', '\\', a control byte, non-ASCII), or len(b).
+// It tests eight bytes at a time: a flag can be set spuriously only above
+// a byte that really matches, so the lowest flag is exact.
+func nextSpecial(b []byte, i int) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	zero := func(x uint64) uint64 { return (x - ones) & ^x & highs }
-	return (w&highs | (w-0x20*ones)&^w&highs | zero(w^'"'*ones) | zero(w^'\\'*ones)) == 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		q, s := w^'"'*ones, w^'\\'*ones
+		if m := ((q-ones)&^q | (s-ones)&^s | (w-0x20*ones)&^w | w) & highs; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for i < len(b) && plainByte[b[i]] {
+		i++
+	}
+	return i
 }
+
+// plainByte marks the bytes a string holds as they are: printable ASCII
+// other than '"' and '\\'.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // escape checks the escape sequence at b[i] and returns its length.
 func (d *Dec) escape(i int) (int, error) {

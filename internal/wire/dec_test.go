@@ -323,27 +323,25 @@ func show(v item) string {
 	return fmt.Sprintf("%q %q %s %v %q", v.ID, v.Name, rate, v.On, v.Kind)
 }
 
-func TestPlain8(t *testing.T) {
+func TestNextSpecial(t *testing.T) {
 	t.Parallel()
+	special := func(c byte) bool { return c < 0x20 || c >= 0x80 || c == '"' || c == '\\' }
 	for c := range 256 {
-		for pos := range 8 {
-			for _, fill := range []byte{'a', 0x20, 0x7f, '!', '#', '[', ']'} {
-				w := bytes.Repeat([]byte{fill}, 8)
-				w[pos] = byte(c)
-				want := true
-				for _, x := range w {
-					want = want && x >= 0x20 && x < 0x80 && x != '"' && x != '\\'
+		for _, n := range []int{1, 7, 8, 9, 17} {
+			for pos := range n {
+				for _, fill := range []byte{'a', 0x20, 0x7f, '!', '#', '[', ']', 0x21} {
+					b := bytes.Repeat([]byte{fill}, n)
+					b[pos] = byte(c)
+					want := len(b)
+					for i, x := range b {
+						if special(x) {
+							want = i
+							break
+						}
+					}
+					require.Equal(t, want, nextSpecial(b, 0), "%q", b)
 				}
-				require.Equal(t, want, plain8(binaryLE(w)), "%q", w)
 			}
 		}
 	}
-}
-
-func binaryLE(b []byte) uint64 {
-	var w uint64
-	for i := 7; i >= 0; i-- {
-		w = w<<8 | uint64(b[i])
-	}
-	return w
 }

@@ -90,8 +90,7 @@ type Body struct {
 // only sizes the result. Reading more than limit bytes fails with
 // transport.ErrBodyTooLarge, a failed read with transport.ErrReadBody.
 func DecodeReader(r io.Reader, limit, size int64, out any) (Envelope, Body, error) {
-	d := newStreamDec(r, limit)
-	d.size = min(size, limit)
+	d := newStreamDec(r, limit, size)
 	env, err := d.decode(out)
 	return env, Body{Head: d.Head(), Bytes: d.total}, err
 }
