@@ -334,9 +334,6 @@ func (d *Dec) StringMap(dst *map[string]string) error {
 	return err
 }
 
-// Peek returns the first byte of the next value without consuming it.
-func (d *Dec) Peek() (byte, error) { return d.ws() }
-
 // Null consumes a null and reports true, or reports false and consumes
 // nothing.
 func (d *Dec) Null() (bool, error) {
