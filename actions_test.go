@@ -276,7 +276,7 @@ func TestHMACSendsTheVendorShape(t *testing.T) {
 	mt.RegisterResponder(http.MethodPost, hmacURL, func(req *http.Request) (*http.Response, error) {
 		b, _ := io.ReadAll(req.Body)
 		bodies = append(bodies, req.URL.RawQuery+" "+string(b))
-		return httpmock.NewStringResponse(200, `{"status":"ok"}`), nil
+		return httpmock.NewStringResponse(200, `{"status":"ok","data":{"id":"1"}}`), nil
 	})
 	require.NoError(t, c.Subscribe(context.Background(), SubscribeParams{TaskID: "1201", Email: "a+b@x.example"}))
 	_, err = c.AddUserGroup(context.Background(), AddUserGroupParams{Title: "R&D <core>", Client: true})

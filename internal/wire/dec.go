@@ -167,6 +167,12 @@ func (d *Dec) fill() bool {
 		case d.total > d.limit:
 			d.err = fmt.Errorf("%w: over the %d byte limit", transport.ErrBodyTooLarge, d.limit)
 			return false
+		case d.size > 0 && d.total > d.size:
+			d.err = fmt.Errorf("%w: body longer than its Content-Length %d", transport.ErrReadBody, d.size)
+			return false
+		case err == io.EOF && d.size > 0 && d.total < d.size:
+			d.err = fmt.Errorf("%w: body cut short: %d of %d bytes", transport.ErrReadBody, d.total, d.size)
+			return got
 		case err == io.EOF:
 			d.eof = true
 			return got

@@ -142,12 +142,19 @@ func TestDecodeReaderLimitsAndErrors(t *testing.T) {
 	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
 	assert.Equal(t, body[:100], info.Head)
 
-	// A huge declared size does not make the list reserve more than the
-	// bytes that arrive can justify.
+	// A body shorter or longer than its Content-Length is a failed read,
+	// as transport.ReadBody has it.
+	_, _, err = DecodeReader(bytes.NewReader(body), 1<<20, int64(len(body))+1, newItems())
+	assert.ErrorIs(t, err, transport.ErrReadBody)
+	_, _, err = DecodeReader(bytes.NewReader(body), 1<<20, int64(len(body))-1, newItems())
+	assert.ErrorIs(t, err, transport.ErrReadBody)
+
+	// A huge declared size does not make the list reserve more than twice
+	// the declared bytes, however few arrive.
 	small := []byte(`{"status":"ok","data":[` + strings.Repeat(`{},`, 300) + `{}]}`)
 	l = newItems()
 	_, _, err = DecodeReader(bytes.NewReader(small), 64<<20, 64<<20, l)
-	require.NoError(t, err)
+	assert.ErrorIs(t, err, transport.ErrReadBody, "cut short")
 	assert.LessOrEqual(t, cap(l.Items)*int(itemSize), 2*(64<<20)+1)
 }
 
