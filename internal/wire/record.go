@@ -278,7 +278,7 @@ func (d *Dec) Enum(dst *string, known []string) error {
 			return err
 		}
 		if !esc && !wide { // known values map to constants without a copy
-			if k, ok := Canonical(inner, known); ok {
+			if k, ok := canonicalASCII(inner, known); ok {
 				*dst = k
 				return nil
 			}
@@ -301,6 +301,18 @@ func Canonical(s []byte, known []string) (string, bool) {
 	t := bytes.TrimSpace(s)
 	for _, k := range known {
 		if bytes.EqualFold(t, []byte(k)) {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// canonicalASCII is Canonical for ASCII s, where only names of the same
+// length can match.
+func canonicalASCII(s []byte, known []string) (string, bool) {
+	t := bytes.TrimSpace(s)
+	for _, k := range known {
+		if len(t) == len(k) && bytes.EqualFold(t, []byte(k)) {
 			return k, true
 		}
 	}
