@@ -85,7 +85,7 @@ func metric(name, unit string) func(run) (float64, bool) {
 func figures() []figure {
 	fs := []figure{
 		{"Bulk job, 55 calls at the rate limit: wall time ÷ the floor", 1.05, metric("BulkJob", "wall/floor"), ""},
-		{"Bulk job, 55 calls: \"Too many requests\" answers", 0.5, metric("BulkJob", "refusals"), "0"},
+		{"Bulk job, 55 calls: \"Too many requests\" answers", 0.5, metric("BulkJob", "refusals/op"), "0"},
 	}
 	for _, n := range []int{100, 1000, 10000, 100000} {
 		target := 0.5
