@@ -348,3 +348,16 @@ func BenchmarkConnectionReuse(b *testing.B) {
 	}
 	b.ReportMetric(float64(srv.conns.Load()), "conns")
 }
+
+// BenchmarkDecodeUsers is the decoder alone: 10,000 users decoded from
+// memory as a streaming client decodes them, no HTTP.
+func BenchmarkDecodeUsers(b *testing.B) {
+	body := genUsers(10000)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if users, err := ws.DecodeUsersFromStream(bytes.NewReader(body), int64(len(body))); err != nil || len(users) != 10000 {
+			b.Fatal(err)
+		}
+	}
+}
