@@ -11,14 +11,18 @@ import (
 // names matches JSON keys to a fixed list of names the way encoding/json
 // matches struct fields: exactly, else ignoring case with Unicode folding.
 type names struct {
-	list  []string
-	exact map[string]int
+	list   []string
+	exact  map[string]int
+	quoted []string // each name as a JSON string token, "" if it needs escaping
 }
 
 func newNames(list ...string) names {
-	n := names{list: list, exact: make(map[string]int, len(list))}
+	n := names{list: list, exact: make(map[string]int, len(list)), quoted: make([]string, len(list))}
 	for i, s := range list {
 		n.exact[s] = i
+		if nextSpecial([]byte(s), 0) == len(s) {
+			n.quoted[i] = `"` + s + `"`
+		}
 	}
 	return n
 }
@@ -72,8 +76,11 @@ func (r *Record[T]) Decode(d *Dec, v *T) error {
 		return d.mismatch("an object")
 	}
 	outer, next := d.field, 0
-	err = d.Object(func(key []byte) error {
-		i := r.index(key, next)
+	err = d.container('{', '}', func() error {
+		i, err := r.key(d, next)
+		if err != nil {
+			return err
+		}
 		if i < 0 {
 			return d.Skip()
 		}
@@ -83,6 +90,24 @@ func (r *Record[T]) Decode(d *Dec, v *T) error {
 	})
 	d.field = outer
 	return err
+}
+
+// key reads a member's key and colon and returns the field's index, or
+// -1. Records repeat their key order, so the key after the last one read
+// is compared first, as raw bytes: no scan, no lookup.
+func (r *Record[T]) key(d *Dec, next int) (int, error) {
+	if _, err := d.ws(); err != nil {
+		return 0, err
+	}
+	if next < len(r.quoted) && r.quoted[next] != "" && bytes.HasPrefix(d.buf[d.pos:], []byte(r.quoted[next])) {
+		d.pos += len(r.quoted[next])
+		return next, d.expect(':')
+	}
+	k, err := d.key()
+	if err != nil {
+		return 0, err
+	}
+	return r.index(k, next), nil
 }
 
 // Unmarshal decodes data, one JSON value, into v with r: the
