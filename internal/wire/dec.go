@@ -34,7 +34,7 @@ type Dec struct {
 	head  []byte
 	err   error // sticky read error
 	depth int
-	size  int64 // expected body size, 0 if unknown
+	size  int64 // declared body size, <= 0 if unknown
 
 	// Where the value being read sits, for data errors.
 	index   int    // list element, -1 outside a list

@@ -24,7 +24,7 @@ type Envelope struct {
 	StatusCode int
 	Message    string
 	Details    string
-	Data       json.RawMessage
+	Data       json.RawMessage // the data as sent, when decoded without a result (out == nil)
 }
 
 // ErrData reports an ok envelope whose data does not fit the result type.
