@@ -129,11 +129,11 @@ func (c *Client) attempt(ctx context.Context, r *request, out any, attempt int) 
 	if err := c.limiter.Wait(ctx); err != nil {
 		return env, "", fmt.Errorf("worksection: %s: rate limiter: %w", action, err)
 	}
-	var body io.Reader
+	var reqBody io.Reader
 	if r.body != nil {
-		body = bytes.NewReader(r.body)
+		reqBody = bytes.NewReader(r.body)
 	}
-	req, err := http.NewRequestWithContext(ctx, r.method, c.endpoint, body)
+	req, err := http.NewRequestWithContext(ctx, r.method, c.endpoint, reqBody)
 	if err != nil {
 		return env, "", fmt.Errorf("worksection: %s: %w", action, err)
 	}
@@ -162,35 +162,36 @@ func (c *Client) attempt(ctx context.Context, r *request, out any, attempt int) 
 		return env, sent, fmt.Errorf("worksection: %s: %w", action, err)
 	}
 	defer resp.Body.Close()
-	respBody, err := transport.ReadBody(resp, c.maxBody)
+	// Decoded from the stream: a list's elements as they arrive, never
+	// the whole body in memory.
+	env, body, err := wire.DecodeReader(resp.Body, c.maxBody, resp.ContentLength, out)
 	if l, ok := c.limiter.(completionLimiter); ok {
 		l.Completed()
 	}
-	c.log(ctx, action, attempt, resp.StatusCode, time.Since(start), len(respBody), err)
-	if err != nil {
-		return env, sent, responseError(red, action, resp, respBody, err)
-	}
-	env, err = decodeResponse(red, action, resp, respBody, out)
+	c.log(ctx, action, attempt, resp.StatusCode, time.Since(start), int(body.Bytes), err)
+	env, err = checkResponse(red, action, resp, body.Head, env, err)
 	return env, sent, err
 }
 
 var acceptJSON = []string{"application/json"}
 
-// decodeResponse reads an envelope and its data into out.
-func decodeResponse(red transport.Redactor, action string, resp *http.Response, body []byte, out any) (wire.Envelope, error) {
-	env, err := wire.Decode(body, out)
-	if err != nil {
+// checkResponse turns a decoded answer into the call's error: a body that
+// could not be read or decoded is a *ResponseError (with an excerpt of
+// head), an error envelope an *APIError.
+func checkResponse(red transport.Redactor, action string, resp *http.Response, head []byte, env wire.Envelope, err error) (wire.Envelope, error) {
+	switch {
+	case errors.Is(err, transport.ErrReadBody), errors.Is(err, transport.ErrBodyTooLarge):
+		return env, responseError(red, action, resp, head, err)
+	case err != nil:
 		if resp.StatusCode >= 300 && !errors.Is(err, wire.ErrData) {
 			err = errors.New(http.StatusText(resp.StatusCode))
 		}
-		return env, responseError(red, action, resp, body, err)
-	}
-	if !env.OK {
+		return env, responseError(red, action, resp, head, err)
+	case !env.OK:
 		return env, &APIError{Action: action, Code: env.StatusCode, Message: red.Text(env.Message),
 			Details: red.Text(env.Details), HTTPStatus: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header)}
-	}
-	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
-		return env, responseError(red, action, resp, body, errors.New("status ok with an HTTP error code"))
+	case resp.StatusCode < 200 || resp.StatusCode >= 300:
+		return env, responseError(red, action, resp, head, errors.New("status ok with an HTTP error code"))
 	}
 	return env, nil
 }
