@@ -1,0 +1,172 @@
+package redisstore
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
+
+	"github.com/worksection-go/worksection/internal/redistest"
+)
+
+// hashInt reads one field of the limiter's state.
+func hashInt(t *testing.T, rdb *redis.Client, key, field string) int64 {
+	t.Helper()
+	v, err := rdb.HGet(context.Background(), key, field).Int64()
+	require.NoError(t, err)
+	return v
+}
+
+func TestLimiterIsSharedByKey(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	key := redistest.Key(t)
+	a := NewLimiter(srv.Client(t), key, time.Hour)
+	b := NewLimiter(srv.Client(t), key, time.Hour) // another connection, as another process would have
+	other := NewLimiter(srv.Client(t), key+":other", time.Hour)
+	ctx := context.Background()
+
+	require.NoError(t, a.Wait(ctx), "the first request goes at once")
+	short, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	err := b.Wait(short)
+	require.ErrorIs(t, err, context.DeadlineExceeded, "the next slot is an hour away for every user of the key")
+	assert.Contains(t, err.Error(), "past the context's deadline")
+	assert.NoError(t, short.Err(), "Wait refused the far slot at once instead of sleeping to the deadline")
+	require.NoError(t, other.Wait(ctx), "another key is another limit")
+}
+
+func TestLimiterSpacesRequestsWithMargin(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	key := redistest.Key(t)
+	const every, n = 40 * time.Millisecond, 16
+	lims := []*Limiter{NewLimiter(srv.Client(t), key, every), NewLimiter(srv.Client(t), key, every)}
+
+	start := time.Now()
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Go(func() { errs <- lims[i%2].Wait(context.Background()) })
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	// Slots are every*(1+margin) apart on Redis's clock and timers never
+	// fire early, so n waits cannot end sooner than n-1 spacings.
+	assert.GreaterOrEqual(t, elapsed, time.Duration(float64((n-1)*every)*(1+margin))-time.Millisecond)
+	assert.Less(t, elapsed, 30*time.Second)
+	assert.Equal(t, int64(float64(every.Microseconds())*(1+margin)), hashInt(t, lims[0].rdb.(*redis.Client), key, "step"))
+}
+
+func TestLimiterWaitHonoursContextAndGivesTheSlotBack(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	rdb := srv.Client(t)
+	key := redistest.Key(t)
+	l := NewLimiter(rdb, key, time.Hour)
+	require.NoError(t, l.Wait(context.Background()))
+	next := hashInt(t, rdb, key, "tat")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- l.Wait(ctx) }() // no deadline: it takes the slot an hour away
+	require.Eventually(t, func() bool { return hashInt(t, rdb, key, "tat") > next }, 10*time.Second, 5*time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		require.ErrorIs(t, err, context.Canceled)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Wait did not return when its context was cancelled")
+	}
+	assert.Equal(t, next, hashInt(t, rdb, key, "tat"), "the abandoned slot is free again")
+}
+
+func TestLimiterThrottledSlowsEveryProcess(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	rdb := srv.Client(t)
+	key := redistest.Key(t)
+	const every = 50 * time.Millisecond
+	a := NewLimiter(rdb, key, every)
+	b := NewLimiter(srv.Client(t), key, every)
+	ctx := context.Background()
+	base := a.spacing()
+	require.NoError(t, a.Wait(ctx))
+
+	require.NoError(t, a.Throttled(ctx, time.Hour)) // Retry-After: an hour
+	short, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	require.ErrorIs(t, b.Wait(short), context.DeadlineExceeded, "no process sends before Retry-After")
+
+	widen := int64(float64(every.Microseconds()) * margin)
+	assert.Equal(t, base+widen, hashInt(t, rdb, key, "step"), "one refusal widens the spacing by the margin again")
+	require.NoError(t, b.Throttled(ctx, 0))
+	assert.Equal(t, base+2*widen, hashInt(t, rdb, key, "step"))
+	for range 40 {
+		require.NoError(t, a.Throttled(ctx, 0))
+	}
+	assert.Equal(t, maxSlowdown*every.Microseconds(), hashInt(t, rdb, key, "step"), "capped at twice every")
+	calm := hashInt(t, rdb, key, "calm")
+	now, err := rdb.Time(ctx).Result()
+	require.NoError(t, err)
+	assert.InDelta(t, float64(calmSlots*maxSlowdown*every.Microseconds()), float64(calm-now.UnixMicro()), float64(5*time.Second/time.Microsecond),
+		"the wider spacing lasts calmSlots spacings")
+}
+
+func TestLimiterThrottledSpacingReturnsToBaseWhenCalm(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	rdb := srv.Client(t)
+	key := redistest.Key(t)
+	l := NewLimiter(rdb, key, 10*time.Millisecond)
+	ctx := context.Background()
+	require.NoError(t, l.Throttled(ctx, 0))
+	require.Greater(t, hashInt(t, rdb, key, "step"), l.spacing())
+	require.NoError(t, rdb.HSet(ctx, key, "calm", 1).Err()) // the calm period is over
+	require.NoError(t, l.Wait(ctx))
+	assert.Equal(t, l.spacing(), hashInt(t, rdb, key, "step"))
+}
+
+// deadRedis is a client of a port nothing listens on.
+func deadRedis(t *testing.T) *redis.Client {
+	t.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: time.Second})
+	t.Cleanup(func() { _ = rdb.Close() })
+	return rdb
+}
+
+func TestLimiterRedisUnavailable(t *testing.T) {
+	t.Parallel()
+	l := NewLimiter(deadRedis(t), "k", time.Second)
+	err := l.Wait(context.Background())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Redis unavailable")
+	require.Error(t, l.Throttled(context.Background(), 0))
+
+	l.Fallback = rate.NewLimiter(rate.Inf, 0)
+	assert.NoError(t, l.Wait(context.Background()), "an explicit fallback paces locally")
+}
+
+func TestLimiterBadArguments(t *testing.T) {
+	t.Parallel()
+	rdb := deadRedis(t)
+	for name, l := range map[string]*Limiter{
+		"rdb is nil":   NewLimiter(nil, "k", time.Second),
+		"key is empty": NewLimiter(rdb, "", time.Second),
+		"every is 0s":  NewLimiter(rdb, "k", 0),
+	} {
+		err := l.Wait(context.Background())
+		require.Error(t, err, name)
+		assert.Contains(t, err.Error(), name)
+		assert.NotContains(t, err.Error(), "Redis unavailable", "refused before any network call")
+	}
+}
