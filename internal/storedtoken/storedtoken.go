@@ -1,5 +1,6 @@
 // Package storedtoken is the JSON form in which token stores keep an OAuth2
-// token: the oauth2.Token fields plus the account URL from the token
+// token: the oauth2.Token fields, its lifetime (expires_in, so that every
+// process judges freshness alike) and the account URL from the token
 // response, which the client needs to find the account.
 package storedtoken
 
@@ -21,6 +22,7 @@ type record struct {
 	RefreshToken string    `json:"refresh_token"`
 	TokenType    string    `json:"token_type,omitempty"`
 	Expiry       time.Time `json:"expiry,omitzero"`
+	ExpiresIn    int64     `json:"expires_in,omitempty"` // the lifetime when issued, in seconds
 	AccountURL   string    `json:"account_url,omitempty"`
 }
 
@@ -31,7 +33,7 @@ func Marshal(tok *oauth2.Token) ([]byte, error) {
 	}
 	account, _ := tok.Extra("account_url").(string)
 	return json.MarshalIndent(record{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken,
-		TokenType: tok.TokenType, Expiry: tok.Expiry, AccountURL: account}, "", "  ")
+		TokenType: tok.TokenType, Expiry: tok.Expiry, ExpiresIn: tok.ExpiresIn, AccountURL: account}, "", "  ")
 }
 
 // Unmarshal decodes what Marshal wrote.
@@ -40,7 +42,7 @@ func Unmarshal(b []byte) (*oauth2.Token, error) {
 	if json.Unmarshal(b, &r) != nil || r.AccessToken == "" {
 		return nil, ErrFormat
 	}
-	tok := &oauth2.Token{AccessToken: r.AccessToken, RefreshToken: r.RefreshToken, TokenType: r.TokenType, Expiry: r.Expiry}
+	tok := &oauth2.Token{AccessToken: r.AccessToken, RefreshToken: r.RefreshToken, TokenType: r.TokenType, Expiry: r.Expiry, ExpiresIn: r.ExpiresIn}
 	if r.AccountURL != "" {
 		tok = tok.WithExtra(map[string]any{"account_url": r.AccountURL})
 	}
