@@ -260,7 +260,6 @@ func refusedErr(err error) error {
 		"(it was revoked or expired, or a refresh whose answer was lost already used it): %w", err)
 }
 
-
 // FileTokenStore is a TokenStore in a file, for several processes on one
 // host: the token is JSON in a file of mode 0600, replaced atomically
 // (written to a temporary file in the same directory, then renamed), and
