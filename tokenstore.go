@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -59,21 +60,31 @@ const (
 //     already dead: the next refresh is refused, and the user must sign in
 //     again and save the new token to the store. The errors say so.
 //
-// The token source's requests use ctx's values (oauth2.HTTPClient) and end
-// when ctx does.
+// A Client using the source refreshes through the Client's own HTTP client,
+// and each call's context ends only that call's wait. Token() uses ctx's
+// values and the *http.Client under oauth2.HTTPClient if set (else one with
+// a 30 s timeout). A renewal runs detached from the callers, bounded by the
+// HTTP client's timeout and two minutes in all, so that a token the server
+// has rotated is saved whoever still waits.
 func NewSharedTokenSource(ctx context.Context, cfg *oauth2.Config, store TokenStore) oauth2.TokenSource {
-	return &sharedTokenSource{ctx: ctx, cfg: cfg, store: store}
+	hc, _ := ctx.Value(oauth2.HTTPClient).(*http.Client)
+	return &sharedTokenSource{ctx: ctx, cfg: cfg, store: store, hc: hc}
 }
+
+// The Client renews through tokenProvider, with its HTTP client and the
+// call's context.
+var _ tokenProvider = (*sharedTokenSource)(nil)
 
 // sharedTokenSource implements NewSharedTokenSource.
 type sharedTokenSource struct {
 	ctx   context.Context
 	cfg   *oauth2.Config
 	store TokenStore
+	hc    *http.Client // for Token(); a Client passes its own
 
 	mu     sync.Mutex
 	cur    *oauth2.Token
-	flight *renewal
+	flight *sharedRenewal
 	// refused is a refresh token the server refused: never sent again.
 	refused string
 	// rotated is the refresh token our last refresh replaced, while saving
@@ -81,8 +92,9 @@ type sharedTokenSource struct {
 	rotated string
 }
 
-// renewal is one shared reload-or-refresh; done closes when tok or err is set.
-type renewal struct {
+// sharedRenewal is one reload-or-refresh shared by the callers of one
+// process; done closes when tok or err is set.
+type sharedRenewal struct {
 	stale string
 	done  chan struct{}
 	tok   *oauth2.Token
@@ -115,7 +127,10 @@ func fresh(tok *oauth2.Token) bool {
 }
 
 // Token returns the stored token while it is fresh, renewing it otherwise.
-func (s *sharedTokenSource) Token() (*oauth2.Token, error) {
+func (s *sharedTokenSource) Token() (*oauth2.Token, error) { return s.token(s.ctx, s.hc) }
+
+// token implements tokenProvider for the Client.
+func (s *sharedTokenSource) token(ctx context.Context, hc *http.Client) (*oauth2.Token, error) {
 	s.mu.Lock()
 	cur := s.cur
 	s.mu.Unlock()
@@ -126,19 +141,19 @@ func (s *sharedTokenSource) Token() (*oauth2.Token, error) {
 	if cur != nil {
 		stale = cur.AccessToken
 	}
-	return s.renew(s.ctx, stale, false)
+	return s.join(ctx, hc, stale, false)
 }
 
-// expire renews after the API refused stale as expired; if another caller
-// already replaced it, there is nothing to do.
-func (s *sharedTokenSource) expire(ctx context.Context, stale string) error {
-	_, err := s.renew(ctx, stale, true)
+// renew implements tokenProvider: the API refused stale as expired. If
+// another caller already replaced it, there is nothing to do.
+func (s *sharedTokenSource) renew(ctx context.Context, hc *http.Client, stale string) error {
+	_, err := s.join(ctx, hc, stale, true)
 	return err
 }
 
-// renew joins the running renewal or starts one, and waits for it until
+// join joins the running renewal or starts one, and waits for it until
 // ctx ends. refused forces a refresh of stale even if it looks fresh.
-func (s *sharedTokenSource) renew(ctx context.Context, stale string, refused bool) (*oauth2.Token, error) {
+func (s *sharedTokenSource) join(ctx context.Context, hc *http.Client, stale string, refused bool) (*oauth2.Token, error) {
 	s.mu.Lock()
 	if s.cur != nil && s.cur.AccessToken != stale && fresh(s.cur) {
 		tok := s.cur // another caller renewed it meanwhile
@@ -147,9 +162,9 @@ func (s *sharedTokenSource) renew(ctx context.Context, stale string, refused boo
 	}
 	f := s.flight
 	if f == nil {
-		f = &renewal{stale: stale, done: make(chan struct{})}
+		f = &sharedRenewal{stale: stale, done: make(chan struct{})}
 		s.flight = f
-		go s.run(f, refused)
+		go s.run(f, hc, refused)
 	}
 	s.mu.Unlock()
 	select {
@@ -161,10 +176,13 @@ func (s *sharedTokenSource) renew(ctx context.Context, stale string, refused boo
 }
 
 // run performs one renewal for every waiter, detached from their contexts.
-func (s *sharedTokenSource) run(f *renewal, refused bool) {
-	ctx, cancel := context.WithTimeout(s.ctx, renewTimeout)
+func (s *sharedTokenSource) run(f *sharedRenewal, hc *http.Client, refused bool) {
+	if hc == nil {
+		hc = s.hc
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(s.ctx), renewTimeout)
 	defer cancel()
-	tok, err := s.reloadOrRefresh(ctx, f.stale, refused)
+	tok, err := s.reloadOrRefresh(ctx, hc, f.stale, refused)
 	s.mu.Lock()
 	if err == nil {
 		s.cur = tok
@@ -175,7 +193,7 @@ func (s *sharedTokenSource) run(f *renewal, refused bool) {
 	close(f.done)
 }
 
-func (s *sharedTokenSource) reloadOrRefresh(ctx context.Context, stale string, refused bool) (*oauth2.Token, error) {
+func (s *sharedTokenSource) reloadOrRefresh(ctx context.Context, hc *http.Client, stale string, refused bool) (*oauth2.Token, error) {
 	// Without the lock first: a sibling has usually renewed it already.
 	if tok, err := s.store.Load(ctx); err == nil && tok != nil && tok.AccessToken != stale && fresh(tok) {
 		return tok, nil
@@ -208,15 +226,15 @@ func (s *sharedTokenSource) reloadOrRefresh(ctx context.Context, stale string, r
 	if dead {
 		return nil, refusedErr(&OAuthError{Code: "invalid_grant", Description: "this refresh token was refused before"})
 	}
-	return s.refreshLocked(ctx, tok)
+	return s.refreshLocked(ctx, hc, tok)
 }
 
 // refreshLocked refreshes old while holding the store's lock, and saves.
-func (s *sharedTokenSource) refreshLocked(ctx context.Context, old *oauth2.Token) (*oauth2.Token, error) {
+func (s *sharedTokenSource) refreshLocked(ctx context.Context, hc *http.Client, old *oauth2.Token) (*oauth2.Token, error) {
 	if old.RefreshToken == "" {
 		return nil, refusedErr(&OAuthError{Code: "invalid_grant", Description: "no refresh token to renew the expired access token"})
 	}
-	tok, err := (&TokenSource{ctx: ctx, cfg: s.cfg}).refresh(old.RefreshToken)
+	tok, err := refreshGrant(ctx, hc, s.cfg, old.RefreshToken)
 	if errors.Is(err, ErrUnauthorized) {
 		s.mu.Lock()
 		s.refused = old.RefreshToken
@@ -227,9 +245,7 @@ func (s *sharedTokenSource) refreshLocked(ctx context.Context, old *oauth2.Token
 		return nil, fmt.Errorf("worksection: shared token: refreshing failed; the stored token is kept and the next call tries again "+
 			"(if the server rotated the token before its answer was lost, that is refused and you must sign in again): %w", err)
 	}
-	if AccountURL(tok) == "" && AccountURL(old) != "" {
-		tok = tok.WithExtra(map[string]any{"account_url": AccountURL(old)})
-	}
+	tok = keepAccountURL(tok, old)
 	if !tok.Expiry.IsZero() {
 		// The lifetime, stored, lets every process judge freshness alike.
 		tok.ExpiresIn = int64(time.Until(tok.Expiry).Round(time.Second) / time.Second)

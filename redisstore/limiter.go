@@ -11,72 +11,74 @@ import (
 	ws "github.com/worksection-go/worksection"
 )
 
-// Pacing constants, the same as the SDK's built-in limiter.
+// Pacing, the same as the SDK's built-in limiter (limiter.go): the server
+// measures arrivals, which scheduling and network jitter bring closer
+// together than departures, so requests are spaced every*(1+margin+slow).
+// slow grows by refusalStep with each refusal, up to maxSlowdown, and
+// shrinks by the factor decayPerSuccess with each request let through.
 const (
-	// margin spaces requests every*(1+margin) apart: the server measures
-	// arrivals, which scheduling and network jitter bring closer together.
-	margin = 0.05
-	// maxSlowdown caps how far refusals widen the spacing: every*2.
-	maxSlowdown = 2
-	// calmSlots is how many spacings without a refusal return the spacing
-	// to every*(1+margin).
-	calmSlots = 60
+	margin          = 0.05
+	refusalStep     = 0.05
+	maxSlowdown     = 0.5
+	decayPerSuccess = 0.98
 )
 
 // The limiter's state is one hash: tat, the Redis time (µs) at which the
-// next request may go; step, the current spacing (µs); calm, the time at
-// which step returns to the base spacing. Times come from Redis's TIME, so
-// every process uses one clock.
+// next request may go, and slow. Times come from Redis's TIME, so every
+// process uses one clock. The key expires when idle.
 
 // reserveScript takes the next slot unless it lies more than ARGV[2] µs
-// ahead (ARGV[2] < 0: no bound). It returns {reserved, wait µs, new tat}.
+// ahead (ARGV[2] < 0: no bound). ARGV[1] is every in µs, ARGV[3] the
+// margin, ARGV[4] the decay. It returns {reserved, wait µs, new tat, slot}.
 var reserveScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local base, maxwait = tonumber(ARGV[1]), tonumber(ARGV[2])
-local h = redis.call('HMGET', KEYS[1], 'tat', 'step', 'calm')
-local tat, step, calm = tonumber(h[1]) or now, tonumber(h[2]) or base, tonumber(h[3]) or 0
-if calm <= now or step < base then step = base end
+local every, maxwait = tonumber(ARGV[1]), tonumber(ARGV[2])
+local h = redis.call('HMGET', KEYS[1], 'tat', 'slow')
+local tat, slow = tonumber(h[1]) or now, tonumber(h[2]) or 0
 if tat < now then tat = now end
 local wait = tat - now
-if maxwait >= 0 and wait > maxwait then return {0, wait, tat} end
-redis.call('HSET', KEYS[1], 'tat', tat + step, 'step', step, 'calm', calm)
-redis.call('PEXPIRE', KEYS[1], math.ceil((tat + step - now + math.max(calm - now, 0)) / 1000) + 1000)
-return {1, wait, tat + step}
+if maxwait >= 0 and wait > maxwait then return {0, wait, tat, tat} end
+local next = tat + math.floor(every * (1 + tonumber(ARGV[3]) + slow))
+redis.call('HSET', KEYS[1], 'tat', next, 'slow', slow * tonumber(ARGV[4]))
+redis.call('PEXPIRE', KEYS[1], math.ceil((next - now) / 1000) + 60000)
+return {1, wait, next, tat}
 `)
 
 // unreserveScript gives a slot back when its waiter gave up, if no one has
-// reserved after it: tat goes from ARGV[1] back to ARGV[1]-ARGV[2].
+// reserved after it: tat goes from ARGV[1] back to ARGV[2].
 var unreserveScript = redis.NewScript(`
 if tonumber(redis.call('HGET', KEYS[1], 'tat')) == tonumber(ARGV[1]) then
-  redis.call('HSET', KEYS[1], 'tat', tonumber(ARGV[1]) - tonumber(ARGV[2]))
+  redis.call('HSET', KEYS[1], 'tat', ARGV[2])
 end
 return 0
 `)
 
-// throttleScript widens the spacing by ARGV[2] µs (up to ARGV[3]), holds
-// the next slot back until ARGV[4] µs from now, and keeps the wider
-// spacing for calmSlots spacings. It returns the new spacing.
-var throttleScript = redis.NewScript(`
+// refusedScript adds ARGV[3] to slow (up to ARGV[4]) and holds the next
+// slot back until max(ARGV[5] µs, the new spacing) from now.
+var refusedScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local base, widen, maxstep, pause = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local h = redis.call('HMGET', KEYS[1], 'tat', 'step', 'calm')
-local tat, step, calm = tonumber(h[1]) or now, tonumber(h[2]) or base, tonumber(h[3]) or 0
-if calm <= now or step < base then step = base end
-step = math.min(step + widen, maxstep)
-if tat < now + pause then tat = now + pause end
-calm = now + step * tonumber(ARGV[5])
-redis.call('HSET', KEYS[1], 'tat', tat, 'step', step, 'calm', calm)
-redis.call('PEXPIRE', KEYS[1], math.ceil((tat - now + step * tonumber(ARGV[5])) / 1000) + 1000)
-return step
+local every = tonumber(ARGV[1])
+local h = redis.call('HMGET', KEYS[1], 'tat', 'slow')
+local tat, slow = tonumber(h[1]) or now, tonumber(h[2]) or 0
+slow = math.min(slow + tonumber(ARGV[3]), tonumber(ARGV[4]))
+local resume = now + math.max(tonumber(ARGV[5]), math.floor(every * (1 + tonumber(ARGV[2]) + slow)))
+if tat < resume then tat = resume end
+redis.call('HSET', KEYS[1], 'tat', tat, 'slow', slow)
+redis.call('PEXPIRE', KEYS[1], math.ceil((tat - now) / 1000) + 60000)
+return 0
 `)
+
+// refusedTimeout bounds Refused, which has no context of its own.
+const refusedTimeout = 5 * time.Second
 
 // Limiter is a rate limit shared by every process that uses the same Redis
 // key: GCRA with a burst of one, so requests from all of them together
 // leave at most once per every*(1+5%). It satisfies worksection.Limiter;
-// pass it with worksection.WithLimiter. All processes sharing a key must
-// use the same every.
+// pass it with worksection.WithLimiter, and the Client reports the
+// server's refusals to Refused, so that every process slows down. All
+// processes sharing a key must use the same every.
 //
 // When Redis cannot be reached, Wait fails with an error naming Redis,
 // rather than falling back to a per-process limit that would multiply the
@@ -109,9 +111,6 @@ func NewLimiter(rdb redis.UniversalClient, key string, every time.Duration) *Lim
 	return l
 }
 
-// spacing is the base spacing in µs: every plus the margin.
-func (l *Limiter) spacing() int64 { return int64(float64(l.every.Microseconds()) * (1 + margin)) }
-
 // Wait blocks until the shared limit lets one request go, or ctx ends. A
 // slot further away than ctx's deadline is not taken: Wait returns at once
 // with an error matching context.DeadlineExceeded.
@@ -126,8 +125,8 @@ func (l *Limiter) Wait(ctx context.Context) error {
 	if dl, ok := ctx.Deadline(); ok {
 		maxWait = time.Until(dl).Microseconds()
 	}
-	res, err := reserveScript.Run(ctx, l.rdb, []string{l.key}, l.spacing(), maxWait).Int64Slice()
-	if err == nil && len(res) != 3 {
+	res, err := reserveScript.Run(ctx, l.rdb, []string{l.key}, l.every.Microseconds(), maxWait, margin, decayPerSuccess).Int64Slice()
+	if err == nil && len(res) != 4 {
 		err = fmt.Errorf("unexpected script reply of %d values", len(res))
 	}
 	if err != nil {
@@ -155,29 +154,27 @@ func (l *Limiter) Wait(ctx context.Context) error {
 		// Give the slot back so the others need not wait for it.
 		unreserve, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 		defer cancel()
-		_ = unreserveScript.Run(unreserve, l.rdb, []string{l.key}, res[2], l.spacing()).Err()
+		_ = unreserveScript.Run(unreserve, l.rdb, []string{l.key}, res[2], res[3]).Err()
 		return ctx.Err()
 	}
 }
 
-// Throttled tells the shared limiter that the server refused a request
-// for exceeding the rate ("Too many requests", HTTP 429), with the
-// server's Retry-After if it sent one (0 if not). Every process sharing
-// the key then slows down: no request goes before max(retryAfter, the
-// spacing) from now, and the spacing widens by another 5% of every (up to
-// twice every) and stays wider until 60 spacings pass with no refusal.
-func (l *Limiter) Throttled(ctx context.Context, retryAfter time.Duration) error {
+// Refused tells the shared limiter that the server refused a request for
+// exceeding the rate ("Too many requests", HTTP 429), with the server's
+// Retry-After if it sent one (0 if not); the Client calls it. Every process
+// sharing the key then slows down: no request goes before max(retryAfter,
+// the spacing) from now, and the spacing widens by 5% of every per refusal
+// (up to +50%); the extra shrinks by 2% of itself with each request let
+// through, as in the built-in limiter. A Redis
+// error is dropped: the next Wait reports it.
+func (l *Limiter) Refused(retryAfter time.Duration) {
 	if l.err != nil {
-		return l.err
+		return
 	}
-	base := l.spacing()
-	pause := max(retryAfter.Microseconds(), base)
-	err := throttleScript.Run(ctx, l.rdb, []string{l.key}, base, int64(float64(l.every.Microseconds())*margin),
-		l.every.Microseconds()*maxSlowdown, pause, calmSlots).Err()
-	if err != nil {
-		return l.redisErr("throttled", err)
-	}
-	return nil
+	ctx, cancel := context.WithTimeout(context.Background(), refusedTimeout)
+	defer cancel()
+	_ = refusedScript.Run(ctx, l.rdb, []string{l.key}, l.every.Microseconds(), margin, refusalStep, maxSlowdown,
+		max(retryAfter, 0).Microseconds()).Err()
 }
 
 func (l *Limiter) redisErr(op string, err error) error {

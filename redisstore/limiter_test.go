@@ -11,7 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/time/rate"
 
+	ws "github.com/worksection-go/worksection"
 	"github.com/worksection-go/worksection/internal/redistest"
+	"github.com/worksection-go/worksection/worksectiontest"
 )
 
 // hashInt reads one field of the limiter's state.
@@ -64,7 +66,6 @@ func TestLimiterSpacesRequestsWithMargin(t *testing.T) {
 	// fire early, so n waits cannot end sooner than n-1 spacings.
 	assert.GreaterOrEqual(t, elapsed, time.Duration(float64((n-1)*every)*(1+margin))-time.Millisecond)
 	assert.Less(t, elapsed, 30*time.Second)
-	assert.Equal(t, int64(float64(every.Microseconds())*(1+margin)), hashInt(t, lims[0].rdb.(*redis.Client), key, "step"))
 }
 
 func TestLimiterWaitHonoursContextAndGivesTheSlotBack(t *testing.T) {
@@ -90,7 +91,14 @@ func TestLimiterWaitHonoursContextAndGivesTheSlotBack(t *testing.T) {
 	assert.Equal(t, next, hashInt(t, rdb, key, "tat"), "the abandoned slot is free again")
 }
 
-func TestLimiterThrottledSlowsEveryProcess(t *testing.T) {
+func hashFloat(t *testing.T, rdb *redis.Client, key, field string) float64 {
+	t.Helper()
+	v, err := rdb.HGet(context.Background(), key, field).Float64()
+	require.NoError(t, err)
+	return v
+}
+
+func TestLimiterRefusedSlowsEveryProcess(t *testing.T) {
 	t.Parallel()
 	srv := redistest.Start(t)
 	rdb := srv.Client(t)
@@ -99,41 +107,52 @@ func TestLimiterThrottledSlowsEveryProcess(t *testing.T) {
 	a := NewLimiter(rdb, key, every)
 	b := NewLimiter(srv.Client(t), key, every)
 	ctx := context.Background()
-	base := a.spacing()
 	require.NoError(t, a.Wait(ctx))
 
-	require.NoError(t, a.Throttled(ctx, time.Hour)) // Retry-After: an hour
+	a.Refused(time.Hour) // Retry-After: an hour
 	short, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
 	require.ErrorIs(t, b.Wait(short), context.DeadlineExceeded, "no process sends before Retry-After")
+	assert.InDelta(t, refusalStep, hashFloat(t, rdb, key, "slow"), 1e-9, "one refusal widens the spacing by 5% of every")
 
-	widen := int64(float64(every.Microseconds()) * margin)
-	assert.Equal(t, base+widen, hashInt(t, rdb, key, "step"), "one refusal widens the spacing by the margin again")
-	require.NoError(t, b.Throttled(ctx, 0))
-	assert.Equal(t, base+2*widen, hashInt(t, rdb, key, "step"))
-	for range 40 {
-		require.NoError(t, a.Throttled(ctx, 0))
+	b.Refused(0)
+	assert.InDelta(t, 2*refusalStep, hashFloat(t, rdb, key, "slow"), 1e-9)
+	for range 20 {
+		a.Refused(0)
 	}
-	assert.Equal(t, maxSlowdown*every.Microseconds(), hashInt(t, rdb, key, "step"), "capped at twice every")
-	calm := hashInt(t, rdb, key, "calm")
-	now, err := rdb.Time(ctx).Result()
-	require.NoError(t, err)
-	assert.InDelta(t, float64(calmSlots*maxSlowdown*every.Microseconds()), float64(calm-now.UnixMicro()), float64(5*time.Second/time.Microsecond),
-		"the wider spacing lasts calmSlots spacings")
+	assert.InDelta(t, maxSlowdown, hashFloat(t, rdb, key, "slow"), 1e-9, "capped")
 }
 
-func TestLimiterThrottledSpacingReturnsToBaseWhenCalm(t *testing.T) {
+func TestLimiterSlowdownEasesWithEachRequest(t *testing.T) {
 	t.Parallel()
 	srv := redistest.Start(t)
 	rdb := srv.Client(t)
 	key := redistest.Key(t)
-	l := NewLimiter(rdb, key, 10*time.Millisecond)
+	const every = time.Millisecond
+	l := NewLimiter(rdb, key, every)
 	ctx := context.Background()
-	require.NoError(t, l.Throttled(ctx, 0))
-	require.Greater(t, hashInt(t, rdb, key, "step"), l.spacing())
-	require.NoError(t, rdb.HSet(ctx, key, "calm", 1).Err()) // the calm period is over
+	l.Refused(0)
+	before := hashInt(t, rdb, key, "tat")
 	require.NoError(t, l.Wait(ctx))
-	assert.Equal(t, l.spacing(), hashInt(t, rdb, key, "step"))
+	assert.InDelta(t, refusalStep*decayPerSuccess, hashFloat(t, rdb, key, "slow"), 1e-9)
+	assert.Equal(t, before+int64(float64(every.Microseconds())*(1+margin+refusalStep)), hashInt(t, rdb, key, "tat"),
+		"the slot after a refusal is every*(1+margin+slow) later")
+}
+
+func TestLimiterHearsTheClientsRefusals(t *testing.T) {
+	t.Parallel()
+	rs := redistest.Start(t)
+	rdb := rs.Client(t)
+	key := redistest.Key(t)
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	srv.Inject("get_users", 1, worksectiontest.TooManyRequests(time.Second))
+	c := srv.Client(ws.WithLimiter(NewLimiter(rdb, key, time.Millisecond)),
+		ws.WithRetry(ws.RetryPolicy{MaxAttempts: 3, MinWait: 10 * time.Millisecond, MaxWait: 5 * time.Second}))
+
+	_, err := c.GetUsers(context.Background())
+	require.NoError(t, err, "retried after the refusal")
+	assert.Positive(t, hashFloat(t, rdb, key, "slow"), "the Client told the shared limiter about the 429")
 }
 
 // deadRedis is a client of a port nothing listens on.
@@ -150,7 +169,7 @@ func TestLimiterRedisUnavailable(t *testing.T) {
 	err := l.Wait(context.Background())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "Redis unavailable")
-	require.Error(t, l.Throttled(context.Background(), 0))
+	l.Refused(0) // dropped, without blocking for long
 
 	l.Fallback = rate.NewLimiter(rate.Inf, 0)
 	assert.NoError(t, l.Wait(context.Background()), "an explicit fallback paces locally")
