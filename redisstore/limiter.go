@@ -165,8 +165,8 @@ func (l *Limiter) Wait(ctx context.Context) error {
 // sharing the key then slows down: no request goes before max(retryAfter,
 // the spacing) from now, and the spacing widens by 5% of every per refusal
 // (up to +50%); the extra shrinks by 2% of itself with each request let
-// through, as in the built-in limiter. A Redis
-// error is dropped: the next Wait reports it.
+// through, as in the built-in limiter. A Redis error is dropped: the next
+// Wait reports it.
 func (l *Limiter) Refused(retryAfter time.Duration) {
 	if l.err != nil {
 		return
