@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
+	"golang.org/x/time/rate"
 
 	ws "github.com/worksection-go/worksection"
 	"github.com/worksection-go/worksection/worksectiontest"
@@ -203,9 +204,9 @@ func (m *memStore) current() *oauth2.Token {
 	return m.tok
 }
 
-// staleToken is a token the fake accepts that is due for refresh: it
+// dueToken is a token the fake accepts that is due for refresh: it
 // expires within refreshEarly.
-func staleToken(srv *worksectiontest.Server) *oauth2.Token {
+func dueToken(srv *worksectiontest.Server) *oauth2.Token {
 	tok := srv.NewToken("john.smith@acme.example")
 	tok.Expiry = time.Now().Add(20 * time.Second)
 	return tok
@@ -236,7 +237,7 @@ func TestSharedTokenSourceRefreshesOnceForAllProcesses(t *testing.T) {
 	cfg := srv.OAuthConfig(callback)
 	path := filepath.Join(t.TempDir(), "token.json")
 	ctx := context.Background()
-	old := staleToken(srv)
+	old := dueToken(srv)
 	require.NoError(t, ws.NewFileTokenStore(path).Save(ctx, old))
 
 	// Four "processes", each its own store handle and source, with five
@@ -283,7 +284,7 @@ func TestSharedTokenSourceRefusedGrantIsFinal(t *testing.T) {
 	srv := worksectiontest.NewServer()
 	defer srv.Close()
 	cfg := srv.OAuthConfig(callback)
-	dead := staleToken(srv)
+	dead := dueToken(srv)
 	dead.RefreshToken = "def50200-revoked-refresh-token"
 	store := newMemStore(dead)
 	ts := ws.NewSharedTokenSource(context.Background(), cfg, store)
@@ -347,7 +348,7 @@ func TestSharedTokenSource5xxKeepsTheStoredPair(t *testing.T) {
 		},
 	}}
 	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Transport: tr})
-	old := staleToken(srv)
+	old := dueToken(srv)
 	store := newMemStore(old)
 	ts := ws.NewSharedTokenSource(ctx, srv.OAuthConfig(callback), store)
 
@@ -377,7 +378,7 @@ func TestSharedTokenSourceLostAnswerAfterRotation(t *testing.T) {
 		},
 	}}
 	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Transport: tr})
-	old := staleToken(srv)
+	old := dueToken(srv)
 	store := newMemStore(old)
 	ts := ws.NewSharedTokenSource(ctx, srv.OAuthConfig(callback), store)
 
@@ -396,7 +397,7 @@ func TestSharedTokenSourceSaveFailureKeepsTheNewPair(t *testing.T) {
 	t.Parallel()
 	srv := worksectiontest.NewServer()
 	defer srv.Close()
-	old := staleToken(srv)
+	old := dueToken(srv)
 	store := newMemStore(old)
 	store.saveErr = errors.New("disk full")
 	ts := ws.NewSharedTokenSource(context.Background(), srv.OAuthConfig(callback), store)
@@ -420,4 +421,42 @@ func TestSharedTokenSourceHidesTokens(t *testing.T) {
 		out := fmt.Sprintf(verb, ts)
 		assert.NotContains(t, out, "secret", verb)
 	}
+}
+
+// tokenClient is a user-API client of srv with tokens from ts.
+func tokenClient(t *testing.T, srv *worksectiontest.Server, ts oauth2.TokenSource) *ws.Client {
+	t.Helper()
+	c, err := ws.NewClient(srv.URL, ws.WithTokenSource(ts), ws.WithRateLimit(rate.Inf, 0))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+func TestSharedTokenSourceRenewsWhenTheAPISaysExpired(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "token.json")
+	first := srv.NewToken("john.smith@acme.example") // valid for a day, by its expiry
+	require.NoError(t, ws.NewFileTokenStore(path).Save(ctx, first))
+	a := tokenClient(t, srv, ws.NewSharedTokenSource(ctx, srv.OAuthConfig(callback), ws.NewFileTokenStore(path)))
+	b := tokenClient(t, srv, ws.NewSharedTokenSource(ctx, srv.OAuthConfig(callback), ws.NewFileTokenStore(path)))
+	_, err := a.Me(ctx)
+	require.NoError(t, err)
+	_, err = b.Me(ctx)
+	require.NoError(t, err)
+
+	srv.ExpireAccessToken(first.AccessToken) // the server ends it early
+	me, err := a.Me(ctx)
+	require.NoError(t, err, "a refreshes after the 401 and repeats the call")
+	assert.Equal(t, "john.smith@acme.example", me.Email)
+	_, err = b.Me(ctx)
+	require.NoError(t, err, "b's token was rotated away: it reloads and adopts a's")
+	assert.Equal(t, 1, srv.RefreshCount(), "one refresh for both processes")
+	assert.Equal(t, 1, srv.ActionCount("oauth2/refresh"))
+
+	saved, err := ws.NewFileTokenStore(path).Load(ctx)
+	require.NoError(t, err)
+	assert.NotEqual(t, first.RefreshToken, saved.RefreshToken)
 }
