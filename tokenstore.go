@@ -130,18 +130,39 @@ func fresh(tok *oauth2.Token) bool {
 func (s *sharedTokenSource) Token() (*oauth2.Token, error) { return s.token(s.ctx, s.hc) }
 
 // token implements tokenProvider for the Client.
+// It reads the store on every call, so that a token another process has
+// saved is used at once, rather than after the API refuses the one it
+// replaced (each refusal costs a request against the rate limit).
 func (s *sharedTokenSource) token(ctx context.Context, hc *http.Client) (*oauth2.Token, error) {
+	if tok := s.peek(ctx); tok != nil {
+		return tok, nil
+	}
 	s.mu.Lock()
-	cur := s.cur
-	s.mu.Unlock()
-	if cur != nil && fresh(cur) {
-		return cur, nil
-	}
 	stale := ""
-	if cur != nil {
-		stale = cur.AccessToken
+	if s.cur != nil {
+		stale = s.cur.AccessToken
 	}
+	s.mu.Unlock()
 	return s.join(ctx, hc, stale, false)
+}
+
+// peek returns a fresh token without taking the lock: the stored one,
+// else (the store failed, or holds a stale token) ours; nil if neither is.
+func (s *sharedTokenSource) peek(ctx context.Context) *oauth2.Token {
+	stored, err := s.store.Load(ctx)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	leftBehind := stored != nil && s.rotated != "" && stored.RefreshToken == s.rotated // our save failed
+	if err == nil && stored != nil && fresh(stored) && !leftBehind {
+		if s.cur == nil || s.cur.AccessToken != stored.AccessToken {
+			s.cur = stored
+		}
+		return s.cur
+	}
+	if s.cur != nil && fresh(s.cur) {
+		return s.cur
+	}
+	return nil
 }
 
 // renew implements tokenProvider: the API refused stale as expired. If

@@ -1,0 +1,113 @@
+// Command replica is one replica of a service for the redisstore
+// several-processes test: it shares a rate limit and an OAuth token with
+// its siblings through Redis and calls the API as fast as the shared limit
+// allows, then prints what happened as one JSON line.
+//
+// With -hold-lock it instead takes the token lock, prints "locked" and
+// waits to be killed, as a replica dying mid-refresh would.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	ws "github.com/worksection-go/worksection"
+	"github.com/worksection-go/worksection/redisstore"
+)
+
+// Report is the JSON line a replica prints.
+type Report struct {
+	Calls  int      `json:"calls"`
+	OK     int      `json:"ok"`
+	Failed int      `json:"failed"`
+	Errors []string `json:"errors,omitempty"` // the first few
+	// Start and End bound the calls: the first one's start, the last one's end.
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+}
+
+func main() {
+	redisURL := flag.String("redis", "", "Redis URL")
+	prefix := flag.String("key", "", "Redis key prefix shared by the replicas")
+	server := flag.String("server", "", "the API server (account URL and OAuth base)")
+	every := flag.Duration("every", time.Second, "the shared rate limit: one request per every")
+	duration := flag.Duration("duration", 3*time.Second, "how long to make calls")
+	workers := flag.Int("workers", 2, "concurrent callers in this process")
+	lease := flag.Duration("lease", 0, "TokenStore.LeaseTTL (0: the default)")
+	holdLock := flag.Bool("hold-lock", false, "take the token lock and wait to be killed")
+	flag.Parse()
+	if err := run(*redisURL, *prefix, *server, *every, *duration, *workers, *lease, *holdLock); err != nil {
+		fmt.Fprintln(os.Stderr, "replica:", err)
+		os.Exit(1)
+	}
+}
+
+func run(redisURL, prefix, server string, every, duration time.Duration, workers int, lease time.Duration, holdLock bool) error {
+	opt, err := redis.ParseURL(redisURL)
+	if err != nil {
+		return err
+	}
+	rdb := redis.NewClient(opt)
+	defer rdb.Close()
+	ctx := context.Background()
+	store := redisstore.NewTokenStore(rdb, prefix+":token")
+	store.LeaseTTL = lease
+	if holdLock {
+		if _, err := store.Lock(ctx); err != nil {
+			return err
+		}
+		fmt.Println("locked")
+		time.Sleep(time.Hour)
+		return nil
+	}
+	endpoint, err := ws.EndpointAt(server)
+	if err != nil {
+		return err
+	}
+	cfg := ws.NewOAuth2Config(os.Getenv("WS_CLIENT_ID"), os.Getenv("WS_CLIENT_SECRET"), server+"/callback")
+	cfg.Endpoint = endpoint
+	c, err := ws.NewClient(server,
+		ws.WithTokenSource(ws.NewSharedTokenSource(ctx, cfg, store)),
+		ws.WithLimiter(redisstore.NewLimiter(rdb, prefix+":rate", every)),
+		ws.WithRetry(ws.RetryPolicy{MaxAttempts: 5, MinWait: every, MaxWait: 5 * time.Second}))
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+
+	var mu sync.Mutex
+	var rep Report
+	rep.Start = time.Now()
+	end := rep.Start.Add(duration)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for time.Now().Before(end) {
+				callCtx, cancel := context.WithTimeout(ctx, time.Minute)
+				_, err := c.Me(callCtx)
+				cancel()
+				mu.Lock()
+				rep.Calls++
+				if err == nil {
+					rep.OK++
+				} else {
+					rep.Failed++
+					if len(rep.Errors) < 5 {
+						rep.Errors = append(rep.Errors, err.Error())
+					}
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	rep.End = time.Now()
+	return json.NewEncoder(os.Stdout).Encode(rep)
+}
