@@ -31,9 +31,9 @@ type TokenStore interface {
 }
 
 const (
-	// refreshEarly is how long before expiry a token is refreshed, capped
-	// at half the time it had left when first seen, so a short-lived token
-	// is not refreshed at once.
+	// refreshEarly is how long before expiry a token is refreshed, or half
+	// its lifetime (expires_in) if that is shorter, so that a short-lived
+	// token is not refreshed at once.
 	refreshEarly = time.Minute
 	// renewTimeout bounds one shared renewal: waiting for the lock (a dead
 	// holder's lease, a live holder's refresh), reloading, refreshing, saving.
@@ -42,7 +42,9 @@ const (
 
 // NewSharedTokenSource returns a token source for several processes (or
 // replicas) that sign in as one user and so share one rotating refresh
-// token through store. It serves the stored token while it is valid. When
+// token through store. It serves the stored token while it is valid,
+// reading the store on every call (a file read, a Redis GET), so a token
+// another process saved is used at once. When
 // the token is about to expire, or the API answered 401 "expired", it takes
 // the store's lock and reloads: if another process has refreshed already,
 // it uses that token without refreshing; only if the token is still stale
