@@ -37,11 +37,31 @@ func buildReplica(t *testing.T) string {
 	return bin
 }
 
+// syncBuffer is a bytes.Buffer the test may read while exec writes to it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) Bytes() []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return bytes.Clone(b.buf.Bytes())
+}
+
+func (b *syncBuffer) String() string { return string(b.Bytes()) }
+
 // replica is one running replica process.
 type replica struct {
 	cmd    *exec.Cmd
-	stdout bytes.Buffer
-	stderr bytes.Buffer
+	stdout syncBuffer
+	stderr syncBuffer
 	done   chan error
 }
 
@@ -159,9 +179,11 @@ func window(reps []report) time.Duration {
 	return end.Sub(start)
 }
 
+// The account's limit, scaled from one request per second: the 5% margin
+// must cover the scheduling jitter of a loaded machine (here up to 10 ms).
 const (
-	scaledEvery = 100 * time.Millisecond // the account's limit, scaled: one request per 100 ms by arrival
-	tokenPeriod = 800 * time.Millisecond
+	scaledEvery = 200 * time.Millisecond
+	tokenPeriod = time.Second // longer than the limiter's queue of 3 replicas
 )
 
 func TestReplicasShareTheRateLimitAndTheToken(t *testing.T) {
@@ -177,7 +199,7 @@ func TestReplicasShareTheRateLimitAndTheToken(t *testing.T) {
 	require.NoError(t, store.Save(context.Background(), srv.NewToken("john.smith@acme.example")))
 	bin := buildReplica(t)
 
-	const replicas, duration = 3, 5 * time.Second
+	const replicas, duration = 3, 8 * time.Second
 	exp := startExpirer(srv, store, tokenPeriod)
 	var procs []*replica
 	for range replicas {
@@ -237,7 +259,7 @@ func TestReplicasContinueAfterALockHolderIsKilled(t *testing.T) {
 	var procs []*replica
 	for range 2 {
 		procs = append(procs, startReplica(t, bin, srv, "-redis", rs.URL, "-key", prefix, "-server", srv.URL,
-			"-every", scaledEvery.String(), "-duration", "6s", "-lease", lease.String(), "-workers", "1"))
+			"-every", scaledEvery.String(), "-duration", "8s", "-lease", lease.String(), "-workers", "1"))
 	}
 	time.Sleep(500 * time.Millisecond)
 	srv.ExpireAccessToken(first.AccessToken) // the replicas now need the lock
