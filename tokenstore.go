@@ -118,14 +118,15 @@ func (s *sharedTokenSource) Format(f fmt.State, _ rune) { _, _ = io.WriteString(
 // more than refreshEarly from now, or more than half its lifetime
 // (expires_in) if that is shorter. Every process decides alike.
 func fresh(tok *oauth2.Token) bool {
-	if tok.Expiry.IsZero() {
-		return true
-	}
-	early := refreshEarly
+	return tok.Expiry.IsZero() || time.Until(tok.Expiry) > earlyFor(tok)
+}
+
+// earlyFor is how long before its expiry tok is due for refresh.
+func earlyFor(tok *oauth2.Token) time.Duration {
 	if tok.ExpiresIn > 0 {
-		early = min(early, time.Duration(tok.ExpiresIn)*time.Second/2)
+		return min(refreshEarly, time.Duration(tok.ExpiresIn)*time.Second/2)
 	}
-	return time.Until(tok.Expiry) > early
+	return refreshEarly
 }
 
 // Token returns the stored token while it is fresh, renewing it otherwise.
@@ -134,37 +135,48 @@ func (s *sharedTokenSource) Token() (*oauth2.Token, error) { return s.token(s.ct
 // token implements tokenProvider for the Client.
 // It reads the store on every call, so that a token another process has
 // saved is used at once, rather than after the API refuses the one it
-// replaced (each refusal costs a request against the rate limit).
+// replaced (each refusal costs a request against the rate limit). A token
+// due for refresh but still valid is served while the refresh runs in the
+// background: the caller has usually just waited for the rate limiter,
+// and a refresh now would make its request late, and the next process's
+// request arrive too soon after it.
 func (s *sharedTokenSource) token(ctx context.Context, hc *http.Client) (*oauth2.Token, error) {
-	if tok := s.peek(ctx); tok != nil {
+	tok := s.peek(ctx)
+	switch {
+	case tok != nil && fresh(tok):
+		return tok, nil
+	case tok != nil && servable(tok):
+		s.mu.Lock()
+		s.startLocked(hc, tok.AccessToken, false)
+		s.mu.Unlock()
 		return tok, nil
 	}
-	s.mu.Lock()
 	stale := ""
-	if s.cur != nil {
-		stale = s.cur.AccessToken
+	if tok != nil {
+		stale = tok.AccessToken
 	}
-	s.mu.Unlock()
 	return s.join(ctx, hc, stale, false)
 }
 
-// peek returns a fresh token without taking the lock: the stored one,
-// else (the store failed, or holds a stale token) ours; nil if neither is.
+// servable reports whether a token due for refresh may still be sent
+// while the refresh runs: it is valid for another quarter of the refresh
+// window.
+func servable(tok *oauth2.Token) bool {
+	return time.Until(tok.Expiry) > earlyFor(tok)/4
+}
+
+// peek returns the newest token known without taking the lock: the stored
+// one, or ours if the store failed or still holds a pair our failed save
+// left behind; nil if there is none.
 func (s *sharedTokenSource) peek(ctx context.Context) *oauth2.Token {
 	stored, err := s.store.Load(ctx)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	leftBehind := stored != nil && s.rotated != "" && stored.RefreshToken == s.rotated // our save failed
-	if err == nil && stored != nil && fresh(stored) && !leftBehind {
-		if s.cur == nil || s.cur.AccessToken != stored.AccessToken {
-			s.cur = stored
-		}
-		return s.cur
+	leftBehind := stored != nil && s.rotated != "" && stored.RefreshToken == s.rotated
+	if err == nil && stored != nil && !leftBehind && (s.cur == nil || s.cur.AccessToken != stored.AccessToken) {
+		s.cur = stored
 	}
-	if s.cur != nil && fresh(s.cur) {
-		return s.cur
-	}
-	return nil
+	return s.cur
 }
 
 // renew implements tokenProvider: the API refused stale as expired. If
@@ -183,12 +195,7 @@ func (s *sharedTokenSource) join(ctx context.Context, hc *http.Client, stale str
 		s.mu.Unlock()
 		return tok, nil
 	}
-	f := s.flight
-	if f == nil {
-		f = &sharedRenewal{stale: stale, done: make(chan struct{})}
-		s.flight = f
-		go s.run(f, hc, refused)
-	}
+	f := s.startLocked(hc, stale, refused)
 	s.mu.Unlock()
 	select {
 	case <-f.done:
@@ -196,6 +203,15 @@ func (s *sharedTokenSource) join(ctx context.Context, hc *http.Client, stale str
 	case <-ctx.Done():
 		return nil, fmt.Errorf("worksection: shared token: waiting for the renewal: %w", ctx.Err())
 	}
+}
+
+// startLocked returns the renewal in flight, starting one if there is none.
+func (s *sharedTokenSource) startLocked(hc *http.Client, stale string, refused bool) *sharedRenewal {
+	if s.flight == nil {
+		s.flight = &sharedRenewal{stale: stale, done: make(chan struct{})}
+		go s.run(s.flight, hc, refused)
+	}
+	return s.flight
 }
 
 // run performs one renewal for every waiter, detached from their contexts.

@@ -204,11 +204,12 @@ func (m *memStore) current() *oauth2.Token {
 	return m.tok
 }
 
-// dueToken is a token the fake accepts that is due for refresh: it
-// expires within refreshEarly.
+// dueToken is a token the fake accepts that is due for refresh and too
+// close to its expiry to be sent while the refresh runs: callers wait for
+// the refresh.
 func dueToken(srv *worksectiontest.Server) *oauth2.Token {
 	tok := srv.NewToken("john.smith@acme.example")
-	tok.Expiry = time.Now().Add(20 * time.Second)
+	tok.Expiry = time.Now().Add(5 * time.Second)
 	return tok
 }
 
@@ -277,6 +278,41 @@ func TestSharedTokenSourceRefreshesOnceForAllProcesses(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.Me(ctx)
 	require.NoError(t, err, "the new token works")
+}
+
+func TestSharedTokenSourceRefreshesInTheBackgroundWhileTheTokenIsValid(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	cfg := srv.OAuthConfig(callback)
+	path := filepath.Join(t.TempDir(), "token.json")
+	ctx := context.Background()
+	old := srv.NewToken("john.smith@acme.example")
+	old.Expiry = time.Now().Add(30 * time.Second) // due (within a minute), still valid for a while
+	require.NoError(t, ws.NewFileTokenStore(path).Save(ctx, old))
+
+	var sources []oauth2.TokenSource
+	for range 3 { // three processes
+		sources = append(sources, ws.NewSharedTokenSource(ctx, cfg, ws.NewFileTokenStore(path)))
+	}
+	tok, err := sources[0].Token()
+	require.NoError(t, err)
+	assert.Equal(t, old.AccessToken, tok.AccessToken, "served at once while the refresh starts")
+	for _, ts := range sources[1:] {
+		_, err := ts.Token() // the old token, or the new one if it is saved already
+		require.NoError(t, err)
+	}
+	require.Eventually(t, func() bool {
+		saved, err := ws.NewFileTokenStore(path).Load(ctx)
+		return err == nil && saved.AccessToken != old.AccessToken
+	}, 20*time.Second, 10*time.Millisecond, "the refresh ran in the background")
+	for _, ts := range sources {
+		tok, err := ts.Token()
+		require.NoError(t, err)
+		assert.NotEqual(t, old.AccessToken, tok.AccessToken, "every process uses the new token")
+	}
+	assert.Equal(t, 1, srv.RefreshCount(), "one refresh for all of them")
+	assert.Equal(t, 1, srv.ActionCount("oauth2/refresh"))
 }
 
 func TestSharedTokenSourceRefusedGrantIsFinal(t *testing.T) {

@@ -70,15 +70,28 @@ redis.call('PEXPIRE', KEYS[1], math.ceil((tat - now) / 1000) + 60000)
 return 0
 `)
 
-// refusedTimeout bounds Refused, which has no context of its own.
-const refusedTimeout = 5 * time.Second
+// completedScript holds the next slot back until ARGV[1] µs from now.
+var completedScript = redis.NewScript(`
+local t = redis.call('TIME')
+local resume = tonumber(t[1]) * 1000000 + tonumber(t[2]) + tonumber(ARGV[1])
+local tat = tonumber(redis.call('HGET', KEYS[1], 'tat')) or 0
+if tat < resume then
+  redis.call('HSET', KEYS[1], 'tat', resume)
+  redis.call('PEXPIRE', KEYS[1], math.ceil(tonumber(ARGV[1]) / 1000) + 60000)
+end
+return 0
+`)
+
+// hintTimeout bounds Refused and Completed, which have no context.
+const hintTimeout = 5 * time.Second
 
 // Limiter is a rate limit shared by every process that uses the same Redis
 // key: GCRA with a burst of one, so requests from all of them together
 // leave at most once per every*(1+5%). It satisfies worksection.Limiter;
-// pass it with worksection.WithLimiter, and the Client reports the
-// server's refusals to Refused, so that every process slows down. All
-// processes sharing a key must use the same every.
+// pass it with worksection.WithLimiter. The Client reports each answer to
+// Completed and each refusal to Refused, so that every process keeps the
+// built-in limiter's guarantees. All processes sharing a key must use the
+// same every.
 //
 // When Redis cannot be reached, Wait fails with an error naming Redis,
 // rather than falling back to a per-process limit that would multiply the
@@ -125,7 +138,9 @@ func (l *Limiter) Wait(ctx context.Context) error {
 	if dl, ok := ctx.Deadline(); ok {
 		maxWait = time.Until(dl).Microseconds()
 	}
+	sent := time.Now()
 	res, err := reserveScript.Run(ctx, l.rdb, []string{l.key}, l.every.Microseconds(), maxWait, margin, decayPerSuccess).Int64Slice()
+	answered := time.Now()
 	if err == nil && len(res) != 4 {
 		err = fmt.Errorf("unexpected script reply of %d values", len(res))
 	}
@@ -145,7 +160,7 @@ func (l *Limiter) Wait(ctx context.Context) error {
 	if wait <= 0 {
 		return nil
 	}
-	t := time.NewTimer(wait)
+	t := time.NewTimer(time.Until(departure(time.UnixMicro(res[3]), sent.Add(wait), answered.Add(wait))))
 	defer t.Stop()
 	select {
 	case <-t.C:
@@ -157,6 +172,21 @@ func (l *Limiter) Wait(ctx context.Context) error {
 		_ = unreserveScript.Run(unreserve, l.rdb, []string{l.key}, res[2], res[3]).Err()
 		return ctx.Err()
 	}
+}
+
+// departure is when to send for a slot at Redis time slot, given that the
+// script ran between sent and answered: on one host, or with clocks in
+// step, the slot itself, so the reply's delay does not make the request
+// late; with a clock off by more than the round trip, the nearest end of
+// the window in which the slot must lie by this host's clock.
+func departure(slot, earliest, latest time.Time) time.Time {
+	switch {
+	case slot.Before(earliest):
+		return earliest
+	case slot.After(latest):
+		return latest
+	}
+	return slot
 }
 
 // Refused tells the shared limiter that the server refused a request for
@@ -171,10 +201,24 @@ func (l *Limiter) Refused(retryAfter time.Duration) {
 	if l.err != nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), refusedTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), hintTimeout)
 	defer cancel()
 	_ = refusedScript.Run(ctx, l.rdb, []string{l.key}, l.every.Microseconds(), margin, refusalStep, maxSlowdown,
 		max(retryAfter, 0).Microseconds()).Err()
+}
+
+// Completed tells the shared limiter that an answer has arrived; the
+// Client calls it. The request reached the server before its answer came
+// back, so no process sends again until every after now: a job that one
+// caller works through one call at a time is never refused, whatever the
+// network's delay, as with the built-in limiter. A Redis error is dropped.
+func (l *Limiter) Completed() {
+	if l.err != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), hintTimeout)
+	defer cancel()
+	_ = completedScript.Run(ctx, l.rdb, []string{l.key}, l.every.Microseconds()).Err()
 }
 
 func (l *Limiter) redisErr(op string, err error) error {

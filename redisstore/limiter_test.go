@@ -189,3 +189,39 @@ func TestLimiterBadArguments(t *testing.T) {
 		assert.NotContains(t, err.Error(), "Redis unavailable", "refused before any network call")
 	}
 }
+
+func TestLimiterCompletedHoldsTheNextSlotForEveryProcess(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	rdb := srv.Client(t)
+	key := redistest.Key(t)
+	a := NewLimiter(rdb, key, time.Hour)
+	b := NewLimiter(srv.Client(t), key, time.Hour)
+	a.Completed() // an answer arrived: nothing goes for an hour
+	short, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	require.ErrorIs(t, b.Wait(short), context.DeadlineExceeded)
+
+	other := NewLimiter(rdb, key+":other", time.Millisecond)
+	other.Completed()
+	require.NoError(t, other.Wait(context.Background()))
+}
+
+func TestLimiterHearsTheClientsAnswers(t *testing.T) {
+	t.Parallel()
+	rs := redistest.Start(t)
+	rdb := rs.Client(t)
+	key := redistest.Key(t)
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	srv.Inject("get_users", 1, worksectiontest.Delay(2*time.Second)) // a slow answer
+	c := srv.Client(ws.WithLimiter(NewLimiter(rdb, key, time.Second)))
+	ctx := context.Background()
+	_, err := c.GetUsers(ctx)
+	require.NoError(t, err)
+	now, err := rdb.Time(ctx).Result()
+	require.NoError(t, err)
+	// Sent at once, its slot ended 1.05 s later, before the answer came:
+	// only Completed can hold the next slot a second past the answer.
+	assert.Greater(t, hashInt(t, rdb, key, "tat")-now.UnixMicro(), int64(500*time.Millisecond/time.Microsecond))
+}

@@ -12,7 +12,9 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,6 +33,21 @@ type Report struct {
 	// Start and End bound the calls: the first one's start, the last one's end.
 	Start time.Time `json:"start"`
 	End   time.Time `json:"end"`
+	Sent  []time.Time `json:"sent"`
+}
+
+type stampTransport struct {
+	mu   sync.Mutex
+	sent []time.Time
+}
+
+func (s *stampTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		s.mu.Lock()
+		s.sent = append(s.sent, time.Now())
+		s.mu.Unlock()
+	}
+	return http.DefaultTransport.RoundTrip(r)
 }
 
 func main() {
@@ -73,7 +90,8 @@ func run(redisURL, prefix, server string, every, duration time.Duration, workers
 	}
 	cfg := ws.NewOAuth2Config(os.Getenv("WS_CLIENT_ID"), os.Getenv("WS_CLIENT_SECRET"), server+"/callback")
 	cfg.Endpoint = endpoint
-	c, err := ws.NewClient(server,
+	rt := &stampTransport{}
+	c, err := ws.NewClient(server, ws.WithHTTPClient(&http.Client{Transport: rt, Timeout: 30 * time.Second}),
 		ws.WithTokenSource(ws.NewSharedTokenSource(ctx, cfg, store)),
 		ws.WithLimiter(redisstore.NewLimiter(rdb, prefix+":rate", every)),
 		ws.WithRetry(ws.RetryPolicy{MaxAttempts: 5, MinWait: every, MaxWait: 5 * time.Second}))
@@ -109,5 +127,6 @@ func run(redisURL, prefix, server string, every, duration time.Duration, workers
 	}
 	wg.Wait()
 	rep.End = time.Now()
+	rep.Sent = rt.sent
 	return json.NewEncoder(os.Stdout).Encode(rep)
 }
