@@ -86,6 +86,7 @@ type sharedTokenSource struct {
 
 	mu     sync.Mutex
 	cur    *oauth2.Token
+	gen    int // counts renewals, so a slow read does not undo one
 	flight *sharedRenewal
 	// refused is a refresh token the server refused: never sent again.
 	refused string
@@ -169,11 +170,14 @@ func servable(tok *oauth2.Token) bool {
 // one, or ours if the store failed or still holds a pair our failed save
 // left behind; nil if there is none.
 func (s *sharedTokenSource) peek(ctx context.Context) *oauth2.Token {
+	s.mu.Lock()
+	gen := s.gen
+	s.mu.Unlock()
 	stored, err := s.store.Load(ctx)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	leftBehind := stored != nil && s.rotated != "" && stored.RefreshToken == s.rotated
-	if err == nil && stored != nil && !leftBehind && (s.cur == nil || s.cur.AccessToken != stored.AccessToken) {
+	if err == nil && stored != nil && !leftBehind && gen == s.gen && (s.cur == nil || s.cur.AccessToken != stored.AccessToken) {
 		s.cur = stored
 	}
 	return s.cur
@@ -226,6 +230,7 @@ func (s *sharedTokenSource) run(f *sharedRenewal, hc *http.Client, refused bool)
 	if err == nil {
 		s.cur = tok
 	}
+	s.gen++
 	s.flight = nil
 	f.tok, f.err = tok, err
 	s.mu.Unlock()

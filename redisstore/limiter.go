@@ -2,8 +2,11 @@ package redisstore
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -24,8 +27,10 @@ const (
 )
 
 // The limiter's state is one hash: tat, the Redis time (µs) at which the
-// next request may go, and slow. Times come from Redis's TIME, so every
-// process uses one clock. The key expires when idle.
+// next request may go, and slow; ans, when the last answer arrived; fl and
+// fid, the departure time and id of the request in flight, if any. Times
+// come from Redis's TIME, so every process uses one clock. The key expires
+// when idle.
 
 // reserveScript takes the next slot unless it lies more than ARGV[2] µs
 // ahead (ARGV[2] < 0: no bound). ARGV[1] is every in µs, ARGV[3] the
@@ -70,15 +75,36 @@ redis.call('PEXPIRE', KEYS[1], math.ceil((tat - now) / 1000) + 60000)
 return 0
 `)
 
-// completedScript holds the next slot back until ARGV[1] µs from now.
+// fenceScript lets a request whose slot has come depart, recording it as
+// in flight with id ARGV[4], once the last request has been answered (or
+// held ARGV[2] µs, its answer lost) and every (ARGV[1] µs) has passed
+// since. Otherwise it returns how long to wait: until then, or ARGV[3] µs
+// while an answer is awaited.
+var fenceScript = redis.NewScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local every, hold, poll = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local h = redis.call('HMGET', KEYS[1], 'ans', 'fl')
+local ans, fl = tonumber(h[1]) or 0, tonumber(h[2]) or 0
+if fl > 0 then
+  if now < fl + hold then return math.min(poll, fl + hold - now) end
+  ans = math.max(ans, fl + hold)
+end
+if now < ans + every then return ans + every - now end
+redis.call('HSET', KEYS[1], 'ans', ans, 'fl', now, 'fid', ARGV[4])
+if redis.call('PTTL', KEYS[1]) < 60000 then redis.call('PEXPIRE', KEYS[1], 60000) end
+return 0
+`)
+
+// completedScript records an answer: the next request departs no sooner
+// than every after it, and the request ARGV[1] is no longer in flight.
 var completedScript = redis.NewScript(`
 local t = redis.call('TIME')
-local resume = tonumber(t[1]) * 1000000 + tonumber(t[2]) + tonumber(ARGV[1])
-local tat = tonumber(redis.call('HGET', KEYS[1], 'tat')) or 0
-if tat < resume then
-  redis.call('HSET', KEYS[1], 'tat', resume)
-  redis.call('PEXPIRE', KEYS[1], math.ceil(tonumber(ARGV[1]) / 1000) + 60000)
-end
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local h = redis.call('HMGET', KEYS[1], 'ans', 'fid')
+redis.call('HSET', KEYS[1], 'ans', math.max(tonumber(h[1]) or 0, now))
+if h[2] == ARGV[1] then redis.call('HDEL', KEYS[1], 'fl', 'fid') end
+if redis.call('PTTL', KEYS[1]) < 60000 then redis.call('PEXPIRE', KEYS[1], 60000) end
 return 0
 `)
 
@@ -86,12 +112,17 @@ return 0
 const hintTimeout = 5 * time.Second
 
 // Limiter is a rate limit shared by every process that uses the same Redis
-// key: GCRA with a burst of one, so requests from all of them together
-// leave at most once per every*(1+5%). It satisfies worksection.Limiter;
-// pass it with worksection.WithLimiter. The Client reports each answer to
-// Completed and each refusal to Refused, so that every process keeps the
-// built-in limiter's guarantees. All processes sharing a key must use the
-// same every.
+// key. It satisfies worksection.Limiter; pass it with
+// worksection.WithLimiter. Requests from all processes together get slots
+// at most once per every*(1+5%) (GCRA with a burst of one), and a request
+// whose slot has come departs only once the last request has been
+// answered (or has been in flight for a quarter of every, by when it has
+// surely arrived) and every has passed since. So the server never sees two
+// requests closer than every by arrival, however late a process wakes from
+// its wait; a margin alone cannot promise that on a loaded machine. The
+// Client reports each answer to Completed and each refusal to Refused, as
+// it does to the built-in limiter. All processes sharing a key must use
+// the same every.
 //
 // When Redis cannot be reached, Wait fails with an error naming Redis,
 // rather than falling back to a per-process limit that would multiply the
@@ -101,6 +132,11 @@ type Limiter struct {
 	key   string
 	every time.Duration
 	err   error // a bad argument to NewLimiter
+
+	idPrefix string
+	ids      atomic.Uint64
+	mu       sync.Mutex
+	inflight string // the id of this process's request in flight
 
 	// Fallback, if set before first use, paces requests while Redis is
 	// unavailable. It is per process, so the combined rate is then up to
@@ -112,7 +148,7 @@ type Limiter struct {
 // processes that use key on rdb. It makes no network call; a bad argument
 // is reported by Wait.
 func NewLimiter(rdb redis.UniversalClient, key string, every time.Duration) *Limiter {
-	l := &Limiter{rdb: rdb, key: key, every: every}
+	l := &Limiter{rdb: rdb, key: key, every: every, idPrefix: rand.Text()}
 	switch {
 	case rdb == nil:
 		l.err = errors.New("redisstore: NewLimiter: rdb is nil")
@@ -123,6 +159,11 @@ func NewLimiter(rdb redis.UniversalClient, key string, every time.Duration) *Lim
 	}
 	return l
 }
+
+// hold is how long an answer is awaited before it counts as lost (the
+// request has surely arrived by then), and poll how often meanwhile.
+func (l *Limiter) hold() time.Duration { return l.every / 4 }
+func (l *Limiter) poll() time.Duration { return max(time.Millisecond, l.every/100) }
 
 // Wait blocks until the shared limit lets one request go, or ctx ends. A
 // slot further away than ctx's deadline is not taken: Wait returns at once
@@ -138,55 +179,76 @@ func (l *Limiter) Wait(ctx context.Context) error {
 	if dl, ok := ctx.Deadline(); ok {
 		maxWait = time.Until(dl).Microseconds()
 	}
-	sent := time.Now()
 	res, err := reserveScript.Run(ctx, l.rdb, []string{l.key}, l.every.Microseconds(), maxWait, margin, decayPerSuccess).Int64Slice()
-	answered := time.Now()
 	if err == nil && len(res) != 4 {
 		err = fmt.Errorf("unexpected script reply of %d values", len(res))
 	}
 	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if l.Fallback != nil {
-			return l.Fallback.Wait(ctx)
-		}
-		return l.redisErr("wait", err)
+		return l.failed(ctx, err)
 	}
 	wait := time.Duration(res[1]) * time.Microsecond
 	if res[0] == 0 {
 		return fmt.Errorf("redisstore: limiter: the next free slot is %v away, past the context's deadline: %w", wait, context.DeadlineExceeded)
 	}
-	if wait <= 0 {
+	if err := sleep(ctx, wait); err != nil {
+		// Give the slot back so the others need not wait for it.
+		unreserve, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		defer cancel()
+		_ = unreserveScript.Run(unreserve, l.rdb, []string{l.key}, res[2], res[3]).Err()
+		return err
+	}
+	return l.fence(ctx)
+}
+
+// fence waits until the last request has been answered and every has
+// passed since, then records this one as in flight.
+func (l *Limiter) fence(ctx context.Context) error {
+	id := fmt.Sprintf("%s-%d", l.idPrefix, l.ids.Add(1))
+	for {
+		wait, err := fenceScript.Run(ctx, l.rdb, []string{l.key}, l.every.Microseconds(), l.hold().Microseconds(),
+			l.poll().Microseconds(), id).Int64()
+		if err != nil {
+			return l.failed(ctx, err)
+		}
+		if wait <= 0 {
+			l.mu.Lock()
+			l.inflight = id
+			l.mu.Unlock()
+			return nil
+		}
+		d := time.Duration(wait) * time.Microsecond
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+			return fmt.Errorf("redisstore: limiter: the last request was answered too recently to send before the context's deadline: %w", context.DeadlineExceeded)
+		}
+		if err := sleep(ctx, d); err != nil {
+			return err
+		}
+	}
+}
+
+// failed reports a Redis error, or paces with Fallback if set.
+func (l *Limiter) failed(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if l.Fallback != nil {
+		return l.Fallback.Wait(ctx)
+	}
+	return l.redisErr("wait", err)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
 		return nil
 	}
-	t := time.NewTimer(time.Until(departure(time.UnixMicro(res[3]), sent.Add(wait), answered.Add(wait))))
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
 		return nil
 	case <-ctx.Done():
-		// Give the slot back so the others need not wait for it.
-		unreserve, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
-		defer cancel()
-		_ = unreserveScript.Run(unreserve, l.rdb, []string{l.key}, res[2], res[3]).Err()
 		return ctx.Err()
 	}
-}
-
-// departure is when to send for a slot at Redis time slot, given that the
-// script ran between sent and answered: on one host, or with clocks in
-// step, the slot itself, so the reply's delay does not make the request
-// late; with a clock off by more than the round trip, the nearest end of
-// the window in which the slot must lie by this host's clock.
-func departure(slot, earliest, latest time.Time) time.Time {
-	switch {
-	case slot.Before(earliest):
-		return earliest
-	case slot.After(latest):
-		return latest
-	}
-	return slot
 }
 
 // Refused tells the shared limiter that the server refused a request for
@@ -209,16 +271,21 @@ func (l *Limiter) Refused(retryAfter time.Duration) {
 
 // Completed tells the shared limiter that an answer has arrived; the
 // Client calls it. The request reached the server before its answer came
-// back, so no process sends again until every after now: a job that one
-// caller works through one call at a time is never refused, whatever the
-// network's delay, as with the built-in limiter. A Redis error is dropped.
+// back, so no process sends again until every after now, whatever the
+// network's delay (the built-in limiter promises this to one caller; here
+// it holds across processes). A Redis error is dropped: the request then
+// counts as answered once held for a quarter of every.
 func (l *Limiter) Completed() {
 	if l.err != nil {
 		return
 	}
+	l.mu.Lock()
+	id := l.inflight
+	l.inflight = ""
+	l.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), hintTimeout)
 	defer cancel()
-	_ = completedScript.Run(ctx, l.rdb, []string{l.key}, l.every.Microseconds()).Err()
+	_ = completedScript.Run(ctx, l.rdb, []string{l.key}, id).Err()
 }
 
 func (l *Limiter) redisErr(op string, err error) error {

@@ -190,21 +190,51 @@ func TestLimiterBadArguments(t *testing.T) {
 	}
 }
 
-func TestLimiterCompletedHoldsTheNextSlotForEveryProcess(t *testing.T) {
+func TestLimiterNextRequestWaitsForTheAnswer(t *testing.T) {
 	t.Parallel()
 	srv := redistest.Start(t)
 	rdb := srv.Client(t)
 	key := redistest.Key(t)
 	a := NewLimiter(rdb, key, time.Hour)
 	b := NewLimiter(srv.Client(t), key, time.Hour)
-	a.Completed() // an answer arrived: nothing goes for an hour
-	short, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	require.ErrorIs(t, b.Wait(short), context.DeadlineExceeded)
+	ctx := context.Background()
+	require.NoError(t, a.Wait(ctx))
+	fid, err := rdb.HGet(ctx, key, "fid").Result()
+	require.NoError(t, err)
+	assert.Contains(t, fid, a.idPrefix, "a's request is in flight")
 
-	other := NewLimiter(rdb, key+":other", time.Millisecond)
-	other.Completed()
-	require.NoError(t, other.Wait(context.Background()))
+	a.Completed()
+	n, err := rdb.HExists(ctx, key, "fl").Result()
+	require.NoError(t, err)
+	assert.False(t, n, "answered: no longer in flight")
+	now, err := rdb.Time(ctx).Result()
+	require.NoError(t, err)
+	assert.InDelta(t, now.UnixMicro(), hashInt(t, rdb, key, "ans"), float64(10*time.Second/time.Microsecond))
+
+	require.NoError(t, rdb.HSet(ctx, key, "tat", 0).Err()) // a slot is free at once...
+	short, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	err = b.Wait(short)
+	require.ErrorIs(t, err, context.DeadlineExceeded, "...but not every after the answer")
+	assert.Contains(t, err.Error(), "answered too recently")
+	assert.NoError(t, short.Err(), "refused at once")
+}
+
+func TestLimiterLostAnswerHoldsAQuarterInterval(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	key := redistest.Key(t)
+	const every = time.Second
+	a := NewLimiter(srv.Client(t), key, every)
+	b := NewLimiter(srv.Client(t), key, every)
+	ctx := context.Background()
+	start := time.Now()
+	require.NoError(t, a.Wait(ctx)) // its answer never comes
+	require.NoError(t, b.Wait(ctx))
+	// b's slot came 1.05 s after a's; a, unanswered, counts as answered a
+	// quarter interval after it left, and every must pass after that.
+	assert.GreaterOrEqual(t, time.Since(start), every+every/4-time.Millisecond)
+	assert.Less(t, time.Since(start), 30*time.Second)
 }
 
 func TestLimiterHearsTheClientsAnswers(t *testing.T) {
@@ -214,14 +244,12 @@ func TestLimiterHearsTheClientsAnswers(t *testing.T) {
 	key := redistest.Key(t)
 	srv := worksectiontest.NewServer()
 	defer srv.Close()
-	srv.Inject("get_users", 1, worksectiontest.Delay(2*time.Second)) // a slow answer
 	c := srv.Client(ws.WithLimiter(NewLimiter(rdb, key, time.Second)))
 	ctx := context.Background()
 	_, err := c.GetUsers(ctx)
 	require.NoError(t, err)
-	now, err := rdb.Time(ctx).Result()
+	n, err := rdb.HExists(ctx, key, "fl").Result()
 	require.NoError(t, err)
-	// Sent at once, its slot ended 1.05 s later, before the answer came:
-	// only Completed can hold the next slot a second past the answer.
-	assert.Greater(t, hashInt(t, rdb, key, "tat")-now.UnixMicro(), int64(500*time.Millisecond/time.Microsecond))
+	assert.False(t, n, "the Client reported the answer")
+	assert.Positive(t, hashInt(t, rdb, key, "ans"))
 }

@@ -33,9 +33,11 @@ type Report struct {
 	// Start and End bound the calls: the first one's start, the last one's end.
 	Start time.Time `json:"start"`
 	End   time.Time `json:"end"`
-	Sent  []time.Time `json:"sent"`
+	Sent  []time.Time `json:"sent"` // when each API request left
 }
 
+// stampTransport records when each API request left, for the test's
+// throughput figure.
 type stampTransport struct {
 	mu   sync.Mutex
 	sent []time.Time
@@ -55,18 +57,23 @@ func main() {
 	prefix := flag.String("key", "", "Redis key prefix shared by the replicas")
 	server := flag.String("server", "", "the API server (account URL and OAuth base)")
 	every := flag.Duration("every", time.Second, "the shared rate limit: one request per every")
-	duration := flag.Duration("duration", 3*time.Second, "how long to make calls")
+	until := flag.String("until", "", "when to stop making calls (RFC 3339), the same for every replica")
 	workers := flag.Int("workers", 2, "concurrent callers in this process")
 	lease := flag.Duration("lease", 0, "TokenStore.LeaseTTL (0: the default)")
 	holdLock := flag.Bool("hold-lock", false, "take the token lock and wait to be killed")
 	flag.Parse()
-	if err := run(*redisURL, *prefix, *server, *every, *duration, *workers, *lease, *holdLock); err != nil {
+	end, err := time.Parse(time.RFC3339Nano, *until)
+	if err != nil && !*holdLock {
+		fmt.Fprintln(os.Stderr, "replica: -until:", err)
+		os.Exit(2)
+	}
+	if err := run(*redisURL, *prefix, *server, *every, end, *workers, *lease, *holdLock); err != nil {
 		fmt.Fprintln(os.Stderr, "replica:", err)
 		os.Exit(1)
 	}
 }
 
-func run(redisURL, prefix, server string, every, duration time.Duration, workers int, lease time.Duration, holdLock bool) error {
+func run(redisURL, prefix, server string, every time.Duration, end time.Time, workers int, lease time.Duration, holdLock bool) error {
 	opt, err := redis.ParseURL(redisURL)
 	if err != nil {
 		return err
@@ -102,8 +109,11 @@ func run(redisURL, prefix, server string, every, duration time.Duration, workers
 
 	var mu sync.Mutex
 	var rep Report
+	// Every replica stops at the same time: one that stopped early could
+	// exit in the middle of a background refresh, holding the lock until
+	// its lease expires (or losing the rotated token), while others still
+	// call.
 	rep.Start = time.Now()
-	end := rep.Start.Add(duration)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
@@ -127,6 +137,11 @@ func run(redisURL, prefix, server string, every, duration time.Duration, workers
 	}
 	wg.Wait()
 	rep.End = time.Now()
+	// Let a background refresh of ours finish before exiting: a process
+	// that exits holding the lock keeps the others waiting for its lease.
+	if unlock, err := store.Lock(ctx); err == nil {
+		unlock()
+	}
 	rep.Sent = rt.sent
 	return json.NewEncoder(os.Stdout).Encode(rep)
 }
