@@ -8,6 +8,11 @@
 //	ts := worksection.NewSharedTokenSource(ctx, cfg, redisstore.NewTokenStore(rdb, "worksection:acme:token"))
 //	c, err := worksection.NewClient(accountURL, worksection.WithTokenSource(ts), worksection.WithLimiter(lim))
 //
+// Every process must use the same keys (and the same interval). The
+// limiter keeps its state in a hash at its key; the token store keeps the
+// token as JSON at its key and its lock at key+":lock". All times come from
+// Redis's clock.
+//
 // When Redis is unavailable, calls fail with an error naming Redis: a
 // silent fallback to per-process limits would multiply the rate by the
 // number of processes. Limiter.Fallback opts into one explicitly.

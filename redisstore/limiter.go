@@ -144,6 +144,8 @@ type Limiter struct {
 	Fallback ws.Limiter
 }
 
+var _ ws.Limiter = (*Limiter)(nil)
+
 // NewLimiter returns a limiter allowing one request per every across all
 // processes that use key on rdb. It makes no network call; a bad argument
 // is reported by Wait.

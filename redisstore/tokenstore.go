@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"golang.org/x/oauth2"
 
+	ws "github.com/worksection-go/worksection"
 	"github.com/worksection-go/worksection/internal/storedtoken"
 )
 
@@ -38,6 +40,8 @@ type TokenStore struct {
 	// must be between 1 s and 30 s.
 	LeaseTTL time.Duration
 }
+
+var _ ws.TokenStore = (*TokenStore)(nil)
 
 // NewTokenStore returns a store of the token at key on rdb. It makes no
 // network call; a bad argument is reported by each method.
@@ -132,12 +136,16 @@ func (s *TokenStore) Lock(ctx context.Context) (unlock func(), err error) {
 
 // obtain polls for the lease until it is free or ctx ends.
 func (s *TokenStore) obtain(ctx context.Context, ttl time.Duration) (*redislock.Lock, error) {
-	retry := &redislock.Options{RetryStrategy: redislock.ExponentialBackoff(16*time.Millisecond, 250*time.Millisecond)}
+	// One random owner value for every attempt: if an attempt set the
+	// lease but its answer was lost, the next one takes the lease over
+	// instead of waiting for it to expire.
+	opt := &redislock.Options{Token: rand.Text()}
 	for {
+		opt.RetryStrategy = redislock.ExponentialBackoff(16*time.Millisecond, 250*time.Millisecond)
 		// redislock stops retrying at the context's deadline, or after ttl
 		// without one; keep going until our caller's context ends.
 		octx, cancel := context.WithTimeout(ctx, ttl)
-		lock, err := s.locker.Obtain(octx, s.key+":lock", ttl, retry)
+		lock, err := s.locker.Obtain(octx, s.key+":lock", ttl, opt)
 		cancel()
 		switch {
 		case err == nil:

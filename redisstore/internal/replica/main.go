@@ -31,8 +31,8 @@ type Report struct {
 	Failed int      `json:"failed"`
 	Errors []string `json:"errors,omitempty"` // the first few
 	// Start and End bound the calls: the first one's start, the last one's end.
-	Start time.Time `json:"start"`
-	End   time.Time `json:"end"`
+	Start time.Time   `json:"start"`
+	End   time.Time   `json:"end"`
 	Sent  []time.Time `json:"sent"` // when each API request left
 }
 
