@@ -253,10 +253,11 @@ func TestReplicasShareTheRateLimitAndTheToken(t *testing.T) {
 	// refreshed at once; the last refresh may come after the stop time.
 	assert.LessOrEqual(t, float64(res.refreshes), float64(res.span)/float64(fresh)+2)
 	assert.GreaterOrEqual(t, float64(res.refreshes), float64(res.span)/float64(ttl)-1)
-	// A refresh rotates the token under requests already in flight; each
-	// such request is answered 401 and sent again with the new token.
-	assert.GreaterOrEqual(t, float64(res.sentInWindow-res.rotated), 0.9*res.limit,
-		"combined throughput of successful calls is at least 90%% of the limit")
+	assert.GreaterOrEqual(t, float64(res.sentInWindow), 0.9*res.limit, "combined throughput is at least 90%% of the limit")
+	// A refresh rotates the pair under the request in flight, if any (the
+	// limiter lets one fly at a time): it is answered 401 and sent again
+	// with the new token, so a refresh costs at most one request.
+	assert.LessOrEqual(t, res.rotated, res.refreshes)
 }
 
 func TestReplicasShareATokenTheServerEndsEarly(t *testing.T) {
