@@ -43,9 +43,11 @@ const (
 // NewSharedTokenSource returns a token source for several processes (or
 // replicas) that sign in as one user and so share one rotating refresh
 // token through store. It serves the stored token while it is valid,
-// reading the store on every call (a file read, a Redis GET), so a token
-// another process saved is used at once. When
-// the token is about to expire, or the API answered 401 "expired", it takes
+// reading the store on every call (a file read, a Redis GET), so that a
+// token another process saved is used at once. When the token is due (a
+// minute before expiry, or half its lifetime if shorter) it is refreshed
+// in the background while still being served; when it is about to expire,
+// or the API answered 401, callers wait for the renewal. A renewal takes
 // the store's lock and reloads: if another process has refreshed already,
 // it uses that token without refreshing; only if the token is still stale
 // does it refresh, save the new pair and release the lock. Concurrent
@@ -55,12 +57,16 @@ const (
 //   - A refused refresh token (invalid_grant, revoked or expired) is final:
 //     the error matches ErrUnauthorized and says to sign in again; the
 //     same stored token is not sent again.
-//   - A 5xx or a timeout from the refresh endpoint is returned as is and the
+//   - A 5xx or a timeout from the refresh endpoint is reported and the
 //     stored pair is kept, so a later call tries again.
 //   - If the server rotated the token but its answer was lost (a timeout
-//     after the server applied the refresh), the stored refresh token is
-//     already dead: the next refresh is refused, and the user must sign in
-//     again and save the new token to the store. The errors say so.
+//     after the server applied the refresh, or a process killed in the
+//     middle of a refresh), the stored refresh token is already dead: the
+//     next refresh is refused, and the user must sign in again and save the
+//     new token to the store. The errors say so.
+//   - If saving the new pair fails, this process keeps using it and saves
+//     it again on its next renewal; until then other processes are signed
+//     out.
 //
 // A Client using the source refreshes through the Client's own HTTP client,
 // and each call's context ends only that call's wait. Token() uses ctx's
