@@ -172,8 +172,10 @@ func countRequests(srv *worksectiontest.Server) serverCounts {
 	return c
 }
 
-// The account's limit, scaled from one request per second: the 5% margin
-// (20 ms here) must cover the scheduling jitter of a loaded machine.
+// The account's limit, scaled from one request per second. The limiter
+// makes each request wait for the last answer, plus every; the scale must
+// keep that round trip small beside every (at 50 ms, a loaded 2-core
+// machine's round trips of 10-20 ms cost a third of the throughput).
 const scaledEvery = 200 * time.Millisecond
 
 // runResult is what a run of replicas did, from their reports and the
