@@ -1,10 +1,13 @@
 // Command oauth-login signs a person in with Worksection's OAuth2, saves
-// the token to a file (mode 0600) and prints who they are.
+// the token in a worksection.FileTokenStore (a 0600 file, replaced
+// atomically, with an OS lock beside it) and prints who they are.
 //
 // It starts a callback server on 127.0.0.1, prints the authorize URL for
 // you to open (it opens nothing by itself), exchanges the code for a token,
-// and calls Me. Refreshed tokens are saved to the same file, since every
-// refresh invalidates the previous refresh token.
+// and calls Me through worksection.NewSharedTokenSource. Every refresh
+// invalidates the previous refresh token, so the source refreshes under the
+// file's lock and saves each new pair there: other processes on this host
+// that use the same file share the token without logging each other out.
 //
 // With WORKSECTION_CLIENT_ID and WORKSECTION_CLIENT_SECRET set it uses
 // Worksection (register http://127.0.0.1:PORT/callback, or set
@@ -19,8 +22,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -98,13 +99,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	save := func(t *oauth2.Token) error { return saveToken(*tokenFile, t) }
-	if err := save(tok); err != nil {
+	store := ws.NewFileTokenStore(*tokenFile)
+	if err := store.Save(ctx, tok); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Token saved to %s\n", *tokenFile)
 
-	c, err := ws.NewClientFromToken(ctx, cfg, tok, ws.WithTokenSource(ws.NewTokenSource(ctx, cfg, tok, save)))
+	c, err := ws.NewClientFromToken(ctx, cfg, tok, ws.WithTokenSource(ws.NewSharedTokenSource(ctx, cfg, store)))
 	if err != nil {
 		return err
 	}
@@ -149,30 +150,4 @@ func randomState() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// savedToken is the file format: the token plus the account it is for.
-type savedToken struct {
-	AccessToken  string    `json:"access_token"`
-	RefreshToken string    `json:"refresh_token"`
-	TokenType    string    `json:"token_type"`
-	Expiry       time.Time `json:"expiry"`
-	AccountURL   string    `json:"account_url"`
-}
-
-// saveToken writes the token with mode 0600, replacing the file atomically.
-func saveToken(path string, t *oauth2.Token) error {
-	b, err := json.MarshalIndent(savedToken{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken,
-		TokenType: t.TokenType, Expiry: t.Expiry, AccountURL: ws.AccountURL(t)}, "", "  ")
-	if err != nil {
-		return err
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp, 0o600); err != nil { // WriteFile keeps an existing file's mode
-		return errors.Join(err, os.Remove(tmp))
-	}
-	return os.Rename(tmp, path)
 }

@@ -3,13 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	ws "github.com/worksection-go/worksection"
 )
 
 func TestOAuthLoginOnFake(t *testing.T) {
@@ -29,13 +30,12 @@ func TestOAuthLoginOnFake(t *testing.T) {
 	info, err := os.Stat(path)
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
-	var saved savedToken
-	b, err := os.ReadFile(path)
+	saved, err := ws.NewFileTokenStore(path).Load(context.Background())
 	require.NoError(t, err)
-	require.NoError(t, json.Unmarshal(b, &saved))
+	require.NotNil(t, saved)
 	assert.NotEmpty(t, saved.AccessToken)
 	assert.NotEmpty(t, saved.RefreshToken)
-	assert.Contains(t, saved.AccountURL, "http://127.0.0.1:")
+	assert.Contains(t, ws.AccountURL(saved), "http://127.0.0.1:")
 	assert.NotContains(t, out, saved.AccessToken, "tokens are not printed")
 	assert.NotContains(t, out, saved.RefreshToken)
 }
