@@ -406,7 +406,11 @@ func TestLoginSavesTokenAndIsUsed(t *testing.T) {
 	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
-	var saved tokenFile
+	var saved struct {
+		AccessToken  string `json:"access_token"`
+		RefreshToken string `json:"refresh_token"`
+		AccountURL   string `json:"account_url"`
+	}
 	require.NoError(t, json.Unmarshal(b, &saved))
 	assert.Equal(t, srv.URL, saved.AccountURL)
 	assert.NotEmpty(t, saved.RefreshToken)

@@ -2,10 +2,7 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-
-	"golang.org/x/oauth2"
 
 	ws "github.com/worksection-go/worksection"
 	"github.com/worksection-go/worksection/worksectiontest"
@@ -76,24 +73,20 @@ func (a *app) fake() *ws.Client {
 }
 
 // savedLogin returns a client for the token `worksection login` saved, or
-// nil if there is none.
+// nil if there is none. Refreshes go through the SDK's shared token source
+// on the file store, so two runs of the tool never refresh the same token.
 func (a *app) savedLogin(ctx context.Context) (*ws.Client, error) {
-	store, err := a.tokenStore()
-	if err != nil {
-		return nil, nil // no config folder, so no saved login
-	}
-	tok, err := store.Load(ctx)
+	app, store, tok, err := a.loadLogin(ctx)
 	switch {
-	case errors.Is(err, errNoToken):
-		return nil, nil
 	case err != nil:
 		return nil, fmt.Errorf("reading the saved login: %w", err)
+	case store == nil:
+		return nil, nil
 	}
-	meta := loginMetaOf(tok)
-	cfg := ws.NewOAuth2Config(meta.clientID, a.env.Getenv(envClientSecret), "")
-	if cfg.Endpoint, err = ws.EndpointAt(meta.oauthURL); err != nil {
+	cfg := ws.NewOAuth2Config(app.ClientID, a.env.Getenv(envClientSecret), "")
+	if cfg.Endpoint, err = ws.EndpointAt(app.OAuthURL); err != nil {
 		return nil, fmt.Errorf("the saved login's OAuth server: %w", err)
 	}
-	ts := ws.NewTokenSource(ctx, cfg, tok, func(t *oauth2.Token) error { return store.Save(ctx, meta.attach(t)) })
-	return ws.NewClient(meta.accountURL, append([]ws.Option{ws.WithTokenSource(ts)}, a.env.Options...)...)
+	ts := ws.NewSharedTokenSource(ctx, cfg, store)
+	return ws.NewClient(ws.AccountURL(tok), append([]ws.Option{ws.WithTokenSource(ts)}, a.env.Options...)...)
 }

@@ -55,7 +55,7 @@ as its redirect URL and pass --port PORT.`,
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 			defer cancel()
-			return a.login(ctx, loginMeta{clientID: clientID, oauthURL: oauthURL}, secret)
+			return a.login(ctx, loginApp{ClientID: clientID, OAuthURL: oauthURL}, secret)
 		},
 	}
 	c.Flags().StringVar(&clientID, "client-id", "", "OAuth client id (env "+envClientID+")")
@@ -65,13 +65,12 @@ as its redirect URL and pass --port PORT.`,
 	return c
 }
 
-func (a *app) login(ctx context.Context, meta loginMeta, secret string) error {
-	path, err := a.tokenPath()
+func (a *app) login(ctx context.Context, app loginApp, secret string) error {
+	path, err := a.configPath(tokenFileName)
 	if err != nil {
 		return fmt.Errorf("finding your config folder: %w", err)
 	}
-	store, _ := a.tokenStore()
-	endpoint, err := ws.EndpointAt(meta.oauthURL)
+	endpoint, err := ws.EndpointAt(app.OAuthURL)
 	if err != nil {
 		return err
 	}
@@ -79,7 +78,7 @@ func (a *app) login(ctx context.Context, meta loginMeta, secret string) error {
 	if err != nil {
 		return err
 	}
-	cfg := ws.NewOAuth2Config(meta.clientID, secret, "http://"+ln.Addr().String()+"/callback", loginScopes...)
+	cfg := ws.NewOAuth2Config(app.ClientID, secret, "http://"+ln.Addr().String()+"/callback", loginScopes...)
 	cfg.Endpoint = endpoint
 	state := randomHex()
 	codes := make(chan string, 1)
@@ -102,14 +101,14 @@ func (a *app) login(ctx context.Context, meta loginMeta, secret string) error {
 	if err != nil {
 		return err
 	}
-	meta.accountURL = ws.AccountURL(tok)
-	if meta.accountURL == "" {
+	account := ws.AccountURL(tok)
+	if account == "" {
 		return errors.New("the token response names no account_url")
 	}
-	if err := store.Save(ctx, meta.attach(tok)); err != nil {
+	if err := a.saveLogin(ctx, app, tok); err != nil {
 		return fmt.Errorf("saving the token: %w", err)
 	}
-	_, err = fmt.Fprintf(a.env.Stdout, "Signed in to %s; token saved to %s (mode 0600).\n", meta.accountURL, path)
+	_, err = fmt.Fprintf(a.env.Stdout, "Signed in to %s; token saved to %s (mode 0600).\n", account, path)
 	return err
 }
 

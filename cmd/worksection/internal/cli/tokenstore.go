@@ -8,111 +8,93 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"time"
 
 	"golang.org/x/oauth2"
 
 	ws "github.com/worksection-go/worksection"
 )
 
-// tokenStore keeps the login's token. It has the Load and Save of the
-// SDK's TokenStore (issue 13), so the SDK's file store can replace
-// fileStore when it lands.
-type tokenStore interface {
-	Load(ctx context.Context) (*oauth2.Token, error)
-	Save(ctx context.Context, tok *oauth2.Token) error
+// The login keeps two files in the config folder: the token, in the SDK's
+// file token store (mode 0600, atomic replace, an OS lock, so two runs of
+// the tool never refresh the same token), and the OAuth app it came from,
+// which a refresh needs.
+const (
+	tokenFileName = "token.json"
+	appFileName   = "login.json"
+)
+
+// loginApp is the OAuth app a login used; the secret is never saved.
+type loginApp struct {
+	ClientID string `json:"client_id"`
+	OAuthURL string `json:"oauth_url"`
 }
 
-// errNoToken: nobody has logged in.
-var errNoToken = errors.New("no saved login")
-
-// tokenPath is where login saves the token.
-func (a *app) tokenPath() (string, error) {
+// configPath is a file of the tool's in the user's config folder.
+func (a *app) configPath(name string) (string, error) {
 	dir, err := a.env.ConfigDir()
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(dir, "worksection", "token.json"), nil
+	return filepath.Join(dir, "worksection", name), nil
 }
 
-func (a *app) tokenStore() (tokenStore, error) {
-	path, err := a.tokenPath()
+// tokenStore is the saved login's token store.
+func (a *app) tokenStore() (*ws.FileTokenStore, error) {
+	path, err := a.configPath(tokenFileName)
 	if err != nil {
 		return nil, err
 	}
-	return fileStore{path: path}, nil
+	return ws.NewFileTokenStore(path), nil
 }
 
-// loginMeta is what a refresh needs besides the token; it travels in the
-// token's extra fields.
-type loginMeta struct {
-	accountURL, clientID, oauthURL string
-}
-
-func loginMetaOf(tok *oauth2.Token) loginMeta {
-	str := func(k string) string { s, _ := tok.Extra(k).(string); return s }
-	m := loginMeta{accountURL: ws.AccountURL(tok), clientID: str("client_id"), oauthURL: str("oauth_url")}
-	if m.oauthURL == "" {
-		m.oauthURL = ws.OAuthBaseURL
+// saveLogin keeps the token and the app it came from.
+func (a *app) saveLogin(ctx context.Context, app loginApp, tok *oauth2.Token) error {
+	store, err := a.tokenStore()
+	if err != nil {
+		return err
 	}
-	return m
+	path, _ := a.configPath(appFileName)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	b, err := json.Marshal(app)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return err
+	}
+	return store.Save(ctx, tok)
 }
 
-func (m loginMeta) attach(tok *oauth2.Token) *oauth2.Token {
-	return tok.WithExtra(map[string]any{"account_url": m.accountURL, "client_id": m.clientID, "oauth_url": m.oauthURL})
-}
-
-// fileStore is a token file with mode 0600, replaced atomically.
-type fileStore struct{ path string }
-
-type tokenFile struct {
-	AccessToken  string    `json:"access_token"`
-	RefreshToken string    `json:"refresh_token"`
-	TokenType    string    `json:"token_type"`
-	Expiry       time.Time `json:"expiry"`
-	AccountURL   string    `json:"account_url"`
-	ClientID     string    `json:"client_id"`
-	OAuthURL     string    `json:"oauth_url"`
-}
-
-func (s fileStore) Load(context.Context) (*oauth2.Token, error) {
-	b, err := os.ReadFile(s.path)
+// loadLogin returns the saved login's app and token store, or a nil store
+// if nobody has logged in.
+func (a *app) loadLogin(ctx context.Context) (loginApp, *ws.FileTokenStore, *oauth2.Token, error) {
+	var app loginApp
+	path, err := a.configPath(appFileName)
+	if err != nil {
+		return app, nil, nil, nil // no config folder, so no saved login
+	}
+	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, errNoToken
+		return app, nil, nil, nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	var f tokenFile
-	if err := json.Unmarshal(b, &f); err != nil {
-		return nil, fmt.Errorf("%s: %w", s.path, err) // json errors never quote the token
-	}
-	tok := &oauth2.Token{AccessToken: f.AccessToken, RefreshToken: f.RefreshToken, TokenType: f.TokenType, Expiry: f.Expiry}
-	return loginMeta{accountURL: f.AccountURL, clientID: f.ClientID, oauthURL: f.OAuthURL}.attach(tok), nil
-}
-
-func (s fileStore) Save(_ context.Context, tok *oauth2.Token) error {
-	m := loginMetaOf(tok)
-	b, err := json.MarshalIndent(tokenFile{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: tok.TokenType,
-		Expiry: tok.Expiry, AccountURL: m.accountURL, ClientID: m.clientID, OAuthURL: m.oauthURL}, "", "  ")
-	if err != nil {
-		return err
-	}
-	dir := filepath.Dir(s.path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, ".token-*") // created with mode 0600
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(b)
-	err = errors.Join(err, tmp.Sync(), tmp.Close())
 	if err == nil {
-		err = os.Rename(tmp.Name(), s.path)
+		err = json.Unmarshal(b, &app)
 	}
 	if err != nil {
-		return errors.Join(err, os.Remove(tmp.Name()))
+		return app, nil, nil, fmt.Errorf("reading %s: %w", path, err)
 	}
-	return nil
+	store, err := a.tokenStore()
+	if err != nil {
+		return app, nil, nil, err
+	}
+	tok, err := store.Load(ctx)
+	if err != nil || tok == nil {
+		return app, nil, nil, err
+	}
+	if app.OAuthURL == "" {
+		app.OAuthURL = ws.OAuthBaseURL
+	}
+	return app, store, tok, nil
 }
