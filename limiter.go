@@ -6,22 +6,15 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/worksection-go/worksection/internal/pace"
 )
 
 // The API allows one request per second and measures arrivals, which
 // network and scheduling jitter move closer together than departures. The
-// built-in limiter therefore spaces departures with a margin, and widens
-// it when the server still says "Too many requests".
-const (
-	// rateMargin is the share of the interval added to every gap.
-	rateMargin = 0.05
-	// refusalStep is the share added for each refusal, up to maxSlowdown;
-	// it decays by decayPerSuccess on every request let through after.
-	refusalStep     = 0.05
-	maxSlowdown     = 0.5
-	decayPerSuccess = 0.98
-)
-
+// built-in limiter therefore spaces departures with a margin, widens it
+// when the server still says "Too many requests" (see package pace), and
+// waits a full interval after the last answer.
 // adaptiveLimiter is a Limiter that hears when the server refused a
 // request for its rate (HTTP 429 or "Too many requests"), with the
 // server's Retry-After (zero when none). The built-in limiter and
@@ -43,7 +36,7 @@ type completionLimiter interface {
 }
 
 // pacer is the built-in limiter: a GCRA (virtual scheduling) limiter whose
-// interval carries rateMargin plus an adaptive slowdown. The zero burst is
+// interval carries pace.Margin plus an adaptive slowdown. The zero burst is
 // 1. It is safe for concurrent use.
 type pacer struct {
 	every time.Duration
@@ -64,7 +57,7 @@ func newPacer(limit rate.Limit, burst int) Limiter {
 }
 
 func (p *pacer) interval() time.Duration {
-	return time.Duration(float64(p.every) * (1 + rateMargin + p.slow))
+	return time.Duration(float64(p.every) * (1 + pace.Margin + p.slow))
 }
 
 // Wait reserves the next slot and sleeps until it, or returns ctx's error
@@ -82,20 +75,9 @@ func (p *pacer) Wait(ctx context.Context) error {
 	}
 	at := tat.Add(-time.Duration(p.burst-1) * iv) // a burst may run ahead of the schedule
 	p.tat = tat.Add(iv)
-	p.slow *= decayPerSuccess
+	p.slow *= pace.DecayPerSuccess
 	p.mu.Unlock()
-	d := at.Sub(now)
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return pace.Sleep(ctx, at.Sub(now))
 }
 
 // Completed schedules the next request no sooner than one interval after
@@ -113,7 +95,7 @@ func (p *pacer) Completed() {
 func (p *pacer) Refused(retryAfter time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.slow = min(p.slow+refusalStep, maxSlowdown)
+	p.slow = min(p.slow+pace.RefusalStep, pace.MaxSlowdown)
 	resume := time.Now().Add(max(retryAfter, p.interval()))
 	if p.tat.Before(resume) {
 		p.tat = resume

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/worksection-go/worksection/internal/pace"
 	"github.com/worksection-go/worksection/internal/transport"
 	"github.com/worksection-go/worksection/internal/wire"
 )
@@ -85,7 +86,7 @@ func (c *Client) run(ctx context.Context, r *request, out any, verify verifyFunc
 		case class == atMostOnce && f.maybeApplied:
 			// Never resent: wait for a request still in flight upstream to
 			// land, then look.
-			if werr := c.sleep(ctx, c.retry.wait(attempt, retryAfter(err))); werr != nil {
+			if werr := pace.Sleep(ctx, c.retry.wait(attempt, retryAfter(err))); werr != nil {
 				return env, unconfirmed(r, err, true)
 			}
 			return env, c.confirm(ctx, r, err, verify, true)
@@ -95,7 +96,7 @@ func (c *Client) run(ctx context.Context, r *request, out any, verify verifyFunc
 			}
 			return env, unconfirmed(r, err, maybeApplied)
 		}
-		if werr := c.sleep(ctx, c.retry.wait(attempt, retryAfter(err))); werr != nil {
+		if werr := pace.Sleep(ctx, c.retry.wait(attempt, retryAfter(err))); werr != nil {
 			return env, unconfirmed(r, fmt.Errorf("%w (while waiting to retry after: %v)", werr, err), maybeApplied)
 		}
 	}
@@ -239,20 +240,6 @@ func parseRetryAfter(h http.Header) time.Duration {
 		}
 	}
 	return 0
-}
-
-func (c *Client) sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // slowDown tells a limiter that adapts that the server refused a request

@@ -12,18 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	ws "github.com/worksection-go/worksection"
-)
-
-// Pacing, the same as the SDK's built-in limiter (limiter.go): the server
-// measures arrivals, which scheduling and network jitter bring closer
-// together than departures, so requests are spaced every*(1+margin+slow).
-// slow grows by refusalStep with each refusal, up to maxSlowdown, and
-// shrinks by the factor decayPerSuccess with each request let through.
-const (
-	margin          = 0.05
-	refusalStep     = 0.05
-	maxSlowdown     = 0.5
-	decayPerSuccess = 0.98
+	"github.com/worksection-go/worksection/internal/pace"
 )
 
 // The limiter's state is one hash: tat, the Redis time (µs) at which the
@@ -34,7 +23,7 @@ const (
 
 // reserveScript takes the next slot unless it lies more than ARGV[2] µs
 // ahead (ARGV[2] < 0: no bound). ARGV[1] is every in µs, ARGV[3] the
-// margin, ARGV[4] the decay. It returns {reserved, wait µs, new tat, slot}.
+// pace.Margin, ARGV[4] the decay. It returns {reserved, wait µs, new tat, slot}.
 var reserveScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -181,7 +170,7 @@ func (l *Limiter) Wait(ctx context.Context) error {
 	if dl, ok := ctx.Deadline(); ok {
 		maxWait = time.Until(dl).Microseconds()
 	}
-	res, err := reserveScript.Run(ctx, l.rdb, []string{l.key}, l.every.Microseconds(), maxWait, margin, decayPerSuccess).Int64Slice()
+	res, err := reserveScript.Run(ctx, l.rdb, []string{l.key}, l.every.Microseconds(), maxWait, pace.Margin, pace.DecayPerSuccess).Int64Slice()
 	if err == nil && len(res) != 4 {
 		err = fmt.Errorf("unexpected script reply of %d values", len(res))
 	}
@@ -192,7 +181,7 @@ func (l *Limiter) Wait(ctx context.Context) error {
 	if res[0] == 0 {
 		return fmt.Errorf("redisstore: limiter: the next free slot is %v away, past the context's deadline: %w", wait, context.DeadlineExceeded)
 	}
-	if err := sleep(ctx, wait); err != nil {
+	if err := pace.Sleep(ctx, wait); err != nil {
 		// Give the slot back so the others need not wait for it.
 		unreserve, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 		defer cancel()
@@ -222,7 +211,7 @@ func (l *Limiter) fence(ctx context.Context) error {
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
 			return fmt.Errorf("redisstore: limiter: the last request was answered too recently to send before the context's deadline: %w", context.DeadlineExceeded)
 		}
-		if err := sleep(ctx, d); err != nil {
+		if err := pace.Sleep(ctx, d); err != nil {
 			return err
 		}
 	}
@@ -239,20 +228,6 @@ func (l *Limiter) failed(ctx context.Context, err error) error {
 	return l.redisErr("wait", err)
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 // Refused tells the shared limiter that the server refused a request for
 // exceeding the rate ("Too many requests", HTTP 429), with the server's
 // Retry-After if it sent one (0 if not); the Client calls it. Every process
@@ -267,7 +242,7 @@ func (l *Limiter) Refused(retryAfter time.Duration) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), hintTimeout)
 	defer cancel()
-	_ = refusedScript.Run(ctx, l.rdb, []string{l.key}, l.every.Microseconds(), margin, refusalStep, maxSlowdown,
+	_ = refusedScript.Run(ctx, l.rdb, []string{l.key}, l.every.Microseconds(), pace.Margin, pace.RefusalStep, pace.MaxSlowdown,
 		max(retryAfter, 0).Microseconds()).Err()
 }
 

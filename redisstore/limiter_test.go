@@ -12,6 +12,7 @@ import (
 	"golang.org/x/time/rate"
 
 	ws "github.com/worksection-go/worksection"
+	"github.com/worksection-go/worksection/internal/pace"
 	"github.com/worksection-go/worksection/internal/redistest"
 	"github.com/worksection-go/worksection/worksectiontest"
 )
@@ -64,7 +65,7 @@ func TestLimiterSpacesRequestsWithMargin(t *testing.T) {
 	}
 	// Slots are every*(1+margin) apart on Redis's clock and timers never
 	// fire early, so n waits cannot end sooner than n-1 spacings.
-	assert.GreaterOrEqual(t, elapsed, time.Duration(float64((n-1)*every)*(1+margin))-time.Millisecond)
+	assert.GreaterOrEqual(t, elapsed, time.Duration(float64((n-1)*every)*(1+pace.Margin))-time.Millisecond)
 	assert.Less(t, elapsed, 30*time.Second)
 }
 
@@ -113,14 +114,14 @@ func TestLimiterRefusedSlowsEveryProcess(t *testing.T) {
 	short, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
 	require.ErrorIs(t, b.Wait(short), context.DeadlineExceeded, "no process sends before Retry-After")
-	assert.InDelta(t, refusalStep, hashFloat(t, rdb, key, "slow"), 1e-9, "one refusal widens the spacing by 5% of every")
+	assert.InDelta(t, pace.RefusalStep, hashFloat(t, rdb, key, "slow"), 1e-9, "one refusal widens the spacing by 5% of every")
 
 	b.Refused(0)
-	assert.InDelta(t, 2*refusalStep, hashFloat(t, rdb, key, "slow"), 1e-9)
+	assert.InDelta(t, 2*pace.RefusalStep, hashFloat(t, rdb, key, "slow"), 1e-9)
 	for range 20 {
 		a.Refused(0)
 	}
-	assert.InDelta(t, maxSlowdown, hashFloat(t, rdb, key, "slow"), 1e-9, "capped")
+	assert.InDelta(t, pace.MaxSlowdown, hashFloat(t, rdb, key, "slow"), 1e-9, "capped")
 }
 
 func TestLimiterSlowdownEasesWithEachRequest(t *testing.T) {
@@ -128,14 +129,17 @@ func TestLimiterSlowdownEasesWithEachRequest(t *testing.T) {
 	srv := redistest.Start(t)
 	rdb := srv.Client(t)
 	key := redistest.Key(t)
-	const every = time.Millisecond
+	// A second, so that Wait reserves before the slot has passed even on
+	// a loaded machine (with a shorter interval the slot could lapse and
+	// the next one count from now).
+	const every = time.Second
 	l := NewLimiter(rdb, key, every)
 	ctx := context.Background()
 	l.Refused(0)
 	before := hashInt(t, rdb, key, "tat")
 	require.NoError(t, l.Wait(ctx))
-	assert.InDelta(t, refusalStep*decayPerSuccess, hashFloat(t, rdb, key, "slow"), 1e-9)
-	assert.Equal(t, before+int64(float64(every.Microseconds())*(1+margin+refusalStep)), hashInt(t, rdb, key, "tat"),
+	assert.InDelta(t, pace.RefusalStep*pace.DecayPerSuccess, hashFloat(t, rdb, key, "slow"), 1e-9)
+	assert.Equal(t, before+int64(float64(every.Microseconds())*(1+pace.Margin+pace.RefusalStep)), hashInt(t, rdb, key, "tat"),
 		"the slot after a refusal is every*(1+margin+slow) later")
 }
 
