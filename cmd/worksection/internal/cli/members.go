@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -10,26 +11,7 @@ import (
 )
 
 func (a *app) usersCmd() *cobra.Command {
-	list := &cobra.Command{
-		Use:   "list",
-		Short: "List the account's members",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := a.connect(cmd.Context())
-			if err != nil {
-				return err
-			}
-			users, err := c.GetUsers(cmd.Context())
-			if err != nil {
-				return err
-			}
-			v := view{header: []string{"ID", "NAME", "EMAIL", "ROLE", "TEAM", "DEPARTMENT", "TITLE"}, data: users}
-			for _, u := range users {
-				v.rows = append(v.rows, []string{u.ID.String(), u.Name, u.Email, string(u.Role), u.Group, u.Department, u.Title})
-			}
-			return a.emit(v)
-		},
-	}
+	list := listCmd(a, "List the account's members", (*ws.Client).GetUsers, usersView)
 	var p roster.Person
 	var emails []string
 	var maxInvites int
@@ -59,6 +41,12 @@ func (a *app) usersCmd() *cobra.Command {
 	return group("users", "List and invite members", list, required(invite, "email"))
 }
 
+func usersView(users []ws.User) view {
+	return listView([]string{"ID", "NAME", "EMAIL", "ROLE", "TEAM", "DEPARTMENT", "TITLE"}, users, func(u ws.User) []string {
+		return []string{u.ID.String(), u.Name, u.Email, string(u.Role), u.Group, u.Department, u.Title}
+	})
+}
+
 // roleFlag is a --role value.
 type roleFlag ws.Role
 
@@ -67,87 +55,44 @@ func (r *roleFlag) Set(s string) error { *r = roleFlag(ws.ParseRole(s)); return 
 func (r *roleFlag) Type() string       { return "role" }
 
 func (a *app) teamsCmd() *cobra.Command {
-	list := &cobra.Command{
-		Use:   "list",
-		Short: "List the account's teams",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := a.connect(cmd.Context())
-			if err != nil {
-				return err
-			}
-			teams, err := c.GetUserGroups(cmd.Context())
-			if err != nil {
-				return err
-			}
-			return a.emit(teamsView(teams))
-		},
-	}
+	list := listCmd(a, "List the account's teams", (*ws.Client).GetUserGroups, teamsView)
 	var client bool
 	var title string
 	create := argOrFlag(&cobra.Command{
 		Use:   "create TITLE",
 		Short: "Create a team (an existing team of that title is returned as is)",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := a.connect(cmd.Context())
+		RunE: a.run(func(ctx context.Context, c *ws.Client) (view, error) {
+			g, err := c.AddUserGroup(ctx, ws.AddUserGroupParams{Title: title, Client: client})
 			if err != nil {
-				return err
+				return view{}, err
 			}
-			g, err := c.AddUserGroup(cmd.Context(), ws.AddUserGroupParams{Title: title, Client: client})
-			if err != nil {
-				return err
-			}
-			return a.emit(teamsView([]ws.UserGroup{*g}))
-		},
+			return teamsView([]ws.UserGroup{*g}), nil
+		}),
 	}, "title", "the team's title", &title)
 	create.Flags().BoolVar(&client, "client", false, "an external client team rather than your company's")
 	return group("teams", "List and create teams", list, create)
 }
 
 func teamsView(teams []ws.UserGroup) view {
-	v := view{header: []string{"ID", "TITLE", "TYPE", "CLIENT"}, data: teams}
-	for _, g := range teams {
-		v.rows = append(v.rows, []string{g.ID.String(), g.Title, g.Type, strconv.FormatBool(g.Client)})
-	}
-	return v
+	return listView([]string{"ID", "TITLE", "TYPE", "CLIENT"}, teams, func(g ws.UserGroup) []string {
+		return []string{g.ID.String(), g.Title, g.Type, strconv.FormatBool(g.Client)}
+	})
 }
 
 func (a *app) contactsCmd() *cobra.Command {
-	list := &cobra.Command{
-		Use:   "list",
-		Short: "List the account's contacts",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := a.connect(cmd.Context())
-			if err != nil {
-				return err
-			}
-			contacts, err := c.GetContacts(cmd.Context())
-			if err != nil {
-				return err
-			}
-			return a.emit(contactsView(contacts))
-		},
-	}
+	list := listCmd(a, "List the account's contacts", (*ws.Client).GetContacts, contactsView)
 	var p ws.AddContactParams
 	add := &cobra.Command{
 		Use:   "add --email EMAIL --name NAME",
 		Short: "Add a contact (no invitation is sent)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := p.Validate(); err != nil {
-				return err
-			}
-			c, err := a.connect(cmd.Context())
+		RunE: validated(&p, a.run(func(ctx context.Context, c *ws.Client) (view, error) {
+			ct, err := c.AddContact(ctx, p)
 			if err != nil {
-				return err
+				return view{}, err
 			}
-			ct, err := c.AddContact(cmd.Context(), p)
-			if err != nil {
-				return err
-			}
-			return a.emit(contactsView([]ws.Contact{*ct}))
-		},
+			return contactsView([]ws.Contact{*ct}), nil
+		})),
 	}
 	f := add.Flags()
 	f.StringVar(&p.Email, "email", "", "email")
@@ -159,55 +104,32 @@ func (a *app) contactsCmd() *cobra.Command {
 }
 
 func contactsView(contacts []ws.Contact) view {
-	v := view{header: []string{"ID", "NAME", "EMAIL", "PHONE", "FOLDER", "TITLE"}, data: contacts}
-	for _, ct := range contacts {
-		v.rows = append(v.rows, []string{ct.ID.String(), ct.Name, ct.Email, ct.Phone, ct.Group, ct.Title})
-	}
-	return v
+	return listView([]string{"ID", "NAME", "EMAIL", "PHONE", "FOLDER", "TITLE"}, contacts, func(ct ws.Contact) []string {
+		return []string{ct.ID.String(), ct.Name, ct.Email, ct.Phone, ct.Group, ct.Title}
+	})
 }
 
 func (a *app) foldersCmd() *cobra.Command {
-	list := &cobra.Command{
-		Use:   "list",
-		Short: "List the contact folders",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := a.connect(cmd.Context())
-			if err != nil {
-				return err
-			}
-			folders, err := c.GetContactGroups(cmd.Context())
-			if err != nil {
-				return err
-			}
-			return a.emit(foldersView(folders))
-		},
-	}
+	list := listCmd(a, "List the contact folders", (*ws.Client).GetContactGroups, foldersView)
 	var title string
 	create := argOrFlag(&cobra.Command{
 		Use:   "create TITLE",
 		Short: "Create a contact folder (an existing folder of that title is returned as is)",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := a.connect(cmd.Context())
+		RunE: a.run(func(ctx context.Context, c *ws.Client) (view, error) {
+			g, err := c.AddContactGroup(ctx, ws.AddContactGroupParams{Title: title})
 			if err != nil {
-				return err
+				return view{}, err
 			}
-			g, err := c.AddContactGroup(cmd.Context(), ws.AddContactGroupParams{Title: title})
-			if err != nil {
-				return err
-			}
-			return a.emit(foldersView([]ws.ContactGroup{*g}))
-		},
+			return foldersView([]ws.ContactGroup{*g}), nil
+		}),
 	}, "title", "the folder's title", &title)
 	return group("folders", "List and create contact folders", list, create)
 }
 
 func foldersView(folders []ws.ContactGroup) view {
-	v := view{header: []string{"ID", "TITLE", "TYPE"}, data: folders}
-	for _, g := range folders {
-		v.rows = append(v.rows, []string{g.ID.String(), g.Title, g.Type})
-	}
-	return v
+	return listView([]string{"ID", "TITLE", "TYPE"}, folders, func(g ws.ContactGroup) []string {
+		return []string{g.ID.String(), g.Title, g.Type}
+	})
 }
 
 // subscription is the result of subscribe and unsubscribe.
@@ -219,33 +141,22 @@ type subscription struct {
 
 func (a *app) subscribeCmd(on bool) *cobra.Command {
 	var p ws.SubscribeParams
-	use, short := "subscribe", "Subscribe a member to a task"
+	use, short, call := "subscribe", "Subscribe a member to a task", (*ws.Client).Subscribe
 	if !on {
-		use, short = "unsubscribe", "Unsubscribe a member from a task"
+		use, short, call = "unsubscribe", "Unsubscribe a member from a task", (*ws.Client).Unsubscribe
 	}
 	c := &cobra.Command{
 		Use:   use + " --task ID --email EMAIL",
 		Short: short,
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := p.Validate(); err != nil {
-				return err
-			}
-			c, err := a.connect(cmd.Context())
-			if err != nil {
-				return err
-			}
-			call := c.Subscribe
-			if !on {
-				call = c.Unsubscribe
-			}
-			if err := call(cmd.Context(), p); err != nil {
-				return err
+		RunE: validated(&p, a.run(func(ctx context.Context, c *ws.Client) (view, error) {
+			if err := call(c, ctx, p); err != nil {
+				return view{}, err
 			}
 			s := subscription{TaskID: p.TaskID, Email: p.Email, Subscribed: on}
-			return a.emit(view{header: []string{"TASK", "EMAIL", "SUBSCRIBED"}, data: s,
-				rows: [][]string{{s.TaskID.String(), s.Email, strconv.FormatBool(on)}}})
-		},
+			return view{header: []string{"TASK", "EMAIL", "SUBSCRIBED"}, data: s,
+				rows: [][]string{{s.TaskID.String(), s.Email, strconv.FormatBool(on)}}}, nil
+		})),
 	}
 	c.Flags().Var((*idFlag)(&p.TaskID), "task", "task id")
 	c.Flags().StringVar(&p.Email, "email", "", "the member's email")

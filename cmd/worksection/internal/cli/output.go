@@ -26,6 +26,15 @@ type view struct {
 	footer string // table only: a summary after the rows
 }
 
+// listView is the view of a list: one row an item, and the list as JSON.
+func listView[T any](header []string, items []T, row func(T) []string) view {
+	v := view{header: header, data: items}
+	for _, it := range items {
+		v.rows = append(v.rows, row(it))
+	}
+	return v
+}
+
 // format is -o, or table on a terminal and JSON otherwise.
 func (a *app) format() (string, error) {
 	switch a.output {

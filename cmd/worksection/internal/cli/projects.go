@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -15,59 +16,45 @@ func refsView(refs []ws.UserRef) view {
 	if refs == nil {
 		refs = []ws.UserRef{}
 	}
-	v := view{header: []string{"ID", "EMAIL", "NAME"}, data: refs}
-	for _, r := range refs {
-		v.rows = append(v.rows, []string{r.ID.String(), r.Email, r.Name})
-	}
-	return v
+	return listView([]string{"ID", "EMAIL", "NAME"}, refs, func(r ws.UserRef) []string {
+		return []string{r.ID.String(), r.Email, r.Name}
+	})
+}
+
+// refsCmd is a command listing the members of what its operand names (a
+// project, a task), given as the argument or as --operand.
+func (a *app) refsCmd(use, short, operand string, get func(*ws.Client, context.Context, ws.ID) ([]ws.UserRef, error)) *cobra.Command {
+	var id string
+	return argOrFlag(&cobra.Command{
+		Use:   use,
+		Short: short,
+		RunE: a.run(func(ctx context.Context, c *ws.Client) (view, error) {
+			refs, err := get(c, ctx, ws.ID(id))
+			return refsView(refs), err
+		}),
+	}, operand, "the "+operand+" id", &id)
 }
 
 func (a *app) projectsCmd() *cobra.Command {
-	var project string
-	list := argOrFlag(&cobra.Command{
-		Use:   "list PROJECT",
-		Short: "List a project's members",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := a.connect(cmd.Context())
-			if err != nil {
-				return err
-			}
-			refs, err := c.GetProjectMembers(cmd.Context(), ws.ID(project))
-			if err != nil {
-				return err
-			}
-			return a.emit(refsView(refs))
-		},
-	}, "project", "the project id", &project)
+	list := a.refsCmd("list PROJECT", "List a project's members", "project", (*ws.Client).GetProjectMembers)
 	change := func(add bool) *cobra.Command {
 		var emails []string
 		var project string
-		use, short := "add", "Add account members to a project"
+		use, short, call := "add", "Add account members to a project", (*ws.Client).AddProjectMembers
 		if !add {
-			use, short = "remove", "Remove members from a project"
+			use, short, call = "remove", "Remove members from a project", (*ws.Client).DeleteProjectMembers
 		}
 		c := argOrFlag(&cobra.Command{
 			Use:   use + " PROJECT --email EMAIL [--email EMAIL...]",
 			Short: short,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				c, err := a.connect(cmd.Context())
-				if err != nil {
-					return err
-				}
+			RunE: a.run(func(ctx context.Context, c *ws.Client) (view, error) {
 				p := ws.ProjectMembersParams{ProjectID: ws.ID(project), Emails: emails}
-				call := c.AddProjectMembers
-				if !add {
-					call = c.DeleteProjectMembers
+				if err := call(c, ctx, p); err != nil {
+					return view{}, err
 				}
-				if err := call(cmd.Context(), p); err != nil {
-					return err
-				}
-				refs, err := c.GetProjectMembers(cmd.Context(), p.ProjectID)
-				if err != nil {
-					return err
-				}
-				return a.emit(refsView(refs))
-			},
+				refs, err := c.GetProjectMembers(ctx, p.ProjectID)
+				return refsView(refs), err
+			}),
 		}, "project", "the project id", &project)
 		c.Flags().StringSliceVar(&emails, "email", nil, "member email (repeat or comma-separate for several)")
 		return required(c, "email")
@@ -77,22 +64,7 @@ func (a *app) projectsCmd() *cobra.Command {
 }
 
 func (a *app) taskCmd() *cobra.Command {
-	var task string
-	subs := argOrFlag(&cobra.Command{
-		Use:   "subscribers TASK",
-		Short: "List a task's subscribers",
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := a.connect(cmd.Context())
-			if err != nil {
-				return err
-			}
-			refs, err := c.GetTaskSubscribers(cmd.Context(), ws.ID(task))
-			if err != nil {
-				return err
-			}
-			return a.emit(refsView(refs))
-		},
-	}, "task", "the task id", &task)
+	subs := a.refsCmd("subscribers TASK", "List a task's subscribers", "task", (*ws.Client).GetTaskSubscribers)
 	return group("task", "Task subscribers (see also subscribe, unsubscribe)", subs)
 }
 
@@ -149,30 +121,11 @@ func (a *app) scheduleCmd() *cobra.Command {
 		Use:   "get [--users EMAIL|ID,...] [--from DATE --to DATE]",
 		Short: "Show members' vacations, sick leave and extra workdays",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := a.connect(cmd.Context())
-			if err != nil {
-				return err
-			}
+		RunE: a.run(func(ctx context.Context, c *ws.Client) (view, error) {
 			q.Start, q.End = time.Time(from), time.Time(to)
-			sched, err := c.GetUsersSchedule(cmd.Context(), q)
-			if err != nil {
-				return err
-			}
-			v := view{header: []string{"USER", "EMAIL", "NAME", "DATE", "KIND"}}
-			out := make([]userSchedule, 0, len(sched))
-			for _, s := range sched {
-				us := userSchedule{UserID: s.UserID, Email: s.Email, Name: s.Name, Group: s.Group, Department: s.Department, Days: []scheduleDay{}}
-				for _, d := range s.Days {
-					day := scheduleDay{Date: d.Date.Format(time.DateOnly), Kind: string(d.Kind)}
-					us.Days = append(us.Days, day)
-					v.rows = append(v.rows, []string{s.UserID.String(), s.Email, s.Name, day.Date, day.Kind})
-				}
-				out = append(out, us)
-			}
-			v.data = out
-			return a.emit(v)
-		},
+			sched, err := c.GetUsersSchedule(ctx, q)
+			return scheduleView(sched), err
+		}),
 	}
 	get.Flags().StringSliceVar(&q.Users, "users", nil, "emails or user ids (default: everyone)")
 	get.Flags().Var(&from, "from", "first day, YYYY-MM-DD")
@@ -184,22 +137,36 @@ func (a *app) scheduleCmd() *cobra.Command {
 		Use:   "set --user EMAIL|ID --date DATE --kind " + strings.Join(dayKinds, "|"),
 		Short: "Mark a day of a member's schedule",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := a.connect(cmd.Context())
+		RunE: a.run(func(ctx context.Context, c *ws.Client) (view, error) {
+			up, err := c.UpdateUsersSchedule(ctx, []ws.ScheduleChange{{User: user, Date: time.Time(date), Kind: ws.DayKind(kind)}})
 			if err != nil {
-				return err
+				return view{}, err
 			}
-			up, err := c.UpdateUsersSchedule(cmd.Context(), []ws.ScheduleChange{{User: user, Date: time.Time(date), Kind: ws.DayKind(kind)}})
-			if err != nil {
-				return err
-			}
-			return a.emit(view{header: []string{"ADDED", "UPDATED", "MESSAGE"}, data: scheduleUpdate(*up),
-				rows: [][]string{{strconv.Itoa(up.Added), strconv.Itoa(up.Updated), up.Message}}})
-		},
+			return view{header: []string{"ADDED", "UPDATED", "MESSAGE"}, data: scheduleUpdate(*up),
+				rows: [][]string{{strconv.Itoa(up.Added), strconv.Itoa(up.Updated), up.Message}}}, nil
+		}),
 	}
 	set.Flags().StringVar(&user, "user", "", "the member's email or user id")
 	set.Flags().Var(&date, "date", "the day, YYYY-MM-DD")
 	set.Flags().StringVar(&kind, "kind", "", strings.Join(dayKinds, ", "))
 	_ = set.RegisterFlagCompletionFunc("kind", cobra.FixedCompletions(dayKinds, cobra.ShellCompDirectiveNoFileComp))
 	return group("schedule", "Members' schedules: vacations, sick leave, workdays", get, required(set, "user", "date", "kind"))
+}
+
+// scheduleView lists one row a marked day; its JSON is one object a member,
+// with the days inside.
+func scheduleView(sched []ws.UserSchedule) view {
+	v := view{header: []string{"USER", "EMAIL", "NAME", "DATE", "KIND"}}
+	out := make([]userSchedule, 0, len(sched))
+	for _, s := range sched {
+		us := userSchedule{UserID: s.UserID, Email: s.Email, Name: s.Name, Group: s.Group, Department: s.Department, Days: []scheduleDay{}}
+		for _, d := range s.Days {
+			day := scheduleDay{Date: d.Date.Format(time.DateOnly), Kind: string(d.Kind)}
+			us.Days = append(us.Days, day)
+			v.rows = append(v.rows, []string{s.UserID.String(), s.Email, s.Name, day.Date, day.Kind})
+		}
+		out = append(out, us)
+	}
+	v.data = out
+	return v
 }

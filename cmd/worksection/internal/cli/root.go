@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	ws "github.com/worksection-go/worksection"
 )
 
 func (a *app) root() *cobra.Command {
@@ -47,6 +50,49 @@ func group(use, short string, subs ...*cobra.Command) *cobra.Command {
 	c := &cobra.Command{Use: use, Short: short, Args: cobra.NoArgs}
 	c.AddCommand(subs...)
 	return c
+}
+
+// run is the RunE of a command that asks the account one thing: connect,
+// call f, print its view. The view is printed only when f returns no error,
+// so f may build it from a failed call's nil result.
+func (a *app) run(f func(ctx context.Context, c *ws.Client) (view, error)) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, _ []string) error {
+		c, err := a.connect(cmd.Context())
+		if err != nil {
+			return err
+		}
+		v, err := f(cmd.Context(), c)
+		if err != nil {
+			return err
+		}
+		return a.emit(v)
+	}
+}
+
+// listCmd is a "list" command printing what get returns, such as
+// (*ws.Client).GetUsers.
+func listCmd[T any](a *app, short string, get func(*ws.Client, context.Context) ([]T, error), toView func([]T) view) *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: short,
+		Args:  cobra.NoArgs,
+		RunE: a.run(func(ctx context.Context, c *ws.Client) (view, error) {
+			items, err := get(c, ctx)
+			return toView(items), err
+		}),
+	}
+}
+
+// validated refuses params that fail their Validate before runE starts, so
+// bad input fails before connecting to anything. params is a pointer to
+// the variable the flags fill.
+func validated(params interface{ Validate() error }, runE func(*cobra.Command, []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := params.Validate(); err != nil {
+			return err
+		}
+		return runE(cmd, args)
+	}
 }
 
 // required marks flags that must be given.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	ws "github.com/worksection-go/worksection"
 	"github.com/worksection-go/worksection/roster"
 	"github.com/worksection-go/worksection/webasyst"
 	"github.com/worksection-go/worksection/webasyst/webasysttest"
@@ -37,11 +38,7 @@ Exit status: 0 nothing to do, 2 changes to make, 1 error.`,
 			if err != nil {
 				return err
 			}
-			c, err := a.connect(cmd.Context())
-			if err != nil {
-				return err
-			}
-			p, err := src.Load(cmd.Context(), c)
+			_, p, err := a.load(cmd.Context(), src)
 			if err != nil {
 				return err
 			}
@@ -126,13 +123,19 @@ func (a *app) webasyst() (*webasyst.Client, error) {
 	return srv.Client(), nil
 }
 
-// sync loads and applies a roster, then prints what happened.
-func (a *app) sync(ctx context.Context, src roster.Source, maxInvites int) error {
+// load connects and plans src against the account.
+func (a *app) load(ctx context.Context, src roster.Source) (*ws.Client, roster.Plan, error) {
 	c, err := a.connect(ctx)
 	if err != nil {
-		return err
+		return nil, roster.Plan{}, err
 	}
 	p, err := src.Load(ctx, c)
+	return c, p, err
+}
+
+// sync loads and applies a roster, then prints what happened.
+func (a *app) sync(ctx context.Context, src roster.Source, maxInvites int) error {
+	c, p, err := a.load(ctx, src)
 	if err != nil {
 		return err
 	}
