@@ -38,11 +38,13 @@ type Dec struct {
 
 	// Where the value being read sits, for data errors.
 	index   int    // list element, -1 outside a list
-	field   string // JSON key, "" at the top of data
+	record  *names // the record being read, nil at the top of data
+	field   int    // the key being read in record
 	dataErr error
 	scratch []byte
 	arena   *strings.Builder // see intern
 	chunk   int
+	floats  []float64 // see newFloat
 }
 
 const (
@@ -91,7 +93,7 @@ func (e *DataError) Error() string {
 	return where + ": want " + e.Want
 }
 
-func newDec(body []byte) *Dec { return &Dec{buf: body, index: -1} }
+func newDec(body []byte) *Dec { return &Dec{buf: body, index: -1, field: -1} }
 
 // newStreamDec reads from r through a window sized for the declared body
 // (size, -1 if unknown): large enough that a big body takes few reads,
@@ -101,7 +103,7 @@ func newStreamDec(r io.Reader, limit, size int64) *Dec {
 	if size > 0 {
 		n = min(max(size+1, 512), maxWindow)
 	}
-	return &Dec{buf: make([]byte, 0, n), src: r, limit: limit, index: -1, size: min(size, limit)}
+	return &Dec{buf: make([]byte, 0, n), src: r, limit: limit, index: -1, field: -1, size: min(size, limit)}
 }
 
 // Head returns the first bytes of the body (up to 4 KiB) for an excerpt.
@@ -569,4 +571,14 @@ func (d *Dec) stream(open byte, key func([]byte), value func() error) error {
 			return err
 		}
 	}
+}
+
+// newFloat returns a pointer to f from a chunk shared by many records,
+// one allocation for many rates (a pointer keeps its chunk alive).
+func (d *Dec) newFloat(f float64) *float64 {
+	if len(d.floats) == cap(d.floats) {
+		d.floats = make([]float64, 0, 128)
+	}
+	d.floats = append(d.floats, f)
+	return &d.floats[len(d.floats)-1]
 }

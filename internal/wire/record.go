@@ -48,6 +48,7 @@ func (n *names) index(key []byte, hint int) int {
 type Field[T any] struct {
 	Name   string
 	Decode func(d *Dec, v *T) error
+	str    func(*T) *string // set by String: decoded without calling Decode
 }
 
 // Record decodes a JSON object into a T field by field. Unknown keys are
@@ -75,7 +76,8 @@ func (r *Record[T]) Decode(d *Dec, v *T) error {
 	if c != '{' {
 		return d.mismatch("an object")
 	}
-	outer, next := d.field, 0
+	outer, outerField, next := d.record, d.field, 0
+	d.record = &r.names
 	err = d.container('{', '}', func() error {
 		i, err := r.key(d, next)
 		if err != nil {
@@ -84,11 +86,14 @@ func (r *Record[T]) Decode(d *Dec, v *T) error {
 		if i < 0 {
 			return d.Skip()
 		}
-		next = i + 1
-		d.field = r.fields[i].Name
-		return r.fields[i].Decode(d, v)
+		next, d.field = i+1, i
+		f := &r.fields[i]
+		if f.str != nil { // the common case, without a second indirect call
+			return d.String(f.str(v))
+		}
+		return f.Decode(d, v)
 	})
-	d.field = outer
+	d.record, d.field = outer, outerField
 	return err
 }
 
@@ -137,33 +142,33 @@ func DecodeValue(data []byte, fn func(d *Dec) error) error {
 
 // String decodes a string field; null leaves it as it was.
 func String[T any](name string, field func(*T) *string) Field[T] {
-	return Field[T]{name, func(d *Dec, v *T) error { return d.String(field(v)) }}
+	return Field[T]{Name: name, Decode: func(d *Dec, v *T) error { return d.String(field(v)) }, str: field}
 }
 
 // ID decodes a string or number field as text; null is "".
 func ID[T any](name string, field func(*T) *string) Field[T] {
-	return Field[T]{name, func(d *Dec, v *T) error { return d.Scalar(field(v)) }}
+	return Field[T]{Name: name, Decode: func(d *Dec, v *T) error { return d.Scalar(field(v)) }}
 }
 
 // Number decodes a number or numeric string field; null and "" are nil.
 func Number[T any](name string, field func(*T) **float64) Field[T] {
-	return Field[T]{name, func(d *Dec, v *T) error { return d.Float(field(v)) }}
+	return Field[T]{Name: name, Decode: func(d *Dec, v *T) error { return d.Float(field(v)) }}
 }
 
 // Flag decodes true/false, 0/1 or their strings; null and "" are false.
 func Flag[T any](name string, field func(*T) *bool) Field[T] {
-	return Field[T]{name, func(d *Dec, v *T) error { return d.Bool(field(v)) }}
+	return Field[T]{Name: name, Decode: func(d *Dec, v *T) error { return d.Bool(field(v)) }}
 }
 
 // Enum decodes a string or number field, mapping it to one of known
 // ignoring case and surrounding space; an unknown value is kept as sent.
 func Enum[T any](name string, known []string, field func(*T) *string) Field[T] {
-	return Field[T]{name, func(d *Dec, v *T) error { return d.Enum(field(v), known) }}
+	return Field[T]{Name: name, Decode: func(d *Dec, v *T) error { return d.Enum(field(v), known) }}
 }
 
 // Object decodes a nested record field with rec.
 func Object[T, F any](name string, rec *Record[F], field func(*T) *F) Field[T] {
-	return Field[T]{name, func(d *Dec, v *T) error { return rec.Decode(d, field(v)) }}
+	return Field[T]{Name: name, Decode: func(d *Dec, v *T) error { return rec.Decode(d, field(v)) }}
 }
 
 // mismatch records a value of the wrong kind and skips it.
@@ -175,7 +180,11 @@ func (d *Dec) mismatch(want string) error {
 // fail records a value of the wrong kind (the first one counts).
 func (d *Dec) fail(want string) {
 	if d.dataErr == nil {
-		d.dataErr = &DataError{Index: d.index, Field: d.field, Want: want}
+		field := ""
+		if d.record != nil && d.field >= 0 {
+			field = d.record.list[d.field]
+		}
+		d.dataErr = &DataError{Index: d.index, Field: field, Want: want}
 	}
 }
 
@@ -243,7 +252,7 @@ func (d *Dec) Float(dst **float64) error {
 			d.fail(want)
 			return nil
 		}
-		*dst = &f
+		*dst = d.newFloat(f)
 		return nil
 	}
 	s, ok, err := d.scalar(want)
@@ -259,7 +268,7 @@ func (d *Dec) Float(dst **float64) error {
 		d.fail(want)
 		return nil
 	}
-	*dst = &f
+	*dst = d.newFloat(f)
 	return nil
 }
 
