@@ -10,9 +10,11 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"golang.org/x/time/rate"
 
@@ -360,4 +362,54 @@ func BenchmarkDecodeUsers(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkPaired measures the two ratios with the smallest margins with
+// both sides interleaved call by call (alternating which goes first), so
+// a change in machine load hits both alike: AddUser against the call with
+// a literal query, and GetUsers of 10,000 users against the floor.
+func BenchmarkPaired(b *testing.B) {
+	// settle, when set, runs untimed before each call: a collection, so
+	// the garbage one side leaves is not collected on the other's time.
+	paired := func(b *testing.B, unit string, settle bool, sdk, other func() error) {
+		var tSDK, tOther time.Duration
+		timed := func(f func() error, total *time.Duration) {
+			if settle {
+				runtime.GC()
+			}
+			start := time.Now()
+			if err := f(); err != nil {
+				b.Fatal(err)
+			}
+			*total += time.Since(start)
+		}
+		for i := 0; b.Loop(); i++ {
+			if i%2 == 0 {
+				timed(sdk, &tSDK)
+				timed(other, &tOther)
+			} else {
+				timed(other, &tOther)
+				timed(sdk, &tSDK)
+			}
+		}
+		b.ReportMetric(float64(tSDK)/float64(tOther), unit)
+	}
+	b.Run("AddUser", func(b *testing.B) {
+		srv := newBenchServer(b, map[string][]byte{"add_user": []byte(addUserBody)})
+		c, bl := sdkClient(b, srv.URL), baseline{url: srv.URL, hc: &http.Client{}}
+		p := ws.AddUserParams{Email: "ada@example.com", FirstName: "Ada", LastName: "Lovelace", Group: "Development"}
+		q := "action=add_user&email=ada%40example.com&first_name=Ada&last_name=Lovelace&group=Development"
+		paired(b, "sdk/baseline", false,
+			func() error { _, err := c.AddUser(context.Background(), p); return err },
+			func() error { var u plainUser; return bl.call(http.MethodPost, q, &u) })
+	})
+	b.Run("GetUsersFloor/n=10000", func(b *testing.B) {
+		body := genUsers(10000)
+		srv := newBenchServer(b, map[string][]byte{"get_users": body})
+		c, bl := sdkClient(b, srv.URL), baseline{url: srv.URL, hc: &http.Client{}}
+		var buf bytes.Buffer
+		paired(b, "sdk/floor", true,
+			func() error { _, err := c.GetUsers(context.Background()); return err },
+			func() error { buf.Reset(); return bl.read(http.MethodGet, "action=get_users", &buf) })
+	})
 }

@@ -14,7 +14,7 @@ go test -c -o "$out/bench.test" .
 for i in $(seq "$count"); do
   echo "=== bench run $i of $count"
   "$out/bench.test" -test.run '^$' -test.benchmem \
-    -test.bench 'GetUsers|GetContacts|AddUser|PeakHeap|BulkJob' | grep -E '^(Benchmark|ok|FAIL|---)'
+    -test.bench 'GetUsers|GetContacts|AddUser|PeakHeap|BulkJob|Paired' | grep -E '^(Benchmark|ok|FAIL|---)'
 done | tee "$out/raw.txt"
 
 go run ./internal/bench/report -raw "$out/raw.txt" -out BENCHMARKS.md
