@@ -155,9 +155,13 @@ func (c *Client) attempt(ctx context.Context, r *request, out any, attempt int) 
 	red := c.attemptRedactor(signed, sent)
 
 	start := time.Now()
-	resp, err := c.http.Do(req)
+	hc := c.http
+	if r.spec.retry != read {
+		hc = c.writeHTTP
+	}
+	resp, err := hc.Do(req)
 	if err != nil {
-		err = red.Err(err)
+		err = red.TransportErr(err, c.endpoint)
 		c.log(ctx, action, attempt, 0, time.Since(start), 0, err)
 		return env, sent, fmt.Errorf("worksection: %s: %w", action, err)
 	}

@@ -30,7 +30,11 @@ type Client struct {
 	account  string // scheme://host of the account
 	endpoint string // account + adminPath, hmacPath or userPath
 	http     *http.Client
-	ownsHTTP bool     // the transport is the client's own, so Close may release it
+	// writeHTTP follows no redirect: a write answered with one may have
+	// been applied, and following it would send a GET and read its answer
+	// as the write's.
+	writeHTTP *http.Client
+	ownsHTTP  bool // the transport is the client's own, so Close may release it
 	uaHeader []string // the User-Agent header value, shared by requests
 	encoder  wire.Encoder
 	// creds holds the credentials behind a pointer, so that printing a
@@ -92,6 +96,7 @@ func NewClient(accountURL string, opts ...Option) (*Client, error) {
 	case creds.signer.Placement() == auth.InBody:
 		c.endpoint = account + hmacPath
 	}
+	c.writeHTTP = transport.WithoutRedirects(c.http)
 	if creds.tokens != nil {
 		tokens := creds.tokens
 		creds.signer = &auth.Bearer{Token: func(ctx context.Context) (string, error) {

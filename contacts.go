@@ -49,7 +49,7 @@ var contactRecord = wire.NewRecord(
 	servicesField(func(c *Contact) *Services { return &c.Services }),
 	wire.String("contacts", func(c *Contact) *string { return &c.Contacts }),
 	wire.String("date_added", func(c *Contact) *string { return &c.DateAdded }),
-)
+).Requiring("id")
 
 // UnmarshalJSON decodes a contact as the API sends it: ids as strings or
 // numbers, services as an object or [].
@@ -78,7 +78,7 @@ var contactGroupRecord = wire.NewRecord(
 	wire.ID("id", func(g *ContactGroup) *string { return (*string)(&g.ID) }),
 	wire.String("title", func(g *ContactGroup) *string { return &g.Title }),
 	wire.String("type", func(g *ContactGroup) *string { return &g.Type }),
-)
+).Requiring("id")
 
 // UnmarshalJSON decodes a contact folder; its id may be a number.
 func (g *ContactGroup) UnmarshalJSON(b []byte) error {
@@ -145,7 +145,7 @@ func (c *Client) AddContact(ctx context.Context, p AddContactParams) (*Contact, 
 		return nil, err
 	}
 	one := newOne(contactRecord, itself[Contact])
-	err := c.call(ctx, "add_contact", p, one, func(ctx context.Context) (bool, error) {
+	verify := func(ctx context.Context) (bool, error) {
 		contacts, err := c.GetContacts(ctx)
 		if err != nil {
 			return false, err
@@ -157,7 +157,11 @@ func (c *Client) AddContact(ctx context.Context, p AddContactParams) (*Contact, 
 			}
 		}
 		return false, nil
-	})
+	}
+	err := c.call(ctx, "add_contact", p, one, verify)
+	if err == nil && !transport.EqualFoldASCII(one.Item.Email, p.Email) {
+		err = c.unexpectedAnswer(ctx, "add_contact", "contact", verify)
+	}
 	if err != nil {
 		return nil, err
 	}

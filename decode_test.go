@@ -160,13 +160,28 @@ func refRecord(raw json.RawMessage) (user User, group UserGroup, contact Contact
 	var g refUserGroup
 	var c refContact
 	var f refContactGroup
-	for _, e := range []error{json.Unmarshal(raw, &u), json.Unmarshal(raw, &g), json.Unmarshal(raw, &c), json.Unmarshal(raw, &f)} {
+	for _, e := range []error{json.Unmarshal(raw, &u), json.Unmarshal(raw, &g), json.Unmarshal(raw, &c), json.Unmarshal(raw, &f), hasID(raw)} {
 		if e != nil {
 			return user, group, contact, folder, e
 		}
 	}
 	group, err = g.get()
 	return u.get(), group, c.get(), ContactGroup(f), err
+}
+
+// hasID refuses an object without an id key (matched as encoding/json
+// matches keys): every record must name its id.
+func hasID(raw json.RawMessage) error {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return err
+	}
+	for k := range m {
+		if bytes.EqualFold([]byte(k), []byte("id")) {
+			return nil
+		}
+	}
+	return fmt.Errorf("no id")
 }
 
 // decoded is what one decode path produced for the four record types.
@@ -325,14 +340,14 @@ func TestRecordShapes(t *testing.T) {
 	require.Equal(t, StringMap{"WhatsApp": "+1", "n": "5"}, users[1].Services.Chats)
 
 	var groups []UserGroup
-	require.NoError(t, json.Unmarshal([]byte(`[{"id":1,"client":0},{"id":"2","client":"1"},{"client":true}]`), &groups))
+	require.NoError(t, json.Unmarshal([]byte(`[{"id":1,"client":0},{"id":"2","client":"1"},{"id":"3","client":true}]`), &groups))
 	require.Equal(t, []bool{false, true, true}, []bool{groups[0].Client, groups[1].Client, groups[2].Client})
 
 	var folders []ContactGroup
 	require.NoError(t, json.Unmarshal([]byte(`[{"id":1,"title":"USERS","type":"preset"}]`), &folders))
 	require.Equal(t, ContactGroup{ID: "1", Title: "USERS", Type: ContactGroupPreset}, folders[0])
 
-	for _, bad := range []string{`{"id":{}}`, `{"rate":"lots"}`, `{"role":[]}`, `{"name":5}`, `{"services":"x"}`, `{"services":[1]}`, `[]`} {
+	for _, bad := range []string{`{"id":{}}`, `{}`, `{"name":"no id"}`, `{"id":"1","rate":"lots"}`, `{"role":[]}`, `{"name":5}`, `{"services":"x"}`, `{"services":[1]}`, `[]`} {
 		var u User
 		err := json.Unmarshal([]byte(bad), &u)
 		require.Error(t, err, bad)

@@ -153,6 +153,9 @@ func Exchange(ctx context.Context, cfg *oauth2.Config, code string, opts ...oaut
 	if cfg == nil {
 		return nil, errors.New("worksection: oauth: exchange: nil config")
 	}
+	if ctx == nil {
+		return nil, errors.New("worksection: oauth: exchange: nil context")
+	}
 	form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {cfg.RedirectURL}}
 	if err := addOptionParams(form, cfg, opts); err != nil {
 		return nil, err
@@ -223,7 +226,7 @@ func tokenRequest(ctx context.Context, hc *http.Client, cfg *oauth2.Config, endp
 	req.Header.Set("Accept", "application/json")
 	resp, err := oauthHTTPClient(hc).Do(req)
 	if err != nil {
-		return nil, red.Err(err)
+		return nil, red.TransportErr(err, endpoint)
 	}
 	defer resp.Body.Close()
 	body, err := transport.ReadBody(resp, maxOAuthBody)

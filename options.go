@@ -3,6 +3,7 @@ package worksection
 import (
 	"context"
 	"errors"
+	"reflect"
 	"log/slog"
 	"net/http"
 	"time"
@@ -171,7 +172,7 @@ func WithRetry(p RetryPolicy) Option {
 // any other source is asked again) and repeats the attempt once.
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(o *options) error {
-		if ts == nil {
+		if ts == nil || isNilPointer(ts) {
 			return errors.New("nil token source")
 		}
 		o.tokenSource = ts
@@ -188,4 +189,11 @@ func validHeaderValue(v string) bool {
 		}
 	}
 	return true
+}
+
+// isNilPointer reports a typed nil pointer in an interface, such as a nil
+// *TokenSource, which == nil does not catch.
+func isNilPointer(v any) bool {
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }

@@ -74,7 +74,7 @@ func (c *Client) run(ctx context.Context, r *request, out any, verify verifyFunc
 		}
 		f := classify(ctx, err)
 		if f.refused {
-			c.slowDown(retryAfter(err))
+			c.slowDown(min(retryAfter(err), c.retry.MaxWait))
 		}
 		maybeApplied = maybeApplied || class != read && f.maybeApplied
 		switch {
@@ -117,6 +117,18 @@ func (c *Client) confirm(ctx context.Context, r *request, err error, verify veri
 		return nil
 	}
 	return unconfirmed(r, err, mayLand)
+}
+
+// unexpectedAnswer handles a write's success answer that does not name
+// what was sent: what the server did is unknown, so it is read back like a
+// failure that may have been applied.
+func (c *Client) unexpectedAnswer(ctx context.Context, action, what string, verify verifyFunc) error {
+	spec, err := lookupAction(action)
+	if err != nil {
+		return err
+	}
+	answer := &ResponseError{Action: action, HTTPStatus: http.StatusOK, Err: fmt.Errorf("the answer names another %s", what)}
+	return c.confirm(ctx, &request{spec: spec}, answer, verify, true)
 }
 
 // unconfirmed marks err as possibly applied when a write's attempt may
@@ -170,7 +182,11 @@ func classify(ctx context.Context, err error) failure {
 		return failure{}
 	case errors.As(err, &ue):
 		switch {
-		case errors.As(err, &crt), errors.Is(err, transport.ErrRedirect):
+		case errors.Is(err, transport.ErrRedirect):
+			// The server answered, with a redirect: a write may have been
+			// applied (303 See Other after a POST says so).
+			return failure{maybeApplied: true}
+		case errors.As(err, &crt):
 			return failure{} // does not heal by waiting
 		case !reachedServer(err):
 			return failure{retry: true}

@@ -65,7 +65,7 @@ func TestClassify(t *testing.T) {
 		{"the HTTP client's timeout is not a cancellation", live, clientTimeout, failure{retry: true, maybeApplied: true}},
 		{"the caller's cancellation ends retries", cancelled, netErr, failure{maybeApplied: true}},
 		{"cancelled before dialling", cancelled, dialErr, failure{}},
-		{"redirect", live, &url.Error{Err: transport.ErrRedirect}, failure{}},
+		{"redirect: a write may have been applied (303 See Other)", live, &url.Error{Err: transport.ErrRedirect}, failure{maybeApplied: true}},
 		{"validation", live, &ValidationError{}, failure{}},
 		{"api error", live, &APIError{Code: 10, Message: "Field is required", HTTPStatus: 200}, failure{}},
 		{"too many requests envelope", live, &APIError{Message: "Too many requests", HTTPStatus: 200}, failure{retry: true, refused: true}},

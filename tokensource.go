@@ -47,6 +47,9 @@ type refreshCall struct {
 // with a 30 s timeout); a Client using the source refreshes through the
 // Client's own HTTP client and the call's context.
 func NewTokenSource(ctx context.Context, cfg *oauth2.Config, tok *oauth2.Token, onRefresh func(*oauth2.Token) error) *TokenSource {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	hc, _ := ctx.Value(oauth2.HTTPClient).(*http.Client)
 	return &TokenSource{ctx: ctx, cfg: cfg, hc: hc, tok: tok, onRefresh: onRefresh, early: time.Minute}
 }

@@ -75,6 +75,12 @@ const (
 // HTTP client's timeout and two minutes in all, so that a token the server
 // has rotated is saved whoever still waits.
 func NewSharedTokenSource(ctx context.Context, cfg *oauth2.Config, store TokenStore) oauth2.TokenSource {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if store == nil || isNilPointer(store) {
+		store = nilStore{}
+	}
 	hc, _ := ctx.Value(oauth2.HTTPClient).(*http.Client)
 	return &sharedTokenSource{ctx: ctx, cfg: cfg, store: store, hc: hc}
 }
@@ -429,3 +435,12 @@ func (s *FileTokenStore) Lock(ctx context.Context) (unlock func(), err error) {
 		wait = min(2*wait, 50*time.Millisecond)
 	}
 }
+
+// nilStore stands in for a missing store: every use is an error.
+type nilStore struct{}
+
+var errNilStore = errors.New("worksection: NewSharedTokenSource: nil token store")
+
+func (nilStore) Load(context.Context) (*oauth2.Token, error)     { return nil, errNilStore }
+func (nilStore) Save(context.Context, *oauth2.Token) error       { return errNilStore }
+func (nilStore) Lock(context.Context) (unlock func(), err error) { return nil, errNilStore }

@@ -5,7 +5,9 @@ package worksection_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -605,4 +607,188 @@ func TestTrustNoPanics(t *testing.T) {
 	tok, err := ws.Exchange(context.Background(), &oauth2.Config{Endpoint: ep}, "code")
 	require.NoError(t, err)
 	assert.True(t, tok.Expiry.After(time.Now()), "expiry %v", tok.Expiry)
+}
+
+// Findings of a second, independent red-team review.
+
+// A redirect's Location is the server's to fill: a refused or failed
+// redirect must not put its path (an echoed hash, token or code) in the
+// error.
+func TestTrustRedirectLocationNeverInErrors(t *testing.T) {
+	t.Parallel()
+	for _, opt := range []ws.Option{ws.WithAPIKey("k3y"), ws.WithAPIKey("k3y"), ws.WithAccessToken("t0ken-abcdefgh-12345678")} {
+		var echoed atomic.Value
+		same := httptest.NewServer(nil)
+		same.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			secret := r.URL.Query().Get("hash") + strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if strings.HasPrefix(r.URL.Path, "/moved/") { // the followed redirect: drop it
+				hj, _ := w.(http.Hijacker)
+				conn, _, _ := hj.Hijack()
+				_ = conn.Close()
+				return
+			}
+			echoed.Store(secret)
+			target := "https://evil.example/x/" + secret + "/y"
+			if r.URL.Query().Get("action") == "get_contacts" {
+				target = "/moved/" + secret + "/y"
+			}
+			http.Redirect(w, r, target, http.StatusFound)
+		})
+		c, err := ws.NewClient(same.URL, opt, ws.WithRateLimit(rate.Inf, 0), ws.WithRetry(ws.RetryPolicy{MaxAttempts: 1}))
+		require.NoError(t, err)
+		_, err = c.GetUsers(context.Background())
+		require.Error(t, err)
+		assertNoSecret(t, err, echoed.Load().(string))
+		_, err = c.GetContacts(context.Background())
+		require.Error(t, err)
+		assertNoSecret(t, err, echoed.Load().(string))
+		same.Close()
+	}
+
+	// The OAuth endpoints: the code, secret and refresh token in the path.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		http.Redirect(w, r, "https://evil.example/"+r.Form.Get("code")+r.Form.Get("client_secret")+r.Form.Get("refresh_token"), http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	ep, err := ws.EndpointAt(srv.URL)
+	require.NoError(t, err)
+	cfg := &oauth2.Config{ClientID: "id", ClientSecret: "client-secret-9", Endpoint: ep}
+	_, err = ws.Exchange(context.Background(), cfg, "auth-code-9")
+	assertNoSecret(t, err, "client-secret-9", "auth-code-9")
+	_, err = ws.NewTokenSource(context.Background(), cfg, &oauth2.Token{RefreshToken: "refresh-token-9"}, nil).Token()
+	assertNoSecret(t, err, "client-secret-9", "refresh-token-9")
+}
+
+// A body of empty objects is not a list of members: each record must
+// name its id, so a small (or gzip-compressed) body cannot become a huge
+// list.
+func TestTrustEmptyRecordsAreRefused(t *testing.T) {
+	t.Parallel()
+	body := `{"status":"ok","data":[` + strings.Repeat(`{},`, 100_000) + `{}]}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "gzip")
+		zw := gzip.NewWriter(w)
+		_, _ = zw.Write([]byte(body))
+		_ = zw.Close()
+	}))
+	defer srv.Close()
+	c, err := ws.NewClient(srv.URL, ws.WithAPIKey("k"), ws.WithRateLimit(rate.Inf, 0), ws.WithRetry(ws.RetryPolicy{MaxAttempts: 1}))
+	require.NoError(t, err)
+	users, err := c.GetUsers(context.Background())
+	var re *ws.ResponseError
+	require.ErrorAs(t, err, &re)
+	assert.Contains(t, err.Error(), "with id")
+	assert.Nil(t, users)
+}
+
+// A server's Retry-After slows the client no longer than MaxWait, for the
+// call that got it and for the calls after it.
+func TestTrustRetryAfterCannotFreezeTheClient(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("Retry-After", "9223372037")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		_, _ = w.Write([]byte(`{"status":"ok","data":[]}`))
+	}))
+	defer srv.Close()
+	c, err := ws.NewClient(srv.URL, ws.WithAPIKey("k"), // the built-in limiter, 1 request/second
+		ws.WithRetry(ws.RetryPolicy{MaxAttempts: 3, MinWait: 100 * time.Millisecond, MaxWait: 300 * time.Millisecond}))
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	_, err = c.GetUsers(ctx)
+	require.NoError(t, err, "retried after MaxWait, not a day later")
+	_, err = c.GetUsers(ctx)
+	require.NoError(t, err, "and the next call is not held either")
+}
+
+// A write answered with a redirect (303 See Other after a POST says it was
+// done) may have been applied: never followed, never resent, read back.
+func TestTrustWriteAnsweredWithARedirect(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	upstream, _ := url.Parse(srv.URL)
+	var once sync.Once
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		redirect := false
+		if r.URL.Query().Get("action") == "add_contact" {
+			once.Do(func() { redirect = true })
+		}
+		if !redirect {
+			httputil.NewSingleHostReverseProxy(upstream).ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder() // apply it, then answer 303
+		httputil.NewSingleHostReverseProxy(upstream).ServeHTTP(rec, r)
+		http.Redirect(w, r, "/done", http.StatusSeeOther)
+	}))
+	defer proxy.Close()
+	c, err := ws.NewClient(proxy.URL, ws.WithAPIKey(srv.APIKey), ws.WithRateLimit(rate.Inf, 0))
+	require.NoError(t, err)
+	ct, err := c.AddContact(context.Background(), ws.AddContactParams{Email: "seen@example.com", Name: "See Other"})
+	require.NoError(t, err, "read back and found")
+	assert.Equal(t, "seen@example.com", ct.Email)
+	assert.Equal(t, 1, srv.ActionCount("add_contact"), "never resent")
+}
+
+// An invite answered "ok" with another member, or with none, is not
+// reported as this invite.
+func TestTrustInviteAnswerMustNameTheInvitee(t *testing.T) {
+	t.Parallel()
+	for _, answer := range []string{`{}`, `{"id":"5","email":"other@example.com"}`} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Query().Get("action") == "add_user" {
+				_, _ = w.Write([]byte(`{"status":"ok","data":` + answer + `}`))
+				return
+			}
+			_, _ = w.Write([]byte(`{"status":"ok","data":[{"id":"5","email":"other@example.com"}]}`))
+		}))
+		c, err := ws.NewClient(srv.URL, ws.WithAPIKey("k"), ws.WithRateLimit(rate.Inf, 0),
+			ws.WithRetry(ws.RetryPolicy{MaxAttempts: 1}))
+		require.NoError(t, err)
+		u, err := c.AddUser(context.Background(), ws.AddUserParams{Email: "me@example.com"})
+		assert.ErrorIs(t, err, ws.ErrMaybeApplied, answer)
+		assert.Nil(t, u)
+		_, err = c.AddContact(context.Background(), ws.AddContactParams{Email: "me@example.com", Name: "Me"})
+		assert.ErrorIs(t, err, ws.ErrMaybeApplied, answer)
+		srv.Close()
+	}
+}
+
+// A server that echoes part of a token, or the token in base64, gives
+// none of it away.
+func TestTrustPartialAndBase64EchoesMasked(t *testing.T) {
+	t.Parallel()
+	const token = "tok-SECRETSECRETSECRETSECRET-0123456789"
+	for _, echo := range []string{token[:20] + "...", base64.StdEncoding.EncodeToString([]byte(token))} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = w.Write([]byte(`{"status":"error","status_code":2,"message":"token ` + echo + ` invalid","message_details":"` + echo + `"}`))
+		}))
+		c, err := ws.NewClient(srv.URL, ws.WithAccessToken(token), ws.WithRateLimit(rate.Inf, 0))
+		require.NoError(t, err)
+		_, err = c.GetUsers(context.Background())
+		require.Error(t, err)
+		assertNoSecret(t, err, echo, token[:16])
+		srv.Close()
+	}
+}
+
+// Nil arguments are errors, never panics.
+func TestTrustNilArguments(t *testing.T) {
+	t.Parallel()
+	_, err := ws.NewClient("https://acme.worksection.com", ws.WithTokenSource((*ws.TokenSource)(nil)))
+	assert.ErrorContains(t, err, "nil token source")
+	_, err = ws.NewSharedTokenSource(context.Background(), &oauth2.Config{}, nil).Token()
+	assert.ErrorContains(t, err, "nil token store")
+	//lint:ignore SA1012 a nil context is the point
+	_, err = ws.Exchange(nil, &oauth2.Config{}, "code")
+	assert.ErrorContains(t, err, "nil context")
+	//lint:ignore SA1012 a nil context is the point
+	assert.NotNil(t, ws.NewTokenSource(nil, &oauth2.Config{}, nil, nil))
 }

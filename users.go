@@ -113,7 +113,7 @@ var userRecord = wire.NewRecord(
 	wire.String("contacts", func(u *userWire) *string { return &u.Contacts }),
 	wire.String("date_added", func(u *userWire) *string { return &u.DateAdded }),
 	wire.String("data_added", func(u *userWire) *string { return &u.DataAdded }),
-)
+).Requiring("id")
 
 // UnmarshalJSON decodes a user as the API sends it (see userRecord).
 func (u *User) UnmarshalJSON(b []byte) error {
@@ -173,7 +173,7 @@ func (c *Client) AddUser(ctx context.Context, p AddUserParams) (*User, error) {
 	p.Role = ParseRole(string(p.Role))
 	one := newOne(userRecord, (*userWire).user)
 	var found *User
-	err := c.call(ctx, "add_user", p, one, func(ctx context.Context) (bool, error) {
+	verify := func(ctx context.Context) (bool, error) {
 		users, err := c.GetUsers(ctx)
 		if err != nil {
 			return false, err
@@ -185,7 +185,11 @@ func (c *Client) AddUser(ctx context.Context, p AddUserParams) (*User, error) {
 			}
 		}
 		return false, nil
-	})
+	}
+	err := c.call(ctx, "add_user", p, one, verify)
+	if err == nil && found == nil && !transport.EqualFoldASCII(one.Item.Email, p.Email) {
+		err = c.unexpectedAnswer(ctx, "add_user", "member", verify)
+	}
 	switch {
 	case err != nil:
 		return nil, err

@@ -4,6 +4,7 @@
 package transport
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -214,7 +215,27 @@ func (r Redactor) Holds(text string) bool {
 		if canon == "" {
 			canon = canonical(text)
 		}
-		if strings.Contains(canon, canonical(secret)) {
+		if strings.Contains(canon, canonical(secret)) || holdsPart(canon, canonical(secret)) {
+			return true
+		}
+	}
+	return false
+}
+
+// partWindow is the length of the pieces of a long secret looked for on
+// their own: a server that echoes the start of a token ("eyJ0eXAi… is
+// invalid") gives away part of it. Pieces start every partWindow bytes,
+// so any echo of 2*partWindow-1 bytes or more contains a whole one.
+const partWindow = 8
+
+// holdsPart reports whether text holds a piece of a secret of 16 bytes or
+// more; shorter secrets are matched whole only.
+func holdsPart(text, secret string) bool {
+	if len(secret) < 2*partWindow {
+		return false
+	}
+	for i := 0; i+partWindow <= len(secret); i += partWindow {
+		if strings.Contains(text, secret[i:i+partWindow]) {
 			return true
 		}
 	}
@@ -252,7 +273,8 @@ func echoForms(secret string) []string {
 	j, _ := json.Marshal(secret)
 	jsonForm := string(j[1 : len(j)-1])
 	forms := []string{secret, jsonForm, strings.ReplaceAll(jsonForm, "/", `\/`),
-		url.QueryEscape(secret), url.PathEscape(secret)}
+		url.QueryEscape(secret), url.PathEscape(secret),
+		base64.StdEncoding.EncodeToString([]byte(secret)), base64.RawURLEncoding.EncodeToString([]byte(secret))}
 	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) }) // longest first
 	return slices.Compact(forms)
 }
@@ -335,11 +357,20 @@ func walk(err error, f func(error)) {
 // answers errors.Is and Timeout for the original, but unwraps to nothing
 // that holds it.
 func (r Redactor) Err(err error) error {
+	return r.TransportErr(err, "")
+}
+
+// TransportErr is Err for the error of a request to endpoint: a *url.Error
+// names endpoint (stripped), never the URL net/http put there, which after
+// a redirect is the server's Location and may carry anything. Only the
+// cause is checked for secrets, so a short secret cannot garble the path.
+func (r Redactor) TransportErr(err error, endpoint string) error {
 	var ue *url.Error
 	if errors.As(err, &ue) && ue == err {
-		// The URL is the account's endpoint once stripped; only the cause
-		// is checked, so a short secret cannot garble the path.
-		return &url.Error{Op: ue.Op, URL: StripURL(ue.URL), Err: r.cut(ue.Err)}
+		if endpoint == "" {
+			endpoint = ue.URL
+		}
+		return &url.Error{Op: ue.Op, URL: StripURL(endpoint), Err: r.cut(ue.Err)}
 	}
 	return r.cut(err)
 }

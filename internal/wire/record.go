@@ -55,7 +55,8 @@ type Field[T any] struct {
 // skipped; a repeated key is decoded again (the last one wins).
 type Record[T any] struct {
 	names
-	fields []Field[T]
+	fields   []Field[T]
+	required int // index of a field the object must hold, or -1
 }
 
 // NewRecord returns the decoder for a record with the given fields.
@@ -64,7 +65,15 @@ func NewRecord[T any](fields ...Field[T]) *Record[T] {
 	for i, f := range fields {
 		list[i] = f.Name
 	}
-	return &Record[T]{names: newNames(list...), fields: fields}
+	return &Record[T]{names: newNames(list...), fields: fields, required: -1}
+}
+
+// Requiring makes name a field every object must hold (a record's id): an
+// object without it is a data error, so an empty object is never taken
+// for a record, and a body cannot turn two bytes into one.
+func (r *Record[T]) Requiring(name string) *Record[T] {
+	r.required = r.index([]byte(name), 0)
+	return r
 }
 
 // Decode reads an object into v. Any other value is a data error.
@@ -78,6 +87,7 @@ func (r *Record[T]) Decode(d *Dec, v *T) error {
 	}
 	outer, outerField, next := d.record, d.field, 0
 	d.record = &r.names
+	seen := r.required < 0
 	err = d.container('{', '}', func() error {
 		i, err := r.key(d, next)
 		if err != nil {
@@ -86,6 +96,7 @@ func (r *Record[T]) Decode(d *Dec, v *T) error {
 		if i < 0 {
 			return d.Skip()
 		}
+		seen = seen || i == r.required
 		next, d.field = i+1, i
 		f := &r.fields[i]
 		if f.str != nil { // the common case, without a second indirect call
@@ -93,6 +104,10 @@ func (r *Record[T]) Decode(d *Dec, v *T) error {
 		}
 		return f.Decode(d, v)
 	})
+	if err == nil && !seen {
+		d.field = -1
+		d.fail("an object with " + r.list[r.required])
+	}
 	d.record, d.field = outer, outerField
 	return err
 }
@@ -410,6 +425,10 @@ func (d *Dec) emptyArray() error {
 	return err
 }
 
+// MaxListItems bounds a list's length, so memory for a list stays bounded
+// whatever the body: the API answers at most 10,000 records per call.
+const MaxListItems = 200_000
+
 // List collects a list response's elements: data as an array, as PHP's
 // object keyed by id (its values are the elements), or null (no
 // elements). Each element is decoded through the wire record W, reused,
@@ -439,6 +458,10 @@ func (l *List[W, T]) data(d *Dec) error {
 	d.index = 0
 	defer func() { d.index = -1 }()
 	return d.stream(c, func([]byte) {}, func() error {
+		if len(l.Items) >= MaxListItems { // the rest is skipped, not kept
+			d.fail("at most " + strconv.Itoa(MaxListItems) + " elements")
+			return d.run(d.Skip)
+		}
 		err := d.run(func() error {
 			var zero W
 			l.w = zero
