@@ -34,9 +34,9 @@ type Client struct {
 	// been applied, and following it would send a GET and read its answer
 	// as the write's.
 	writeHTTP *http.Client
-	ownsHTTP  bool // the transport is the client's own, so Close may release it
-	uaHeader []string // the User-Agent header value, shared by requests
-	encoder  wire.Encoder
+	ownsHTTP  bool     // the transport is the client's own, so Close may release it
+	uaHeader  []string // the User-Agent header value, shared by requests
+	encoder   wire.Encoder
 	// creds holds the credentials behind a pointer, so that printing a
 	// Client value (fmt, slog) shows an address, never a key or token.
 	creds   *credentials

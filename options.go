@@ -3,9 +3,9 @@ package worksection
 import (
 	"context"
 	"errors"
-	"reflect"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"time"
 
 	"golang.org/x/oauth2"
