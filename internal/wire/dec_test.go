@@ -352,3 +352,33 @@ func TestNextSpecial(t *testing.T) {
 		}
 	}
 }
+
+// A record that requires its id refuses an object without one, and a list
+// longer than MaxListItems is refused, the rest skipped rather than kept.
+func TestRequiredFieldAndListCap(t *testing.T) {
+	t.Parallel()
+	rec := NewRecord(
+		ID("id", func(v *item) *string { return &v.ID }),
+		String("name", func(v *item) *string { return &v.Name }),
+	).Requiring("id")
+	list := &List[item, item]{Rec: rec, Conv: self[item]}
+	_, err := Decode([]byte(`{"status":"ok","data":[{"id":"1"},{"name":"no id"}]}`), list)
+	require.ErrorIs(t, err, ErrData)
+	assert.Contains(t, err.Error(), "an object with id")
+	_, err = Decode([]byte(`{"status":"ok","data":[{}]}`), list)
+	require.ErrorIs(t, err, ErrData)
+
+	var b strings.Builder
+	b.WriteString(`{"status":"ok","data":[`)
+	for i := range MaxListItems + 1 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"id":1}`)
+	}
+	b.WriteString(`]}`)
+	_, err = Decode([]byte(b.String()), list)
+	require.ErrorIs(t, err, ErrData)
+	assert.Contains(t, err.Error(), "at most 200000 elements")
+	assert.Len(t, list.Items, MaxListItems, "nothing past the cap is kept")
+}
