@@ -40,19 +40,42 @@ func decodeTeam(body []byte) ([]Teammate, error) {
 	if env.Data == nil {
 		return nil, errors.New("no data in the response")
 	}
-	var items []json.RawMessage
-	if err := json.Unmarshal(env.Data, &items); err != nil {
-		return nil, safeDecodeError("data", err)
+	return decodeTeammates(env.Data)
+}
+
+// maxTeammates bounds the list, so memory for an answer stays bounded
+// whatever the body holds.
+const maxTeammates = 100_000
+
+// decodeTeammates reads the data array one element at a time: each must be
+// a teammate with a contact id, and there may be at most maxTeammates, so
+// a body of empty objects cannot become a huge list.
+func decodeTeammates(data json.RawMessage) ([]Teammate, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+		return nil, &fieldError{field: "data", want: "an array"}
 	}
-	team := make([]Teammate, len(items))
-	for i, item := range items {
+	team := []Teammate{}
+	for i := 0; dec.More(); i++ {
 		path := fmt.Sprintf("data[%d]", i)
-		if string(item) == "null" {
-			return nil, &fieldError{field: path, want: "a teammate object, got null"}
+		if i == maxTeammates {
+			return nil, &fieldError{field: "data", want: fmt.Sprintf("at most %d teammates", maxTeammates)}
 		}
-		if err := json.Unmarshal(item, &team[i]); err != nil {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
 			return nil, safeDecodeError(path, err)
 		}
+		if string(raw) == "null" {
+			return nil, &fieldError{field: path, want: "a teammate object, got null"}
+		}
+		var tm Teammate
+		if err := json.Unmarshal(raw, &tm); err != nil {
+			return nil, safeDecodeError(path, err)
+		}
+		if tm.Contact.ID <= 0 {
+			return nil, &fieldError{field: path + ".contact.id", want: "a positive id"}
+		}
+		team = append(team, tm)
 	}
 	return team, nil
 }

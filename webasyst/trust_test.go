@@ -155,14 +155,15 @@ func TestEchoedTokenNeverInErrors(t *testing.T) {
 func TestDecodeErrorsNameTheFieldNotTheValue(t *testing.T) {
 	t.Parallel()
 	for body, want := range map[string]string{
-		`{"data":[{"last_log":{"create_datetime":"yesterday"}}]}`: "decoding data[0].last_log.create_datetime: want an RFC 3339 time",
-		`{"data":[{},{"contact":{"id":"five"}}]}`:                 "decoding data[1].contact.id: want int64, got string",
-		`{"data":[{"contact":{"id":1.5}}]}`:                       "decoding data[0].contact.id: want int64, got number",
-		`{"data":[{"groups":{"x":"A"}}]}`:                         "decoding data[0].groups: want numeric group ids as keys",
-		`{"data":[{"groups":7}]}`:                                 "decoding data[0].groups: want an object of group id to name, [] or null",
-		`{"data":{}}`:                                             "decoding data: want []json.RawMessage, got object",
-		`{"data":[null]}`:                                         "decoding data[0]: want a teammate object, got null",
-		`{"data":[{"contact":{"id":5}},]}`:                        "malformed JSON at byte",
+		`{"data":[{"last_log":{"create_datetime":"yesterday"}}]}`:   "decoding data[0].last_log.create_datetime: want an RFC 3339 time",
+		`{"data":[{"contact":{"id":1}},{"contact":{"id":"five"}}]}`: "decoding data[1].contact.id: want int64, got string",
+		`{"data":[{}]}`:                     "decoding data[0].contact.id: want a positive id",
+		`{"data":[{"contact":{"id":1.5}}]}`: "decoding data[0].contact.id: want int64, got number",
+		`{"data":[{"groups":{"x":"A"}}]}`:   "decoding data[0].groups: want numeric group ids as keys",
+		`{"data":[{"groups":7}]}`:           "decoding data[0].groups: want an object of group id to name, [] or null",
+		`{"data":{}}`:                       "decoding data: want an array",
+		`{"data":[null]}`:                   "decoding data[0]: want a teammate object, got null",
+		`{"data":[{"contact":{"id":5}},]}`:  "malformed JSON at byte",
 	} {
 		_, err := mockClient(t, hexToken, 200, body).TeamList(context.Background())
 		var re *webasyst.ResponseError
@@ -205,7 +206,7 @@ func TestNewClientRefusesControlCharacters(t *testing.T) {
 
 func TestGroupsKeepTheServersOrder(t *testing.T) {
 	t.Parallel()
-	body := `{"data":[{"groups":{"5":"QA","3":"Developers","1":"Administrators"}},{"groups":[]}]}`
+	body := `{"data":[{"contact":{"id":1},"groups":{"5":"QA","3":"Developers","1":"Administrators"}},{"contact":{"id":2},"groups":[]}]}`
 	team, err := mockClient(t, hexToken, 200, body).TeamList(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, "QA", team[0].Groups.First())
@@ -287,4 +288,15 @@ func TestRedirectToHTTPNeverCarriesTheToken(t *testing.T) {
 			assert.Empty(t, plain.all(), "nothing reaches the http listener")
 		})
 	}
+}
+
+// A body of empty objects is not a team, and a team list is bounded, so
+// a small body cannot become a huge list.
+func TestTeamListIsBounded(t *testing.T) {
+	t.Parallel()
+	_, err := mockClient(t, hexToken, 200, `{"data":[`+strings.Repeat(`{},`, 1000)+`{}]}`).TeamList(context.Background())
+	assert.ErrorContains(t, err, "want a positive id")
+	body := `{"data":[` + strings.Repeat(`{"contact":{"id":1}},`, 100_000) + `{"contact":{"id":1}}]}`
+	_, err = mockClient(t, hexToken, 200, body).TeamList(context.Background())
+	assert.ErrorContains(t, err, "at most 100000 teammates")
 }
