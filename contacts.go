@@ -49,7 +49,7 @@ var contactRecord = wire.NewRecord(
 	servicesField(func(c *Contact) *Services { return &c.Services }),
 	wire.String("contacts", func(c *Contact) *string { return &c.Contacts }),
 	wire.String("date_added", func(c *Contact) *string { return &c.DateAdded }),
-).Requiring("id")
+).Requiring("id", func(v *Contact) string { return string(v.ID) })
 
 // UnmarshalJSON decodes a contact as the API sends it: ids as strings or
 // numbers, services as an object or [].
@@ -78,7 +78,7 @@ var contactGroupRecord = wire.NewRecord(
 	wire.ID("id", func(g *ContactGroup) *string { return (*string)(&g.ID) }),
 	wire.String("title", func(g *ContactGroup) *string { return &g.Title }),
 	wire.String("type", func(g *ContactGroup) *string { return &g.Type }),
-).Requiring("id")
+).Requiring("id", func(v *ContactGroup) string { return string(v.ID) })
 
 // UnmarshalJSON decodes a contact folder; its id may be a number.
 func (g *ContactGroup) UnmarshalJSON(b []byte) error {

@@ -169,19 +169,23 @@ func refRecord(raw json.RawMessage) (user User, group UserGroup, contact Contact
 	return u.get(), group, c.get(), ContactGroup(f), err
 }
 
-// hasID refuses an object without an id key (matched as encoding/json
-// matches keys): every record must name its id.
+// hasID refuses an object without an id (key matched as encoding/json
+// matches keys) or with a null, empty or blank one.
 func hasID(raw json.RawMessage) error {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil {
+	var r struct {
+		ID json.RawMessage `json:"id"`
+	}
+	if err := json.Unmarshal(raw, &r); err != nil {
 		return err
 	}
-	for k := range m {
-		if bytes.EqualFold([]byte(k), []byte("id")) {
-			return nil
-		}
+	var s string
+	switch {
+	case r.ID == nil || string(r.ID) == "null":
+		return fmt.Errorf("no id")
+	case json.Unmarshal(r.ID, &s) == nil && strings.TrimSpace(s) == "":
+		return fmt.Errorf("blank id")
 	}
-	return fmt.Errorf("no id")
+	return nil
 }
 
 // decoded is what one decode path produced for the four record types.
@@ -237,7 +241,10 @@ func FuzzRecordsAgainstEncodingJSON(f *testing.F) {
 }
 
 func listElements(data json.RawMessage) ([]json.RawMessage, bool) {
-	if len(data) == 0 || string(data) == "null" {
+	switch {
+	case len(data) == 0: // no data key: not a list, not even an empty one
+		return nil, false
+	case string(data) == "null":
 		return nil, true
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))

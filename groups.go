@@ -20,7 +20,7 @@ var userGroupRecord = wire.NewRecord(
 	wire.String("title", func(g *UserGroup) *string { return &g.Title }),
 	wire.String("type", func(g *UserGroup) *string { return &g.Type }),
 	wire.Flag("client", func(g *UserGroup) *bool { return &g.Client }),
-).Requiring("id")
+).Requiring("id", func(v *UserGroup) string { return string(v.ID) })
 
 // UnmarshalJSON reads client as 0/1, "0"/"1" or a boolean.
 func (g *UserGroup) UnmarshalJSON(b []byte) error {

@@ -113,7 +113,7 @@ var userRecord = wire.NewRecord(
 	wire.String("contacts", func(u *userWire) *string { return &u.Contacts }),
 	wire.String("date_added", func(u *userWire) *string { return &u.DateAdded }),
 	wire.String("data_added", func(u *userWire) *string { return &u.DataAdded }),
-).Requiring("id")
+).Requiring("id", func(v *userWire) string { return string(v.ID) })
 
 // UnmarshalJSON decodes a user as the API sends it (see userRecord).
 func (u *User) UnmarshalJSON(b []byte) error {

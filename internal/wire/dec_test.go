@@ -50,7 +50,7 @@ func TestDecodeListShapes(t *testing.T) {
 		{"PHP object keyed by id", `{"data":{"7":{"id":"7"},"9":{"id":"9"}},"status":"ok","extra":[1]}`,
 			[]item{{ID: "7"}, {ID: "9"}}, nil},
 		{"null data", `{"status":"ok","data":null}`, nil, nil},
-		{"no data", `{"status":"ok"}`, nil, nil},
+		{"no data: not an empty list", `{"status":"ok"}`, nil, ErrData},
 		{"last data wins", `{"status":"ok","data":[{"id":"1"}],"DATA":[{"id":"2"}]}`, []item{{ID: "2"}}, nil},
 		{"keys fold like encoding/json", `{"ſtatus":"ok","data":[{"ıd":"x","NAME":"n","\u0069d":"3"}]}`, []item{{ID: "3", Name: "n"}}, nil},
 		{"duplicate keys: the last wins", `{"status":"ok","data":[{"id":"1","id":"2","name":"a","name":null}]}`, []item{{ID: "2", Name: "a"}}, nil},
@@ -302,7 +302,10 @@ func FuzzDecodeAgainstEncodingJSON(f *testing.F) {
 // refElements lists a data value's elements with encoding/json's token
 // reader: an array's, an object's values, none for null or absent.
 func refElements(data json.RawMessage) ([]json.RawMessage, bool) {
-	if len(data) == 0 || string(data) == "null" {
+	switch {
+	case len(data) == 0: // no data key: not a list, not even an empty one
+		return nil, false
+	case string(data) == "null":
 		return nil, true
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -360,13 +363,15 @@ func TestRequiredFieldAndListCap(t *testing.T) {
 	rec := NewRecord(
 		ID("id", func(v *item) *string { return &v.ID }),
 		String("name", func(v *item) *string { return &v.Name }),
-	).Requiring("id")
+	).Requiring("id", func(v *item) string { return v.ID })
 	list := &List[item, item]{Rec: rec, Conv: self[item]}
 	_, err := Decode([]byte(`{"status":"ok","data":[{"id":"1"},{"name":"no id"}]}`), list)
 	require.ErrorIs(t, err, ErrData)
 	assert.Contains(t, err.Error(), "an object with id")
-	_, err = Decode([]byte(`{"status":"ok","data":[{}]}`), list)
-	require.ErrorIs(t, err, ErrData)
+	for _, id := range []string{`{}`, `{"id":null}`, `{"id":""}`, `{"id":"  "}`} {
+		_, err = Decode([]byte(`{"status":"ok","data":[`+id+`]}`), list)
+		require.ErrorIs(t, err, ErrData, id)
+	}
 
 	var b strings.Builder
 	b.WriteString(`{"status":"ok","data":[`)
@@ -379,6 +384,6 @@ func TestRequiredFieldAndListCap(t *testing.T) {
 	b.WriteString(`]}`)
 	_, err = Decode([]byte(b.String()), list)
 	require.ErrorIs(t, err, ErrData)
-	assert.Contains(t, err.Error(), "at most 200000 elements")
+	assert.Contains(t, err.Error(), "at most 100000 elements")
 	assert.Len(t, list.Items, MaxListItems, "nothing past the cap is kept")
 }

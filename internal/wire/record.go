@@ -56,7 +56,8 @@ type Field[T any] struct {
 type Record[T any] struct {
 	names
 	fields   []Field[T]
-	required int // index of a field the object must hold, or -1
+	required int             // index of a field the object must hold, or -1
+	value    func(*T) string // reads the required field
 }
 
 // NewRecord returns the decoder for a record with the given fields.
@@ -68,11 +69,12 @@ func NewRecord[T any](fields ...Field[T]) *Record[T] {
 	return &Record[T]{names: newNames(list...), fields: fields, required: -1}
 }
 
-// Requiring makes name a field every object must hold (a record's id): an
-// object without it is a data error, so an empty object is never taken
-// for a record, and a body cannot turn two bytes into one.
-func (r *Record[T]) Requiring(name string) *Record[T] {
-	r.required = r.index([]byte(name), 0)
+// Requiring makes name a field every object must hold, not null, empty
+// or blank (a record's id, read by value): an object without it is a data
+// error, so an empty object is never taken for a record, and a body cannot
+// turn two bytes into one.
+func (r *Record[T]) Requiring(name string, value func(*T) string) *Record[T] {
+	r.required, r.value = r.index([]byte(name), 0), value
 	return r
 }
 
@@ -104,7 +106,7 @@ func (r *Record[T]) Decode(d *Dec, v *T) error {
 		}
 		return f.Decode(d, v)
 	})
-	if err == nil && !seen {
+	if err == nil && r.required >= 0 && (!seen || strings.TrimSpace(r.value(v)) == "") {
 		d.field = -1
 		d.fail("an object with " + r.list[r.required])
 	}
@@ -426,8 +428,9 @@ func (d *Dec) emptyArray() error {
 }
 
 // MaxListItems bounds a list's length, so memory for a list stays bounded
-// whatever the body: the API answers at most 10,000 records per call.
-const MaxListItems = 200_000
+// whatever the body (a User takes about 330 bytes): the API answers at
+// most 10,000 records per call.
+const MaxListItems = 100_000
 
 // List collects a list response's elements: data as an array, as PHP's
 // object keyed by id (its values are the elements), or null (no
@@ -438,12 +441,21 @@ type List[W, T any] struct {
 	Conv  func(*W) T
 	Items []T
 	w     W
+	seen  bool
 }
 
-func (l *List[W, T]) reset()        { l.Items = l.Items[:0] }
-func (l *List[W, T]) finish(d *Dec) {}
+func (l *List[W, T]) reset() { l.Items, l.seen = l.Items[:0], false }
+
+// finish refuses an ok answer with no data at all: an empty list is [],
+// and reading no key as one would report an empty account.
+func (l *List[W, T]) finish(d *Dec) {
+	if !l.seen {
+		d.fail("a list")
+	}
+}
 
 func (l *List[W, T]) data(d *Dec) error {
+	l.seen = true
 	var c byte
 	if err := d.run(func() (err error) { c, err = d.ws(); return err }); err != nil {
 		return err
@@ -498,7 +510,7 @@ func (l *List[W, T]) grow(d *Dec) {
 	}
 	read := float64(d.base + int64(d.pos))
 	est := int(float64(n)*float64(d.size)/read*1.05) + 16
-	est = min(est, int(2*d.size/int64(max(reflect.TypeFor[T]().Size(), 1))))
+	est = min(est, int(2*d.size/int64(max(reflect.TypeFor[T]().Size(), 1))), MaxListItems)
 	if est <= n {
 		l.Items = slices.Grow(l.Items, 1)
 		return
