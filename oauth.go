@@ -237,6 +237,9 @@ func tokenRequest(ctx context.Context, hc *http.Client, cfg *oauth2.Config, endp
 		return nil, oe
 	}
 	tok, err := decodeToken(body)
+	if err == nil && (!validHeaderValue(tok.AccessToken) || !validHeaderValue(tok.RefreshToken)) {
+		err = errors.New("a token with control characters") // never saved, never sent
+	}
 	if resp.StatusCode != http.StatusOK || err != nil {
 		return nil, &OAuthError{Code: "invalid_response", HTTPStatus: resp.StatusCode,
 			Description: fmt.Sprintf("HTTP %d without a token", resp.StatusCode)}

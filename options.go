@@ -121,7 +121,7 @@ type Limiter interface {
 // retries included, waits on l. WithRateLimit configures the built-in one.
 func WithLimiter(l Limiter) Option {
 	return func(o *options) error {
-		if l == nil {
+		if l == nil || isNilPointer(l) {
 			return errors.New("nil limiter")
 		}
 		o.limiter = l

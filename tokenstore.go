@@ -346,7 +346,7 @@ func NewFileTokenStore(path string) *FileTokenStore { return &FileTokenStore{pat
 
 // Load returns the token in the file, or nil and no error if there is no file.
 func (s *FileTokenStore) Load(context.Context) (*oauth2.Token, error) {
-	if s.path == "" {
+	if s == nil || s.path == "" {
 		return nil, errors.New("worksection: FileTokenStore: path is empty")
 	}
 	b, err := os.ReadFile(s.path)
@@ -365,7 +365,7 @@ func (s *FileTokenStore) Load(context.Context) (*oauth2.Token, error) {
 
 // Save replaces the file with tok, atomically, with mode 0600.
 func (s *FileTokenStore) Save(_ context.Context, tok *oauth2.Token) error {
-	if s.path == "" {
+	if s == nil || s.path == "" {
 		return errors.New("worksection: FileTokenStore: path is empty")
 	}
 	b, err := storedtoken.Marshal(tok)
@@ -406,7 +406,7 @@ func writeFileAtomic(path string, b []byte) error {
 // Lock waits until this process holds the OS lock on path+".lock", or ctx
 // ends. The lock file is created with mode 0600 and left in place.
 func (s *FileTokenStore) Lock(ctx context.Context) (unlock func(), err error) {
-	if s.path == "" {
+	if s == nil || s.path == "" {
 		return nil, errors.New("worksection: FileTokenStore: path is empty")
 	}
 	f, err := os.OpenFile(s.path+".lock", os.O_RDWR|os.O_CREATE, 0o600)

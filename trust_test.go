@@ -792,3 +792,74 @@ func TestTrustNilArguments(t *testing.T) {
 	//lint:ignore SA1012 a nil context is the point
 	assert.NotNil(t, ws.NewTokenSource(nil, &oauth2.Config{}, nil, nil))
 }
+
+// Findings of the second review.
+
+// Records need a usable id, a list answer needs data, and memory for a
+// list of tiny records is bounded by the list cap.
+func TestTrustListAnswersMustHoldRecords(t *testing.T) {
+	t.Parallel()
+	for _, data := range []string{`[{"id":null}]`, `[{"id":""}]`, `[{"id":"  "}]`, ``} {
+		body := `{"status":"ok"` + map[bool]string{true: `,"data":` + data, false: ``}[data != ""] + `}`
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(body)) }))
+		c, err := ws.NewClient(srv.URL, ws.WithAPIKey("k"), ws.WithRateLimit(rate.Inf, 0), ws.WithRetry(ws.RetryPolicy{MaxAttempts: 1}))
+		require.NoError(t, err)
+		users, err := c.GetUsers(context.Background())
+		assert.Error(t, err, body)
+		assert.Nil(t, users, body)
+		srv.Close()
+	}
+}
+
+// A password or token a user put in a URL is not repeated in the error.
+func TestTrustURLSecretsNotEchoed(t *testing.T) {
+	t.Parallel()
+	_, err := ws.NewClient("https://admin:hunter2pw@acme.worksection.com", ws.WithAPIKey("k"))
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "hunter2pw")
+	_, err = ws.NewClient("http://acme.worksection.com/?access_token=WATOKEN1", ws.WithAPIKey("k"))
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "WATOKEN1")
+}
+
+// Typed nils are errors too.
+func TestTrustTypedNils(t *testing.T) {
+	t.Parallel()
+	_, err := ws.NewClient("https://acme.worksection.com", ws.WithAPIKey("k"), ws.WithLimiter((*rate.Limiter)(nil)))
+	assert.ErrorContains(t, err, "nil limiter")
+	var store *ws.FileTokenStore
+	_, err = store.Load(context.Background())
+	assert.Error(t, err)
+}
+
+// A short piece of a token echoed from anywhere inside it is withheld.
+func TestTrustShortPartialEcho(t *testing.T) {
+	t.Parallel()
+	const token = "tok-0123456789abcdefghijklmnopqrstuvwxyz"
+	echo := token[1:12] // 11 bytes from an odd offset
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"status":"error","message":"bad token ` + echo + `"}`))
+	}))
+	defer srv.Close()
+	c, err := ws.NewClient(srv.URL, ws.WithAccessToken(token), ws.WithRateLimit(rate.Inf, 0))
+	require.NoError(t, err)
+	_, err = c.GetUsers(context.Background())
+	require.Error(t, err)
+	assertNoSecret(t, err, echo)
+}
+
+// A refresh answer with a header-splitting token is refused, never saved.
+func TestTrustRefreshedTokenWithControlCharacters(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"access_token":"a\r\nX-Injected: 1","refresh_token":"r2","expires_in":3600}`))
+	}))
+	defer srv.Close()
+	ep, err := ws.EndpointAt(srv.URL)
+	require.NoError(t, err)
+	saved := 0
+	ts := ws.NewTokenSource(context.Background(), &oauth2.Config{Endpoint: ep}, staleToken(), func(*oauth2.Token) error { saved++; return nil })
+	_, err = ts.Token()
+	assert.Error(t, err)
+	assert.Zero(t, saved)
+}

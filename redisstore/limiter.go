@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -141,7 +142,7 @@ var _ ws.Limiter = (*Limiter)(nil)
 func NewLimiter(rdb redis.UniversalClient, key string, every time.Duration) *Limiter {
 	l := &Limiter{rdb: rdb, key: key, every: every, idPrefix: rand.Text()}
 	switch {
-	case rdb == nil:
+	case rdb == nil || reflect.ValueOf(rdb).Kind() == reflect.Pointer && reflect.ValueOf(rdb).IsNil():
 		l.err = errors.New("redisstore: NewLimiter: rdb is nil")
 	case key == "":
 		l.err = errors.New("redisstore: NewLimiter: key is empty")

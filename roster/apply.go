@@ -76,6 +76,9 @@ type Report struct {
 // an error only if it refuses the plan (ErrTooManyInvites) or ctx ends, with
 // the steps not taken reported as skipped.
 func Apply(ctx context.Context, c *ws.Client, p Plan, opts ApplyOptions) (Report, error) {
+	if ctx == nil || c == nil {
+		return Report{}, errors.New("roster: Apply needs a context and a client")
+	}
 	limit := opts.MaxInvites
 	if limit <= 0 {
 		limit = DefaultMaxInvites

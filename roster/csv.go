@@ -39,6 +39,11 @@ func ReadCSV(r io.Reader) (Source, error) {
 		return Source{}, fmt.Errorf("roster: reading CSV: %w", err)
 	}
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	if !bytes.ContainsRune(data, '\n') {
+		// Lines ended by CR alone (classic Mac, Excel's "CSV (Macintosh)"):
+		// read as lines, not as one header row with everyone in it.
+		data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
+	}
 	var s Source
 	var cols *columnIndex
 	for rec := range records(data, &s.Problems) {

@@ -73,3 +73,13 @@ func TestSourceLocatesProblems(t *testing.T) {
 	assert.Equal(t, "line 5", p.Problems[2].Where())
 	assert.Equal(t, []string{"a@x.example"}, emails(p.Invite))
 }
+
+// Lines ended by CR alone are lines.
+func TestReadCSVWithCROnlyLineEnds(t *testing.T) {
+	t.Parallel()
+	src, err := ReadCSV(strings.NewReader("email,first_name\rnew1@example.com,Ann\rnew2@example.com,Bob\r"))
+	require.NoError(t, err)
+	require.Len(t, src.People, 2)
+	assert.Equal(t, "new2@example.com", src.People[1].Email)
+	assert.Equal(t, []int{2, 3}, src.Lines)
+}

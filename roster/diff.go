@@ -2,6 +2,7 @@ package roster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -150,6 +151,9 @@ func digits(s string) bool {
 // Load reads the account (one get_users, one get_user_groups, and one
 // get_project read per project the source names) and plans the changes.
 func Load(ctx context.Context, c *ws.Client, desired []Person) (Plan, error) {
+	if c == nil {
+		return Plan{}, errors.New("roster: Load needs a client")
+	}
 	users, err := c.GetUsers(ctx)
 	if err != nil {
 		return Plan{}, fmt.Errorf("roster: reading members: %w", err)

@@ -40,23 +40,24 @@ func ParseBaseURL(raw string, allowPath bool, example string) (string, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("URL does not parse: %w", err)
+		return "", errors.New("URL does not parse") // url's error quotes the URL, which may hold a password
 	}
+	shown := StripURL(raw) // never the user info or query: they may hold secrets
 	if u.Host == "" || u.Opaque != "" {
-		return "", fmt.Errorf("URL %q has no host; want %s", raw, example)
+		return "", fmt.Errorf("URL %q has no host; want %s", shown, example)
 	}
 	switch u.Scheme {
 	case "https":
 	case "http":
 		if !IsLoopback(u.Hostname()) {
-			return "", fmt.Errorf("URL %q uses http; credentials need https (http is allowed only on loopback)", raw)
+			return "", fmt.Errorf("URL %q uses http; credentials need https (http is allowed only on loopback)", shown)
 		}
 	default:
-		return "", fmt.Errorf("URL %q: scheme must be https", raw)
+		return "", fmt.Errorf("URL %q: scheme must be https", shown)
 	}
 	path := strings.TrimSuffix(u.EscapedPath(), "/")
 	if u.User != nil || (path != "" && !allowPath) || u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("URL %q: want only scheme and host, like %s", raw, example)
+		return "", fmt.Errorf("URL %q: want only scheme and host (no user info, query or fragment), like %s", shown, example)
 	}
 	return u.Scheme + "://" + u.Host + path, nil
 }
@@ -222,19 +223,22 @@ func (r Redactor) Holds(text string) bool {
 	return false
 }
 
-// partWindow is the length of the pieces of a long secret looked for on
-// their own: a server that echoes the start of a token ("eyJ0eXAi… is
-// invalid") gives away part of it. Pieces start every partWindow bytes,
-// so any echo of 2*partWindow-1 bytes or more contains a whole one.
-const partWindow = 8
+// partWindow is the length of the pieces of a secret looked for on their
+// own: a server that echoes the start of a token ("eyJ0eXAi… is invalid")
+// gives away part of it. Pieces start every partStride bytes, so any echo
+// of partWindow+partStride-1 bytes or more contains a whole one.
+const (
+	partWindow = 8
+	partStride = 4
+)
 
-// holdsPart reports whether text holds a piece of a secret of 16 bytes or
+// holdsPart reports whether text holds a piece of a secret of 12 bytes or
 // more; shorter secrets are matched whole only.
 func holdsPart(text, secret string) bool {
-	if len(secret) < 2*partWindow {
+	if len(secret) < partWindow+partStride {
 		return false
 	}
-	for i := 0; i+partWindow <= len(secret); i += partWindow {
+	for i := 0; i+partWindow <= len(secret); i += partStride {
 		if strings.Contains(text, secret[i:i+partWindow]) {
 			return true
 		}

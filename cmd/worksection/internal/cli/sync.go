@@ -135,6 +135,9 @@ func (a *app) load(ctx context.Context, src roster.Source) (*ws.Client, roster.P
 
 // sync loads and applies a roster, then prints what happened.
 func (a *app) sync(ctx context.Context, src roster.Source, maxInvites int) error {
+	if maxInvites < 1 {
+		return fmt.Errorf("--max-invites must be at least 1, not %d", maxInvites)
+	}
 	c, p, err := a.load(ctx, src)
 	if err != nil {
 		return err

@@ -90,8 +90,11 @@ func (a *app) loadLogin(ctx context.Context) (loginApp, *ws.FileTokenStore, *oau
 		return app, nil, nil, err
 	}
 	tok, err := store.Load(ctx)
-	if err != nil || tok == nil {
+	switch {
+	case err != nil:
 		return app, nil, nil, err
+	case tok == nil: // half a login is an error, never a quiet fall back to the fake
+		return app, nil, nil, fmt.Errorf("%s names an OAuth app but there is no saved token; run `worksection login` again", path)
 	}
 	if app.OAuthURL == "" {
 		app.OAuthURL = ws.OAuthBaseURL
