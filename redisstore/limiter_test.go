@@ -257,3 +257,10 @@ func TestLimiterHearsTheClientsAnswers(t *testing.T) {
 	assert.False(t, n, "the Client reported the answer")
 	assert.Positive(t, hashInt(t, rdb, key, "ans"))
 }
+
+// A typed-nil Redis client is an error, not a panic.
+func TestLimiterTypedNilClient(t *testing.T) {
+	t.Parallel()
+	l := NewLimiter((*redis.Client)(nil), "k", time.Second)
+	assert.ErrorContains(t, l.Wait(context.Background()), "rdb is nil")
+}
