@@ -16,6 +16,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/worksection-go/worksection/internal/wire"
+	"github.com/worksection-go/worksection/internal/wiretest"
 )
 
 // The reference decoders: the tolerant rules written with encoding/json
@@ -215,7 +216,7 @@ func FuzzRecordsAgainstEncodingJSON(f *testing.F) {
 		if err != nil || !env.OK {
 			return // envelopes are fuzzed against encoding/json in package wire
 		}
-		elems, isList := listElements(env.Data)
+		elems, isList := wiretest.Elements(env.Data)
 		want := decoded{ok: isList}
 		for _, e := range elems {
 			u, g, c, fo, err := refRecord(e)
@@ -238,30 +239,6 @@ func FuzzRecordsAgainstEncodingJSON(f *testing.F) {
 			}
 		}
 	})
-}
-
-func listElements(data json.RawMessage) ([]json.RawMessage, bool) {
-	switch {
-	case len(data) == 0: // no data key: not a list, not even an empty one
-		return nil, false
-	case string(data) == "null":
-		return nil, true
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	tok, _ := dec.Token()
-	if tok != json.Delim('[') && tok != json.Delim('{') {
-		return nil, false
-	}
-	var out []json.RawMessage
-	for dec.More() {
-		if tok == json.Delim('{') {
-			_, _ = dec.Token()
-		}
-		var e json.RawMessage
-		_ = dec.Decode(&e)
-		out = append(out, e)
-	}
-	return out, true
 }
 
 func decodeLists(body []byte, stream bool) decoded {

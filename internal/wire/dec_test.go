@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/worksection-go/worksection/internal/transport"
+	"github.com/worksection-go/worksection/internal/wiretest"
 )
 
 // item is a record for tests, with one field of each kind.
@@ -276,7 +277,7 @@ func FuzzDecodeAgainstEncodingJSON(f *testing.F) {
 		// The list and object paths agree element by element.
 		l := newItems()
 		_, listErr := Decode(b, l)
-		elems, ok := refElements(want.Data)
+		elems, ok := wiretest.Elements(want.Data)
 		if !ok {
 			require.ErrorIs(t, listErr, ErrData, "%q", b)
 			return
@@ -298,33 +299,6 @@ func FuzzDecodeAgainstEncodingJSON(f *testing.F) {
 		}
 	})
 }
-
-// refElements lists a data value's elements with encoding/json's token
-// reader: an array's, an object's values, none for null or absent.
-func refElements(data json.RawMessage) ([]json.RawMessage, bool) {
-	switch {
-	case len(data) == 0: // no data key: not a list, not even an empty one
-		return nil, false
-	case string(data) == "null":
-		return nil, true
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	tok, _ := dec.Token()
-	if tok != json.Delim('[') && tok != json.Delim('{') {
-		return nil, false
-	}
-	var out []json.RawMessage
-	for dec.More() {
-		if tok == json.Delim('{') {
-			_, _ = dec.Token()
-		}
-		var e json.RawMessage
-		_ = dec.Decode(&e)
-		out = append(out, e)
-	}
-	return out, true
-}
-
 func show(v item) string {
 	rate := "nil"
 	if v.Rate != nil {
