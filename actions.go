@@ -61,7 +61,7 @@ func (a actionSpec) method() string {
 }
 
 // actionTable lists every action the client sends. A call naming any other
-// action is a programming error (see lookupAction); the README's action
+// action is a programming error (see lookupAction); docs/actions.md's action
 // table is checked against this one by a test.
 var actionTable = [...]actionSpec{
 	{name: "get_users", retry: read, result: list, scope: ScopeUsersRead},

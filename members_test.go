@@ -157,7 +157,7 @@ func TestMembersValidation(t *testing.T) {
 	}
 }
 
-// Every action the client sends is in the action table, and the README's
+// Every action the client sends is in the action table, and docs/actions.md's
 // table lists each with its method and retry class.
 func TestActionTable(t *testing.T) {
 	t.Parallel()
@@ -187,11 +187,11 @@ func TestActionTable(t *testing.T) {
 	_, err = lookupAction("get_projects")
 	assert.Error(t, err, "an action missing from the table is refused")
 
-	readme, err := os.ReadFile("README.md")
+	readme, err := os.ReadFile("docs/actions.md")
 	require.NoError(t, err)
 	for _, a := range actionTable {
 		row := regexp.MustCompile("(?m)^\\| `" + a.name + "` \\|.*$").Find(readme)
-		if !assert.NotNil(t, row, "README has no row for %s", a.name) {
+		if !assert.NotNil(t, row, "docs/actions.md has no row for %s", a.name) {
 			continue
 		}
 		assert.Contains(t, string(row), "| "+a.method()+" |", a.name)

@@ -19,7 +19,7 @@ import (
 )
 
 // RetryPolicy says how failed calls are retried. What may be retried
-// depends on the action (see the README's action table): reads and
+// depends on the action (see docs/actions.md's action table): reads and
 // idempotent writes are resent after any failure worth retrying; AddUser
 // is resent and resolved by reading back; AddContact is never resent once
 // an attempt may have reached the server. Never retried: API errors other
