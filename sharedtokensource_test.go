@@ -554,4 +554,3 @@ func TestSharedTokenSourceRefusedClientKeepsTheToken(t *testing.T) {
 	_, err = ws.NewSharedTokenSource(context.Background(), cfg, store).Token()
 	require.NoError(t, err)
 }
-

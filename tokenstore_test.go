@@ -153,4 +153,3 @@ func TestFileTokenStoreEmptyPath(t *testing.T) {
 	_, err = s.Lock(context.Background())
 	require.ErrorContains(t, err, "path is empty")
 }
-
