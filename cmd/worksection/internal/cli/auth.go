@@ -130,8 +130,8 @@ func (a *app) checkAuth(ctx context.Context, c *ws.Client) (*authStatus, error) 
 
 func (a *app) whoamiCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "whoami",
-		Short: "Show who this run signs in as: the member (OAuth token) or the account and key kind (API key)",
+		Use:     "whoami",
+		Short:   "Show who this run signs in as: the member (OAuth token) or the account and key kind (API key)",
 		Example: "  worksection whoami\n  worksection whoami -o json\n  worksection whoami --context me   # after `worksection login --context me`",
 		Args:    cobra.NoArgs,
 		RunE: a.run(func(ctx context.Context, c *ws.Client) (view, error) {

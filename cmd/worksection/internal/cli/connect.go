@@ -101,7 +101,7 @@ func (a *app) setting(flag, flagName, env string) (value, from string) {
 func (a *app) fake() *ws.Client {
 	srv := worksectiontest.NewServer()
 	a.closers = append(a.closers, srv.Close)
-	a.notice("%s and %s are not set and no context is active: using a built-in fake account with sample data (changes are not kept)", envAccountURL, envAPIKey)
+	a.notice("%s and %s are not set: using a built-in fake account with sample data (changes are not kept; no context is active)", envAccountURL, envAPIKey)
 	a.cred = credential{host: hostOf(srv.URL), kind: kindAPIKey, from: "the built-in fake"}
 	return srv.Client(a.env.Options...)
 }

@@ -48,14 +48,15 @@ var errNoSecret = errors.New("no saved secret")
 // secrets keeps contexts' secrets: in the OS keyring when there is one,
 // else each in a file of mode 0600 under <tool dir>/secrets/.
 type secrets struct {
-	dir     string  // the tool's folder in the config folder
-	keyring Keyring // nil: none
+	dir       string  // the tool's folder in the config folder
+	keyring   Keyring // nil: none
+	noKeyring string  // why keyring is nil
 }
 
 func (a *app) secrets(cfg *config) secrets {
-	s := secrets{dir: cfg.dir, keyring: a.env.Keyring}
+	s := secrets{dir: cfg.dir, keyring: a.env.Keyring, noKeyring: "no OS keyring"}
 	if a.env.Getenv(envNoKeyring) != "" {
-		s.keyring = nil
+		s.keyring, s.noKeyring = nil, envNoKeyring+" is set"
 	}
 	return s
 }
@@ -71,7 +72,7 @@ func (s secrets) file(name string) string { return filepath.Join(s.dir, "secrets
 // else in the file. It returns where it went and, for the file, why the
 // keyring was not used.
 func (s secrets) save(name, secret string) (store, why string, err error) {
-	why = envNoKeyring + " is set"
+	why = s.noKeyring
 	if s.keyring != nil {
 		err := s.keyring.Set(keyringService, s.user(name), secret)
 		if err == nil {
@@ -90,7 +91,7 @@ func (s secrets) save(name, secret string) (store, why string, err error) {
 func (s secrets) write(store, name, secret string) error {
 	if store == storeKeyring {
 		if s.keyring == nil {
-			return fmt.Errorf("the secret of context %q is in the OS keyring, which is not used now (%s is set)", name, envNoKeyring)
+			return fmt.Errorf("the secret of context %q is in the OS keyring, which is not used now (%s)", name, s.noKeyring)
 		}
 		return s.keyring.Set(keyringService, s.user(name), secret)
 	}
@@ -101,7 +102,7 @@ func (s secrets) write(store, name, secret string) error {
 func (s secrets) read(sc *savedContext) (string, error) {
 	if sc.Store == storeKeyring {
 		if s.keyring == nil {
-			return "", fmt.Errorf("the secret of %s is in the OS keyring, which is not used now (%s is set)", sc.describe(), envNoKeyring)
+			return "", fmt.Errorf("the secret of %s is in the OS keyring, which is not used now (%s)", sc.describe(), s.noKeyring)
 		}
 		secret, err := s.keyring.Get(keyringService, s.user(sc.Name))
 		switch {
@@ -126,7 +127,7 @@ func (s secrets) read(sc *savedContext) (string, error) {
 func (s secrets) forget(sc *savedContext) error {
 	if sc.Store == storeKeyring {
 		if s.keyring == nil {
-			return fmt.Errorf("the secret of %s is in the OS keyring, which is not used now (%s is set)", sc.describe(), envNoKeyring)
+			return fmt.Errorf("the secret of %s is in the OS keyring, which is not used now (%s)", sc.describe(), s.noKeyring)
 		}
 		if err := s.keyring.Delete(keyringService, s.user(sc.Name)); err != nil && !errors.Is(err, keyring.ErrNotFound) {
 			return fmt.Errorf("removing the secret of %s from the OS keyring: %s", sc.describe(), oneLine(err.Error()))
