@@ -29,7 +29,9 @@ func (a *app) refused(err error) error {
 }
 
 func (a *app) authCmd() *cobra.Command {
-	return group("auth", "Check the credential this run would use", a.authStatusCmd())
+	c := group("auth", "Check the credential this run would use", a.authStatusCmd())
+	c.Example = "  worksection auth status"
+	return c
 }
 
 // authStatus is what "auth status" reports; never a secret.

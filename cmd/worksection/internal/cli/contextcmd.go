@@ -28,6 +28,10 @@ and the tool says so once. Nothing here ever prints a secret.
 The active context is used when neither --account-url/--api-key nor
 ` + envAccountURL + `/` + envAPIKey + ` are given; --context NAME or
 ` + envContext + `=NAME chooses another one for a single run.`
+	c.Example = `  worksection context list
+  # Needs your account's URL and key (Account → API):
+  worksection context create acme --account-url https://acme.worksection.com
+  worksection users list --context acme`
 	return c
 }
 

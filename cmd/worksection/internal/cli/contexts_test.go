@@ -158,3 +158,25 @@ func TestConfigFileErrors(t *testing.T) {
 	oneErrorLine(t, h.run("users", "list"), "reading the config", configFileName)
 	oneErrorLine(t, h.run("context", "list"), "reading the config")
 }
+
+// Every new command has help with examples, and those that need no
+// context run as printed on the built-in fake.
+func TestContextCommandsHelpAndExamples(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	for _, args := range [][]string{{"context"}, {"context", "create"}, {"context", "list"}, {"context", "use"},
+		{"context", "active"}, {"context", "delete"}, {"auth"}, {"auth", "status"}, {"logout"}, {"whoami"}, {"login"}} {
+		r := h.run(append(args, "-h")...)
+		assert.Equal(t, 0, r.code, "%v", args)
+		assert.Contains(t, r.stdout, "Examples:", "%v", args)
+		assert.Empty(t, r.stderr, "%v", args)
+	}
+	r := h.run("-h")
+	assert.Contains(t, r.stdout, "3. a context named by --context NAME or WORKSECTION_CONTEXT=NAME")
+	assert.Contains(t, r.stdout, "4 the account refused the credential")
+	for _, args := range [][]string{{"context", "list"}, {"context", "list", "-o", "json"}, {"auth", "status"},
+		{"auth", "status", "-o", "json"}, {"whoami"}, {"whoami", "-o", "json"}} {
+		r := h.run(args...)
+		assert.Equal(t, 0, r.code, "%v: %s", args, r.stderr)
+	}
+}
