@@ -68,7 +68,7 @@ func Run(ctx context.Context, env Env, args []string) int {
 		return int(code)
 	}
 	status := 1
-	if errors.Is(err, ws.ErrUnauthorized) {
+	if isRefused(err) {
 		status, err = exitUnauthorized, a.refused(err)
 	}
 	msg := oneLine(err.Error())

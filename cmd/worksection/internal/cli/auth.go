@@ -9,13 +9,21 @@ import (
 	"github.com/spf13/cobra"
 
 	ws "github.com/worksection-go/worksection"
+	"github.com/worksection-go/worksection/webasyst"
 )
 
-// refused explains a credential the account refused (exit status 4): which
-// one was used, and what to check.
+// isRefused reports a refused credential: Worksection's, or the Webasyst
+// token a sync reads with (exit status 4).
+func isRefused(err error) bool {
+	return errors.Is(err, ws.ErrUnauthorized) || errors.Is(err, webasyst.ErrUnauthorized)
+}
+
+// refused explains a refused credential: which one was used, and what to check.
 func (a *app) refused(err error) error {
 	c := a.cred
 	switch {
+	case errors.Is(err, webasyst.ErrUnauthorized):
+		return fmt.Errorf("%w; the Webasyst server refused %s: check it", err, envWebasystTok)
 	case c.from == "":
 		return err // refused before any account was reached, e.g. by the OAuth server at login
 	case c.context != nil && c.kind == kindToken:

@@ -13,6 +13,7 @@ import (
 
 	ws "github.com/worksection-go/worksection"
 	"github.com/worksection-go/worksection/internal/storedtoken"
+	"github.com/worksection-go/worksection/webasyst/webasysttest"
 	"github.com/worksection-go/worksection/worksectiontest"
 )
 
@@ -58,6 +59,20 @@ func TestRefusedCredentialNamesItsSource(t *testing.T) {
 	r = h.run("users", "list", "--context", "tok")
 	refusedLine(t, r, `refused the OAuth token of context "tok": sign in again with `+"`worksection login --context tok`")
 	assert.NotContains(t, r.stderr, "revoked-token-456")
+}
+
+func TestRefusedWebasystToken(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	team := webasysttest.NewServer()
+	defer team.Close()
+	h := newHarness(t, srv)
+	h.env[envWebasystURL], h.env[envWebasystTok] = team.URL, "wrong-wa-token-321"
+	r := h.run("sync", "plan", "--from", "webasyst")
+	refusedLine(t, r, "the Webasyst server refused WEBASYST_TOKEN: check it")
+	assert.NotContains(t, r.stderr, "refused the API key", "the Worksection key was not the one refused")
+	assert.NotContains(t, r.stderr, "wrong-wa-token-321")
 }
 
 // putToken replaces a file-kept context's token.

@@ -173,7 +173,7 @@ func TestContextCommandsHelpAndExamples(t *testing.T) {
 	}
 	r := h.run("-h")
 	assert.Contains(t, r.stdout, "3. a context named by --context NAME or WORKSECTION_CONTEXT=NAME")
-	assert.Contains(t, r.stdout, "4 the account refused the credential")
+	assert.Contains(t, r.stdout, "4 a credential was refused (authentication)")
 	for _, args := range [][]string{{"context", "list"}, {"context", "list", "-o", "json"}, {"auth", "status"},
 		{"auth", "status", "-o", "json"}, {"whoami"}, {"whoami", "-o", "json"}} {
 		r := h.run(args...)

@@ -27,7 +27,7 @@ login" an OAuth token; "worksection auth status" shows which one is used.
 
 Output: -o table, json or csv; table on a terminal, JSON otherwise.
 Exit status: 0 success, 1 error, 2 "sync plan" has changes,
-4 the account refused the credential (authentication).`,
+4 a credential was refused (authentication): the account's or WEBASYST_TOKEN.`,
 		SilenceErrors: true, // Run prints errors, on one line
 		SilenceUsage:  true,
 		// A bad -o is refused before a command changes anything.
