@@ -261,9 +261,11 @@ func (a *app) contextDeleteCmd() *cobra.Command {
 				return err
 			}
 			deleted := *sc
-			if err := a.secrets(cfg).forget(sc); err != nil {
+			s := a.secrets(cfg)
+			if err := s.forget(sc); err != nil {
 				return err
 			}
+			_ = os.Remove(s.file(sc.Name) + ".lock") // an OAuth token's refresh lock
 			cfg.remove(deleted.Name)
 			if err := cfg.save(); err != nil {
 				return err

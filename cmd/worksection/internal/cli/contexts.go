@@ -95,7 +95,31 @@ func (a *app) loadConfig() (*config, error) {
 	if err := json.Unmarshal(b, cfg); err != nil {
 		return nil, fmt.Errorf("reading the config %s: %w", path, err)
 	}
+	if err := cfg.check(); err != nil {
+		return nil, fmt.Errorf("the config %s: %w", path, err)
+	}
 	return cfg, nil
+}
+
+// check refuses a config edited into something the tool would not write,
+// before any of it is used or printed.
+func (c *config) check() error {
+	for i, sc := range c.Contexts {
+		if err := checkName(sc.Name); err != nil {
+			return fmt.Errorf("context %d: %w", i+1, err)
+		}
+		if _, err := transport.ParseBaseURL(sc.AccountURL, false, "https://<account>.worksection.com"); err != nil {
+			return fmt.Errorf("context %q: account_url: %w", sc.Name, err)
+		}
+		kindOK := sc.Credential == kindAPIKey || sc.Credential == kindToken
+		if !kindOK || (sc.Store != storeKeyring && sc.Store != storeFile) {
+			return fmt.Errorf("context %q: credential %q or store %q is not one the tool writes", sc.Name, sc.Credential, sc.Store)
+		}
+	}
+	if c.Active != "" && c.find(c.Active) == nil {
+		return fmt.Errorf("the active context %q does not exist", c.Active)
+	}
+	return nil
 }
 
 // save writes the config atomically with mode 0600.

@@ -157,6 +157,18 @@ func TestConfigFileErrors(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(h.config, "worksection", configFileName), []byte("{not json"), 0o600))
 	oneErrorLine(t, h.run("users", "list"), "reading the config", configFileName)
 	oneErrorLine(t, h.run("context", "list"), "reading the config")
+
+	for body, msg := range map[string]string{
+		`{"contexts":[{"name":"a\u001b[2Jb","account_url":"https://a.example","credential":"api key","store":"file"}]}`: `context 1: context name "a\x1b[2Jb"`,
+		`{"contexts":[{"name":"a","account_url":"https://a.example/\u001b[2J","credential":"api key","store":"file"}]}`: `context "a": account_url: URL`,
+		`{"contexts":[{"name":"a","account_url":"https://a.example","credential":"password","store":"file"}]}`:        `context "a": credential "password" or store "file" is not one the tool writes`,
+		`{"active":"gone","contexts":[]}`: `the active context "gone" does not exist`,
+	} {
+		require.NoError(t, os.WriteFile(filepath.Join(h.config, "worksection", configFileName), []byte(body), 0o600))
+		r := h.run("context", "list")
+		oneErrorLine(t, r, msg)
+		assert.NotContains(t, r.stderr, "\x1b", "no escape reaches the terminal")
+	}
 }
 
 // Every new command has help with examples, and those that need no
