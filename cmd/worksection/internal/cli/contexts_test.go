@@ -161,7 +161,7 @@ func TestConfigFileErrors(t *testing.T) {
 	for body, msg := range map[string]string{
 		`{"contexts":[{"name":"a\u001b[2Jb","account_url":"https://a.example","credential":"api key","store":"file"}]}`: `context 1: context name "a\x1b[2Jb"`,
 		`{"contexts":[{"name":"a","account_url":"https://a.example/\u001b[2J","credential":"api key","store":"file"}]}`: `context "a": account_url: URL`,
-		`{"contexts":[{"name":"a","account_url":"https://a.example","credential":"password","store":"file"}]}`:        `context "a": credential "password" or store "file" is not one the tool writes`,
+		`{"contexts":[{"name":"a","account_url":"https://a.example","credential":"password","store":"file"}]}`:          `context "a": credential "password" or store "file" is not one the tool writes`,
 		`{"active":"gone","contexts":[]}`: `the active context "gone" does not exist`,
 	} {
 		require.NoError(t, os.WriteFile(filepath.Join(h.config, "worksection", configFileName), []byte(body), 0o600))
