@@ -26,6 +26,9 @@ func (a *app) refused(err error) error {
 		return fmt.Errorf("%w; the Webasyst server refused %s: check it", err, envWebasystTok)
 	case c.from == "":
 		return err // refused before any account was reached, e.g. by the OAuth server at login
+	case c.context != nil && c.kind == kindToken && a.env.Getenv(envClientSecret) == "":
+		return fmt.Errorf("%w; the OAuth token of context %q for %s was refused or could not be refreshed: set %s (a refresh needs it), or sign in again with `worksection login --context %s`",
+			err, c.context.Name, c.host, envClientSecret, c.context.Name)
 	case c.context != nil && c.kind == kindToken:
 		return fmt.Errorf("%w; %s refused the OAuth token of context %q: sign in again with `worksection login --context %s`",
 			err, c.host, c.context.Name, c.context.Name)

@@ -118,10 +118,27 @@ func TestAuthStatus(t *testing.T) {
 	assert.Contains(t, r.stdout, "no (WORKSECTION_CLIENT_SECRET is not set)")
 	assert.Contains(t, r.stdout, `context "default"`)
 
+	// An expired token without the client secret to refresh it.
+	tok, err := storedtoken.Unmarshal(readSecret(t, h, "default"))
+	require.NoError(t, err)
+	tok.Expiry = time.Now().Add(-time.Minute)
+	putToken(t, h, "default", tok)
+	r = h.run("whoami")
+	refusedLine(t, r, `the OAuth token of context "default" for `+hostOf(srv.URL)+" was refused or could not be refreshed: set WORKSECTION_CLIENT_SECRET")
+	assert.NotContains(t, r.stderr, tok.RefreshToken)
+
+	h.env[envClientSecret] = srv.ClientSecret
 	putToken(t, h, "default", &oauth2.Token{AccessToken: "revoked", Expiry: time.Now().Add(time.Hour)})
 	r = h.run("auth", "status", "-o", "table")
-	refusedLine(t, r, `refused the OAuth token of context "default"`)
+	refusedLine(t, r, `refused the OAuth token of context "default": sign in again`)
 	assert.Regexp(t, `oauth token +context "default" +\S+ +no \(no refresh token\) +refused`, r.stdout, "the status is printed too")
+}
+
+func readSecret(t *testing.T, h *harness, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(h.config, "worksection", "secrets", name))
+	require.NoError(t, err)
+	return b
 }
 
 func TestWhoami(t *testing.T) {
