@@ -86,7 +86,7 @@ func (a *app) newContext(name string) (*savedContext, *config, error) {
 	if a.account == "" {
 		return nil, nil, errors.New("--account-url is required: the account's address, like https://acme.worksection.com")
 	}
-	account, err := transport.ParseBaseURL(a.account, false, "https://<account>.worksection.com")
+	account, err := transport.ParseBaseURL(a.account, false, accountURLExample)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--account-url: %w", err)
 	}

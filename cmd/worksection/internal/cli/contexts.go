@@ -18,6 +18,9 @@ import (
 // envContext chooses a context for one run, like --context.
 const envContext = "WORKSECTION_CONTEXT"
 
+// accountURLExample is the form of an account URL, for errors.
+const accountURLExample = "https://<account>.worksection.com"
+
 // Credential kinds, as shown to the user.
 const (
 	kindAPIKey = "api key"
@@ -108,7 +111,7 @@ func (c *config) check() error {
 		if err := checkName(sc.Name); err != nil {
 			return fmt.Errorf("context %d: %w", i+1, err)
 		}
-		if _, err := transport.ParseBaseURL(sc.AccountURL, false, "https://<account>.worksection.com"); err != nil {
+		if _, err := transport.ParseBaseURL(sc.AccountURL, false, accountURLExample); err != nil {
 			return fmt.Errorf("context %q: account_url: %w", sc.Name, err)
 		}
 		kindOK := sc.Credential == kindAPIKey || sc.Credential == kindToken

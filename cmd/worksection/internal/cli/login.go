@@ -16,6 +16,7 @@ import (
 
 	ws "github.com/worksection-go/worksection"
 	"github.com/worksection-go/worksection/internal/storedtoken"
+	"github.com/worksection-go/worksection/internal/transport"
 )
 
 // loginScopes are what the tool's commands need.
@@ -31,9 +32,9 @@ func (a *app) loginCmd() *cobra.Command {
 		Long: `Sign in to Worksection with OAuth2 in the browser and save the token in a
 context: --context NAME (created if missing), else ` + envContext + `, else the
 active context, else a new context "default", which becomes active if none
-is. The token goes in the OS keyring, or in a file
-of mode 0600 in your config folder where there is none. Saving into an
-existing context replaces its credential, if the account is the same.
+is. The token goes in the OS keyring, or in a file of mode 0600 in your
+config folder where there is none. Saving into an existing context replaces
+its credential, if the account is the same.
 
 Needs an OAuth app: ` + envClientID + ` and ` + envClientSecret + ` (the secret is also
 needed later, to refresh the token, and is never saved). Register
@@ -163,6 +164,11 @@ func (a *app) loginTarget() (string, *config, error) {
 // saveLogin keeps the token as the context's credential, replacing what it
 // had if it is for the same account.
 func (a *app) saveLogin(cfg *config, sc savedContext, tok *oauth2.Token) error {
+	account, err := transport.ParseBaseURL(sc.AccountURL, false, accountURLExample)
+	if err != nil {
+		return fmt.Errorf("the token response's account_url: %w", err)
+	}
+	sc.AccountURL = account
 	if old := cfg.find(sc.Name); old != nil {
 		if old.host() != sc.host() {
 			return fmt.Errorf("%s is for another account than %s, where you signed in: nothing saved; sign in with --context NEW-NAME", old.describe(), sc.host())
