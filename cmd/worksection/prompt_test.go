@@ -79,23 +79,31 @@ func (term *terminal) exit() int {
 	return 0
 }
 
-// On a terminal, `context create` asks for the key with echo off.
+// On a terminal, `context create` asks for the key with echo off, with
+// --api-key-stdin too.
 func TestContextCreatePromptsOnATerminal(t *testing.T) {
 	const key = "typed-key-93bd0a"
 	u := newUser(t, "WORKSECTION_NO_KEYRING=1")
 	url := startFake(t, u.bin, key)
 
-	term := u.onTerminal("context", "create", "typed", "--account-url", url)
-	term.waitFor("API key for " + strings.TrimPrefix(url, "http://") + " (Account → API; not shown as you type): ")
-	_, err := term.ptmx.Write([]byte(key + "\r"))
-	require.NoError(t, err)
-	require.Equal(t, 0, term.exit(), term.output())
-	assert.NotContains(t, term.output(), key, "not echoed")
-	assert.Contains(t, term.output(), "typed", "the new context, as a table on a terminal")
+	for _, name := range []string{"typed", "typed-stdin"} {
+		args := []string{"context", "create", name, "--account-url", url}
+		if name == "typed-stdin" {
+			args = append(args, "--api-key-stdin")
+		}
+		term := u.onTerminal(args...)
+		term.waitFor("API key for " + strings.TrimPrefix(url, "http://") + " (Account → API; not shown as you type): ")
+		_, err := term.ptmx.Write([]byte(key + "\r"))
+		require.NoError(t, err)
+		require.Equal(t, 0, term.exit(), term.output())
+		assert.NotContains(t, term.output(), key, "not echoed")
+		assert.Contains(t, term.output(), name, "the new context, as a table on a terminal")
 
-	code, stdout, stderr := u.run("", nil, "auth", "status", "-o", "csv")
-	require.Equal(t, 0, code, stderr)
-	assert.Contains(t, stdout, ",accepted\n", "the typed key is the one saved")
+		code, stdout, stderr := u.run("", nil, "auth", "status", "-o", "csv")
+		require.Equal(t, 0, code, stderr)
+		assert.Contains(t, stdout, `context ""`+name+`""`, "the new context is active")
+		assert.Contains(t, stdout, ",accepted\n", "the typed key is the one saved")
+	}
 }
 
 // Ctrl-C at the prompt ends the tool, saves nothing and leaves echo on.

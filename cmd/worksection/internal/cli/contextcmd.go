@@ -70,7 +70,7 @@ standard input; never from a flag, which other users can see in ps.`,
 			return a.emit(contextView(cfg, sc))
 		},
 	}
-	c.Flags().BoolVar(&fromStdin, "api-key-stdin", false, "read the API key from standard input instead of a prompt")
+	c.Flags().BoolVar(&fromStdin, "api-key-stdin", false, "read the API key from standard input when it is not a terminal (a terminal is always prompted, echo off)")
 	return c
 }
 
@@ -100,8 +100,9 @@ func (a *app) newContext(name string) (*savedContext, *config, error) {
 	return &savedContext{Name: name, AccountURL: account, Credential: kindAPIKey}, cfg, nil
 }
 
-// readAPIKey reads the key from stdin, or from a prompt on a terminal
-// with echo off. Ctrl-C at the prompt ends it and turns echo back on.
+// readAPIKey reads the key from a prompt with echo off when stdin is a
+// terminal, else from stdin with --api-key-stdin. Ctrl-C at the prompt
+// ends it and turns echo back on.
 func (a *app) readAPIKey(ctx context.Context, host string, fromStdin bool) (string, error) {
 	in := a.env.Stdin
 	if in == nil {
@@ -111,12 +112,12 @@ func (a *app) readAPIKey(ctx context.Context, host string, fromStdin bool) (stri
 	var b []byte
 	var err error
 	switch {
-	case fromStdin:
-		b, err = io.ReadAll(io.LimitReader(in, 64<<10))
-	case isFile && term.IsTerminal(int(f.Fd())):
+	case isFile && term.IsTerminal(int(f.Fd())): // with --api-key-stdin too: a key typed on a terminal is never echoed
 		fmt.Fprintf(a.env.Stderr, "API key for %s (Account → API; not shown as you type): ", host)
 		b, err = readPassword(ctx, int(f.Fd()))
 		fmt.Fprintln(a.env.Stderr)
+	case fromStdin:
+		b, err = io.ReadAll(io.LimitReader(in, 64<<10))
 	default:
 		return "", errors.New("no terminal to ask for the API key: pipe it in with --api-key-stdin")
 	}
