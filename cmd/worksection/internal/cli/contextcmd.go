@@ -67,6 +67,7 @@ standard input; never from a flag, which other users can see in ps.`,
 			if err := cfg.save(); err != nil {
 				return err
 			}
+			a.noteShadowed(sc.Name)
 			return a.emit(contextView(cfg, sc))
 		},
 	}
@@ -211,8 +212,30 @@ func (a *app) contextUseCmd() *cobra.Command {
 			if err := cfg.save(); err != nil {
 				return err
 			}
+			a.noteShadowed(sc.Name)
 			return a.emit(contextView(cfg, sc))
 		},
+	}
+}
+
+// noteShadowed says, when a context has just been made active, which
+// variables will keep runs from using it.
+func (a *app) noteShadowed(name string) {
+	var by []string
+	for _, v := range []string{envAccountURL, envAPIKey} {
+		if a.env.Getenv(v) != "" {
+			by = append(by, v)
+		}
+	}
+	if c := a.env.Getenv(envContext); c != "" && c != name {
+		by = append(by, envContext)
+	}
+	verb := "comes"
+	if len(by) > 1 {
+		verb = "come"
+	}
+	if len(by) > 0 {
+		a.notice("context %q is active, but %s set in this shell %s first (see `worksection auth status`)", name, strings.Join(by, " and "), verb)
 	}
 }
 

@@ -92,6 +92,9 @@ func TestContextLifecycle(t *testing.T) {
 
 	// --context, then WORKSECTION_CONTEXT, then the active one.
 	h.env[envContext] = "two"
+	r = h.run("context", "use", "one")
+	require.Equal(t, 0, r.code)
+	assert.Contains(t, r.stderr, `context "one" is active, but WORKSECTION_CONTEXT set in this shell comes first`)
 	assert.Equal(t, "two", decode[contextJSON](t, h.run("context", "active").stdout).Name)
 	assert.Equal(t, exitUnauthorized, h.run("teams", "list").code, "two's key is wrong")
 	assert.Equal(t, "one", decode[contextJSON](t, h.run("context", "active", "--context", "one").stdout).Name)
@@ -124,7 +127,10 @@ func TestContextPrecedence(t *testing.T) {
 	require.Equal(t, 0, h.createContext("ctx", other.URL, other.APIKey).code)
 
 	h.env[envAccountURL], h.env[envAPIKey] = good.URL, good.APIKey
-	r := h.run("teams", "list", "-o", "csv")
+	r := h.run("context", "use", "ctx")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, "worksection: context \"ctx\" is active, but WORKSECTION_ACCOUNT_URL and WORKSECTION_API_KEY set in this shell come first (see `worksection auth status`)\n", r.stderr)
+	r = h.run("teams", "list", "-o", "csv")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "Northwind Traders", "the variables, not the active context")
 	assert.Empty(t, r.stderr, "an active context that is not used is not worth a word")

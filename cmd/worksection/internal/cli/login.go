@@ -185,11 +185,15 @@ func (a *app) saveLogin(cfg *config, sc savedContext, tok *oauth2.Token) error {
 		return err
 	}
 	cfg.put(sc)
-	if cfg.Active == "" {
+	activated := cfg.Active == ""
+	if activated {
 		cfg.Active = sc.Name
 	}
 	if err := cfg.save(); err != nil {
 		return err
+	}
+	if activated {
+		a.noteShadowed(sc.Name)
 	}
 	v := contextView(cfg, &sc)
 	v.footer = fmt.Sprintf("Signed in to %s; the token is saved in context %q (%s).", sc.host(), sc.Name, storeWords(sc.Store))
