@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -202,4 +205,30 @@ func TestLoginIntoAnotherAccountsContext(t *testing.T) {
 		", where you signed in: nothing saved; sign in with --context NEW-NAME", lines(r.stderr)[len(lines(r.stderr))-1])
 	assert.Equal(t, 0, h.run("teams", "list").code, "acme's key is kept")
 	oneErrorLine(t, h.run("login", "--context", "bad/name"), "context name")
+}
+
+// A token response naming a malformed account_url is refused and nothing
+// is saved, never a context the next run could not load.
+func TestLoginRefusesABadAccountURL(t *testing.T) {
+	t.Parallel()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/oauth2/authorize", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		http.Redirect(w, r, q.Get("redirect_uri")+"?code=c1&state="+q.Get("state"), http.StatusFound)
+	})
+	mux.HandleFunc("/oauth2/token", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"access_token":"at-secret-555","token_type":"Bearer","expires_in":3600,"refresh_token":"rt-secret-555","account_url":"acme.worksection.com"}`)
+	})
+	oauth := httptest.NewServer(mux)
+	defer oauth.Close()
+	h := newHarness(t, nil)
+	h.env = map[string]string{envClientID: "id", envClientSecret: "s", envOAuthURL: oauth.URL}
+	r := h.run("login")
+	assert.Equal(t, 1, r.code)
+	last := lines(r.stderr)[len(lines(r.stderr))-1]
+	assert.Equal(t, `worksection: the token response's account_url: URL "acme.worksection.com" has no host; want https://<account>.worksection.com`, last)
+	assert.NotContains(t, r.stderr, "secret-555")
+	assert.NoFileExists(t, filepath.Join(h.config, "worksection", configFileName))
+	assert.Equal(t, 0, h.run("context", "list").code)
 }
