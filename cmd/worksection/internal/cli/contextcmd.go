@@ -51,7 +51,7 @@ standard input; never from a flag, which other users can see in ps.`,
   echo k1 | worksection context create fake --account-url http://127.0.0.1:PORT --api-key-stdin`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			sc, cfg, err := a.newContext(args[0])
+			sc, err := a.newContext(args[0])
 			if err != nil {
 				return err
 			}
@@ -59,16 +59,24 @@ standard input; never from a flag, which other users can see in ps.`,
 			if err != nil {
 				return err
 			}
-			if sc.Store, err = a.keepSecret(cfg, sc.Name, key); err != nil {
-				return err
-			}
-			cfg.put(*sc)
-			cfg.Active = sc.Name
-			if err := cfg.save(); err != nil {
+			var v view
+			err = a.updateConfig(cmd.Context(), func(cfg *config) error {
+				if err := notTaken(cfg, sc.Name); err != nil { // by another run while the key was typed
+					return err
+				}
+				if sc.Store, err = a.keepSecret(cfg, sc.Name, key); err != nil {
+					return err
+				}
+				cfg.put(*sc)
+				cfg.Active = sc.Name
+				v = contextView(cfg, sc)
+				return nil
+			})
+			if err != nil {
 				return err
 			}
 			a.noteShadowed(sc.Name)
-			return a.emit(contextView(cfg, sc))
+			return a.emit(v)
 		},
 	}
 	c.Flags().BoolVar(&fromStdin, "api-key-stdin", false, "read the API key from standard input when it is not a terminal (a terminal is always prompted, echo off)")
@@ -77,28 +85,36 @@ standard input; never from a flag, which other users can see in ps.`,
 
 // newContext checks a new context's name and --account-url before the key
 // is asked for.
-func (a *app) newContext(name string) (*savedContext, *config, error) {
+func (a *app) newContext(name string) (*savedContext, error) {
 	if err := checkName(name); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if a.apiKey != "" {
-		return nil, nil, errors.New("context create never takes the key from --api-key (flags show in ps): type it at the prompt, or pipe it with --api-key-stdin")
+		return nil, errors.New("context create never takes the key from --api-key (flags show in ps): type it at the prompt, or pipe it with --api-key-stdin")
 	}
 	if a.account == "" {
-		return nil, nil, errors.New("--account-url is required: the account's address, like https://acme.worksection.com")
+		return nil, errors.New("--account-url is required: the account's address, like https://acme.worksection.com")
 	}
 	account, err := transport.ParseBaseURL(a.account, false, accountURLExample)
 	if err != nil {
-		return nil, nil, fmt.Errorf("--account-url: %w", err)
+		return nil, fmt.Errorf("--account-url: %w", err)
 	}
 	cfg, err := a.loadConfig()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
+	if err := notTaken(cfg, name); err != nil {
+		return nil, err
+	}
+	return &savedContext{Name: name, AccountURL: account, Credential: kindAPIKey}, nil
+}
+
+// notTaken refuses a context name in use: create never replaces one.
+func notTaken(cfg *config, name string) error {
 	if old := cfg.find(name); old != nil {
-		return nil, nil, fmt.Errorf("%s exists; to replace it: `worksection context delete %s`, then create it again", old.describe(), name)
+		return fmt.Errorf("%s exists; to replace it: `worksection context delete %s`, then create it again", old.describe(), name)
 	}
-	return &savedContext{Name: name, AccountURL: account, Credential: kindAPIKey}, cfg, nil
+	return nil
 }
 
 // readAPIKey reads the key from a prompt with echo off when stdin is a
@@ -199,21 +215,22 @@ func (a *app) contextUseCmd() *cobra.Command {
 		Example: `  # Needs a context (see "worksection context create"):
   worksection context use acme`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
-			cfg, err := a.loadConfig()
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var v view
+			err := a.updateConfig(cmd.Context(), func(cfg *config) error {
+				sc, err := cfg.get(args[0])
+				if err != nil {
+					return err
+				}
+				cfg.Active = sc.Name
+				v = contextView(cfg, sc)
+				return nil
+			})
 			if err != nil {
 				return err
 			}
-			sc, err := cfg.get(args[0])
-			if err != nil {
-				return err
-			}
-			cfg.Active = sc.Name
-			if err := cfg.save(); err != nil {
-				return err
-			}
-			a.noteShadowed(sc.Name)
-			return a.emit(contextView(cfg, sc))
+			a.noteShadowed(args[0])
+			return a.emit(v)
 		},
 	}
 }
@@ -275,26 +292,27 @@ func (a *app) contextDeleteCmd() *cobra.Command {
 		Example: `  # Needs a context (see "worksection context create"):
   worksection context delete acme`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
-			cfg, err := a.loadConfig()
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var v view
+			err := a.updateConfig(cmd.Context(), func(cfg *config) error {
+				sc, err := cfg.get(args[0])
+				if err != nil {
+					return err
+				}
+				deleted := *sc
+				s := a.secrets(cfg)
+				if err := s.forget(sc); err != nil {
+					return err
+				}
+				_ = os.Remove(s.file(sc.Name) + ".lock") // an OAuth token's refresh lock
+				cfg.remove(deleted.Name)
+				v = contextView(cfg, &deleted)
+				return nil
+			})
 			if err != nil {
 				return err
 			}
-			sc, err := cfg.get(args[0])
-			if err != nil {
-				return err
-			}
-			deleted := *sc
-			s := a.secrets(cfg)
-			if err := s.forget(sc); err != nil {
-				return err
-			}
-			_ = os.Remove(s.file(sc.Name) + ".lock") // an OAuth token's refresh lock
-			cfg.remove(deleted.Name)
-			if err := cfg.save(); err != nil {
-				return err
-			}
-			return a.emit(contextView(cfg, &deleted))
+			return a.emit(v)
 		},
 	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"slices"
 	"strings"
 
+	ws "github.com/worksection-go/worksection"
 	"github.com/worksection-go/worksection/internal/transport"
 )
 
@@ -123,6 +125,32 @@ func (c *config) check() error {
 		return fmt.Errorf("the active context %q does not exist", c.Active)
 	}
 	return nil
+}
+
+// updateConfig changes the config on a fresh read under the lock
+// config.json.lock (the SDK's file lock), so two runs that change contexts
+// at once lose neither change. f's error leaves the file as it was.
+func (a *app) updateConfig(ctx context.Context, f func(*config) error) error {
+	dir, err := a.toolDir()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	unlock, err := ws.NewFileTokenStore(filepath.Join(dir, configFileName)).Lock(ctx)
+	if err != nil {
+		return fmt.Errorf("locking the config: %w", err)
+	}
+	defer unlock()
+	cfg, err := a.loadConfig()
+	if err != nil {
+		return err
+	}
+	if err := f(cfg); err != nil {
+		return err
+	}
+	return cfg.save()
 }
 
 // save writes the config atomically with mode 0600.

@@ -1,9 +1,15 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -197,4 +203,30 @@ func TestContextCommandsHelpAndExamples(t *testing.T) {
 		r := h.run(args...)
 		assert.Equal(t, 0, r.code, "%v: %s", args, r.stderr)
 	}
+}
+
+// Runs that change contexts at once lose none of the changes: each reads
+// and writes the config under its lock.
+func TestConcurrentContextChanges(t *testing.T) {
+	t.Parallel()
+	config := t.TempDir()
+	const n = 8
+	var wg sync.WaitGroup
+	codes := make([]int, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var out, errs bytes.Buffer
+			env := Env{Getenv: func(string) string { return "" }, Stdin: strings.NewReader("k\n"), Stdout: &out, Stderr: &errs,
+				IsTerminal: func(io.Writer) bool { return false }, ConfigDir: func() (string, error) { return config, nil }}
+			codes[i] = Run(context.Background(), env, []string{"context", "create", fmt.Sprintf("c%d", i),
+				"--account-url", "https://acme.worksection.com", "--api-key-stdin"})
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, make([]int, n), codes)
+	h := newHarness(t, nil)
+	h.config = config
+	assert.Len(t, decode[[]contextJSON](t, h.run("context", "list").stdout), n)
 }

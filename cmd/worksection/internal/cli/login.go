@@ -62,7 +62,7 @@ http://127.0.0.1:PORT/callback as its redirect URL and pass --port PORT.`,
 			case secret == "":
 				return errPartialCredentials(envClientID, envClientSecret)
 			}
-			target, cfg, err := a.loginTarget()
+			target, err := a.loginTarget()
 			if err != nil {
 				return err
 			}
@@ -72,7 +72,7 @@ http://127.0.0.1:PORT/callback as its redirect URL and pass --port PORT.`,
 			if err != nil {
 				return err
 			}
-			return a.saveLogin(cfg, savedContext{Name: target, AccountURL: ws.AccountURL(tok), Credential: kindToken,
+			return a.saveLogin(ctx, savedContext{Name: target, AccountURL: ws.AccountURL(tok), Credential: kindToken,
 				ClientID: clientID, OAuthURL: oauthURL}, tok)
 		},
 	}
@@ -149,53 +149,57 @@ func randomHex() string {
 
 // loginTarget is the context login saves into, checked before the browser
 // opens: the chosen one, or "default".
-func (a *app) loginTarget() (string, *config, error) {
+func (a *app) loginTarget() (string, error) {
 	cfg, err := a.loadConfig()
 	if err != nil {
-		return "", nil, err
+		return "", err
 	}
 	name, _ := a.chosenContext(cfg)
 	if name == "" {
 		name = "default"
 	}
-	return name, cfg, checkName(name)
+	return name, checkName(name)
 }
 
 // saveLogin keeps the token as the context's credential, replacing what it
 // had if it is for the same account.
-func (a *app) saveLogin(cfg *config, sc savedContext, tok *oauth2.Token) error {
+func (a *app) saveLogin(ctx context.Context, sc savedContext, tok *oauth2.Token) error {
 	account, err := transport.ParseBaseURL(sc.AccountURL, false, accountURLExample)
 	if err != nil {
 		return fmt.Errorf("the token response's account_url: %w", err)
 	}
 	sc.AccountURL = account
-	if old := cfg.find(sc.Name); old != nil {
-		if old.host() != sc.host() {
-			return fmt.Errorf("%s is for another account than %s, where you signed in: nothing saved; sign in with --context NEW-NAME", old.describe(), sc.host())
-		}
-		if err := a.secrets(cfg).forget(old); err != nil {
-			return err
-		}
-	}
 	b, err := storedtoken.Marshal(tok)
 	if err != nil {
 		return err
 	}
-	if sc.Store, err = a.keepSecret(cfg, sc.Name, string(b)); err != nil {
-		return err
-	}
-	cfg.put(sc)
-	activated := cfg.Active == ""
-	if activated {
-		cfg.Active = sc.Name
-	}
-	if err := cfg.save(); err != nil {
+	var v view
+	activated := false
+	err = a.updateConfig(ctx, func(cfg *config) error {
+		if old := cfg.find(sc.Name); old != nil {
+			if old.host() != sc.host() {
+				return fmt.Errorf("%s is for another account than %s, where you signed in: nothing saved; sign in with --context NEW-NAME", old.describe(), sc.host())
+			}
+			if err := a.secrets(cfg).forget(old); err != nil {
+				return err
+			}
+		}
+		if sc.Store, err = a.keepSecret(cfg, sc.Name, string(b)); err != nil {
+			return err
+		}
+		cfg.put(sc)
+		if activated = cfg.Active == ""; activated {
+			cfg.Active = sc.Name
+		}
+		v = contextView(cfg, &sc)
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	if activated {
 		a.noteShadowed(sc.Name)
 	}
-	v := contextView(cfg, &sc)
 	v.footer = fmt.Sprintf("Signed in to %s; the token is saved in context %q (%s).", sc.host(), sc.Name, storeWords(sc.Store))
 	return a.emit(v)
 }
