@@ -8,8 +8,8 @@
 //	worksection sync plan --from people.csv
 //
 // Credentials: --account-url and --api-key, or WORKSECTION_ACCOUNT_URL and
-// WORKSECTION_API_KEY, or a saved `worksection login`. Run `worksection
-// help` for the commands.
+// WORKSECTION_API_KEY, or a saved context (`worksection context create`,
+// `worksection login`). Run `worksection help` for the commands.
 package main
 
 import (

@@ -19,17 +19,20 @@ import (
 // replace each part.
 type Env struct {
 	Getenv     func(string) string
+	Stdin      io.Reader // where `context create --api-key-stdin` reads the key; a terminal is prompted
 	Stdout     io.Writer
 	Stderr     io.Writer
 	IsTerminal func(io.Writer) bool                  // whether output goes to a terminal
-	ConfigDir  func() (string, error)                // where `login` saves its token
+	ConfigDir  func() (string, error)                // the user's config folder: contexts and secret files
 	Options    []ws.Option                           // extra client options (tests turn off rate limiting)
 	Browse     func(ctx context.Context, url string) // opens the sign-in URL; nil prints it only
+	Keyring    Keyring                               // the OS keyring for contexts' secrets; nil: none (a file instead)
 }
 
 // System is the real environment of a process.
 func System() Env {
-	return Env{Getenv: os.Getenv, Stdout: os.Stdout, Stderr: os.Stderr, IsTerminal: isTerminal, ConfigDir: os.UserConfigDir}
+	return Env{Getenv: os.Getenv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, IsTerminal: isTerminal,
+		ConfigDir: os.UserConfigDir, Keyring: osKeyring{}}
 }
 
 func isTerminal(w io.Writer) bool {
@@ -43,9 +46,14 @@ type exitCode int
 
 func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
+// exitUnauthorized is the exit status when the account refuses the
+// credential (ws.ErrUnauthorized).
+const exitUnauthorized = 4
+
 // Run runs the command line args and returns the process exit status:
-// 0 on success, 1 on any error (printed as one line on stderr), and what a
-// command asks for otherwise (sync plan: 2 when there are changes).
+// 0 on success, 1 on any error (printed as one line on stderr), 4 when the
+// credential is refused, and what a command asks for otherwise (sync plan:
+// 2 when there are changes).
 func Run(ctx context.Context, env Env, args []string) int {
 	a := &app{env: env}
 	defer a.close()
@@ -59,12 +67,16 @@ func Run(ctx context.Context, env Env, args []string) int {
 	case errors.As(err, &code):
 		return int(code)
 	}
+	status := 1
+	if isRefused(err) {
+		status, err = exitUnauthorized, a.refused(err)
+	}
 	msg := oneLine(err.Error())
 	if !strings.HasPrefix(msg, "worksection: ") { // SDK errors name the package already
 		msg = "worksection: " + msg
 	}
 	fmt.Fprintln(env.Stderr, msg)
-	return 1
+	return status
 }
 
 // oneLine joins a multi-line message (cobra's suggestions, errors.Join)
@@ -81,13 +93,15 @@ func oneLine(s string) string {
 
 // app holds one run's state: flags and what it started.
 type app struct {
-	env       Env
-	output    string // -o
-	account   string // --account-url
-	apiKey    string // --api-key
-	closers   []func()
-	client    *ws.Client
-	loginPort int // login --port
+	env         Env
+	output      string     // -o
+	account     string     // --account-url
+	apiKey      string     // --api-key
+	contextFlag string     // --context
+	cred        credential // what connect signed in with, for messages
+	closers     []func()
+	client      *ws.Client
+	loginPort   int // login --port
 }
 
 func (a *app) close() {

@@ -34,6 +34,8 @@ type harness struct {
 	tty     bool
 	config  string
 	options []ws.Option // replace the default (no rate limit)
+	stdin   string
+	keyring Keyring // nil: none, so secrets go in files
 }
 
 func newHarness(t *testing.T, srv *worksectiontest.Server) *harness {
@@ -52,6 +54,8 @@ func (h *harness) runCtx(ctx context.Context, stdout io.Writer, args ...string) 
 	var stderr bytes.Buffer
 	env := Env{
 		Getenv:     func(k string) string { return h.env[k] },
+		Stdin:      strings.NewReader(h.stdin),
+		Keyring:    h.keyring,
 		Stdout:     stdout,
 		Stderr:     &stderr,
 		IsTerminal: func(io.Writer) bool { return h.tty },
@@ -148,7 +152,7 @@ func TestCredentials(t *testing.T) {
 	h := newHarness(t, nil)
 	r := h.run("users", "list")
 	require.Equal(t, 0, r.code)
-	assert.Equal(t, []string{"worksection: WORKSECTION_ACCOUNT_URL and WORKSECTION_API_KEY are not set: using a built-in fake account with sample data (changes are not kept)"}, lines(r.stderr))
+	assert.Equal(t, []string{"worksection: WORKSECTION_ACCOUNT_URL and WORKSECTION_API_KEY are not set: using a built-in fake account with sample data (changes are not kept; no context is active)"}, lines(r.stderr))
 
 	h.env[envAccountURL] = "https://acme.worksection.com"
 	r = h.run("users", "list")
@@ -397,10 +401,11 @@ func TestLoginSavesTokenAndIsUsed(t *testing.T) {
 	oneErrorLine(t, h.run("login"), "WORKSECTION_CLIENT_ID is set but WORKSECTION_CLIENT_SECRET is not")
 
 	h.env[envClientSecret], h.env[envOAuthURL] = srv.ClientSecret, srv.URL
-	r := h.run("login")
+	r := h.run("login", "-o", "table")
 	require.Equal(t, 0, r.code, r.stderr)
-	path := filepath.Join(h.config, "worksection", "token.json")
-	assert.Contains(t, r.stdout, "Signed in to "+srv.URL+"; token saved to "+path)
+	assert.Contains(t, r.stdout, "Signed in to "+hostOf(srv.URL)+`; the token is saved in context "default" (in a file of mode 0600).`)
+	assert.Contains(t, r.stderr, "no OS keyring: secrets are kept in files of mode 0600")
+	path := filepath.Join(h.config, "worksection", "secrets", "default")
 	fi, err := os.Stat(path)
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
@@ -417,7 +422,7 @@ func TestLoginSavesTokenAndIsUsed(t *testing.T) {
 	assert.NotContains(t, r.stdout+r.stderr, saved.AccessToken, "the token is never printed")
 	assert.NotContains(t, r.stdout+r.stderr, srv.ClientSecret)
 
-	// No account variables now: the saved login is used, not the fake.
+	// No account variables now: the context login made active is used, not the fake.
 	r = h.run("users", "list")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Empty(t, r.stderr)
@@ -552,8 +557,9 @@ func TestReviewFindings(t *testing.T) {
 	assert.NotContains(t, r.stdout, "\x1b")
 	assert.NotContains(t, r.stdout, "\u202e")
 
-	half := newHarness(t, nil)
-	require.NoError(t, os.MkdirAll(filepath.Join(half.config, "worksection"), 0o700))
-	require.NoError(t, os.WriteFile(filepath.Join(half.config, "worksection", "login.json"), []byte(`{"client_id":"x"}`), 0o600))
-	oneErrorLine(t, half.run("users", "list"), "no saved token", "worksection login")
+	half := newHarness(t, nil) // a context without its secret is an error, never the fake
+	half.stdin = "k"
+	require.Equal(t, 0, half.run("context", "create", "half", "--account-url", srv.URL, "--api-key-stdin").code)
+	require.NoError(t, os.Remove(filepath.Join(half.config, "worksection", "secrets", "half")))
+	oneErrorLine(t, half.run("users", "list"), `context "half" (`+hostOf(srv.URL)+`, api key) has no saved API key`)
 }
