@@ -131,7 +131,7 @@ func TestSharedTokenSourceRefreshesOnceForAllProcesses(t *testing.T) {
 	saved, err := ws.NewFileTokenStore(path).Load(ctx)
 	require.NoError(t, err)
 	assert.True(t, seen[saved.AccessToken], "the new pair is saved")
-	assert.NotEqual(t, old.RefreshToken, saved.RefreshToken, "rotated")
+	assert.True(t, old.RefreshToken != saved.RefreshToken, "rotated")
 	assert.Equal(t, srv.URL, ws.AccountURL(saved), "account_url kept")
 	assert.Positive(t, saved.ExpiresIn, "its lifetime is stored, so every process judges freshness alike")
 
@@ -170,7 +170,7 @@ func TestSharedTokenSourceRefreshesInTheBackgroundWhileTheTokenIsValid(t *testin
 	for _, ts := range sources {
 		tok, err := ts.Token()
 		require.NoError(t, err)
-		assert.NotEqual(t, old.AccessToken, tok.AccessToken, "every process uses the new token")
+		assert.True(t, old.AccessToken != tok.AccessToken, "every process uses the new token")
 	}
 	assert.Equal(t, 1, srv.RefreshCount(), "one refresh for all of them")
 	assert.Equal(t, 1, srv.ActionCount("oauth2/refresh"))
@@ -257,7 +257,7 @@ func TestSharedTokenSource5xxKeepsTheStoredPair(t *testing.T) {
 
 	tok, err := ts.Token() // the endpoint is back
 	require.NoError(t, err)
-	assert.NotEqual(t, old.AccessToken, tok.AccessToken)
+	assert.True(t, old.AccessToken != tok.AccessToken)
 	assert.Equal(t, tok.AccessToken, store.current().AccessToken)
 }
 
@@ -304,7 +304,7 @@ func TestSharedTokenSourceSaveFailureKeepsTheNewPair(t *testing.T) {
 	assert.Contains(t, err.Error(), "saving the refreshed token failed")
 	tok, err := ts.Token()
 	require.NoError(t, err, "this process keeps the new pair")
-	assert.NotEqual(t, old.AccessToken, tok.AccessToken)
+	assert.True(t, old.AccessToken != tok.AccessToken)
 	assert.Equal(t, 1, srv.RefreshCount(), "and does not refresh the dead stored pair")
 }
 
@@ -355,7 +355,7 @@ func TestSharedTokenSourceRenewsWhenTheAPISaysExpired(t *testing.T) {
 
 	saved, err := ws.NewFileTokenStore(path).Load(ctx)
 	require.NoError(t, err)
-	assert.NotEqual(t, first.RefreshToken, saved.RefreshToken)
+	assert.True(t, first.RefreshToken != saved.RefreshToken)
 }
 
 // slowRefresh delays every refresh request by d before it reaches the
@@ -400,7 +400,7 @@ func TestSharedTokenSourceFlushWaitsForTheBackgroundRefresh(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	require.NoError(t, ts.Flush(ctx))
-	assert.NotEqual(t, old.RefreshToken, store.current().RefreshToken, "the rotated pair is saved when Flush returns")
+	assert.True(t, old.RefreshToken != store.current().RefreshToken, "the rotated pair is saved when Flush returns")
 	assert.Equal(t, 1, srv.RefreshCount())
 	require.NoError(t, ts.Flush(ctx), "nothing in flight")
 }
@@ -430,7 +430,7 @@ func TestSharedTokenSourceFlushIsBoundedByItsContext(t *testing.T) {
 	for _, err := range errs {
 		assert.NoError(t, err)
 	}
-	assert.NotEqual(t, old.RefreshToken, store.current().RefreshToken, "the refresh went on after the first Flush gave up")
+	assert.True(t, old.RefreshToken != store.current().RefreshToken, "the refresh went on after the first Flush gave up")
 }
 
 func TestSharedTokenSourceFlushReturnsTheSaveError(t *testing.T) {
@@ -474,7 +474,7 @@ func refreshAfterStoreLoss(t *testing.T, srv *worksectiontest.Server, store ws.T
 	saved, err := store.Load(ctx)
 	require.NoError(t, err)
 	require.NotNil(t, saved, "the pair is written back")
-	assert.NotEqual(t, tok.RefreshToken, saved.RefreshToken, "and refreshed")
+	assert.True(t, tok.RefreshToken != saved.RefreshToken, "and refreshed")
 	assert.Equal(t, 1, srv.RefreshCount())
 	again, err := ws.NewSharedTokenSource(ctx, srv.OAuthConfig(callback), store).Token()
 	require.NoError(t, err, "another process signs in from the store")
@@ -509,8 +509,8 @@ func TestSharedTokenSourceWritesBackANewerPair(t *testing.T) {
 	_, err = client.GetUsers(ctx)
 	require.NoError(t, err)
 	cur := store.current()
-	assert.NotEqual(t, older.RefreshToken, cur.RefreshToken, "the older stored pair is not used")
-	assert.NotEqual(t, ours.RefreshToken, cur.RefreshToken, "ours was refreshed and saved")
+	assert.True(t, older.RefreshToken != cur.RefreshToken, "the older stored pair is not used")
+	assert.True(t, ours.RefreshToken != cur.RefreshToken, "ours was refreshed and saved")
 	assert.Equal(t, 1, srv.RefreshCount())
 }
 

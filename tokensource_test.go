@@ -35,7 +35,7 @@ func TestTokenSourceFlushWaitsForARefreshItsCallerLeft(t *testing.T) {
 	require.NoError(t, ts.Flush(context.Background()))
 	saved := log.all()
 	require.Len(t, saved, 1, "the rotated token reached the hook before Flush returned")
-	assert.NotEqual(t, old.RefreshToken, saved[0].RefreshToken)
+	assert.True(t, old.RefreshToken != saved[0].RefreshToken)
 }
 
 func TestTokenSourceFlushIsBoundedByItsContext(t *testing.T) {

@@ -225,7 +225,7 @@ func TestSharedTokenSourceSurvivesFlushAll(t *testing.T) {
 	saved, err := store.Load(ctx)
 	require.NoError(t, err)
 	require.NotNil(t, saved, "written back under the lock")
-	assert.NotEqual(t, tok.RefreshToken, saved.RefreshToken, "and refreshed with")
+	assert.True(t, tok.RefreshToken != saved.RefreshToken, "and refreshed with")
 	assert.Equal(t, 1, fake.RefreshCount())
 	other, err := ws.NewSharedTokenSource(ctx, cfg, NewTokenStore(srv.Client(t), key)).Token()
 	require.NoError(t, err, "another replica signs in from the store")

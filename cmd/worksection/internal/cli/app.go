@@ -52,11 +52,19 @@ const exitUnauthorized = 4
 
 // Run runs the command line args and returns the process exit status:
 // 0 on success, 1 on any error (printed as one line on stderr), 4 when the
-// credential is refused, and what a command asks for otherwise (sync plan:
-// 2 when there are changes).
+// credential is refused, 130 when ctx ended (interrupted), and what a
+// command asks for otherwise (sync plan: 2 when there are changes). Before
+// it returns, it waits for a token renewal in flight to be saved.
 func Run(ctx context.Context, env Env, args []string) int {
 	a := &app{env: env}
-	defer a.close()
+	code := a.execute(ctx, args)
+	a.flush(ctx, code == 0)
+	a.close()
+	return code
+}
+
+// execute runs the command and prints its error.
+func (a *app) execute(ctx context.Context, args []string) int {
 	root := a.root()
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
@@ -66,6 +74,9 @@ func Run(ctx context.Context, env Env, args []string) int {
 		return 0
 	case errors.As(err, &code):
 		return int(code)
+	case ctx.Err() != nil && errors.Is(err, context.Canceled):
+		a.notice("interrupted")
+		return exitInterrupted
 	}
 	status := 1
 	if isRefused(err) {
@@ -75,7 +86,7 @@ func Run(ctx context.Context, env Env, args []string) int {
 	if !strings.HasPrefix(msg, "worksection: ") { // SDK errors name the package already
 		msg = "worksection: " + msg
 	}
-	fmt.Fprintln(env.Stderr, msg)
+	fmt.Fprintln(a.env.Stderr, msg)
 	return status
 }
 
@@ -100,6 +111,7 @@ type app struct {
 	contextFlag string     // --context
 	cred        credential // what connect signed in with, for messages
 	closers     []func()
+	tokens      *ws.SharedTokenSource // a saved login's, flushed at exit
 	client      *ws.Client
 	loginPort   int // login --port
 }

@@ -52,23 +52,27 @@ func (h *harness) run(args ...string) result {
 
 func (h *harness) runCtx(ctx context.Context, stdout io.Writer, args ...string) result {
 	var stderr bytes.Buffer
-	env := Env{
-		Getenv:     func(k string) string { return h.env[k] },
-		Stdin:      strings.NewReader(h.stdin),
-		Keyring:    h.keyring,
-		Stdout:     stdout,
-		Stderr:     &stderr,
-		IsTerminal: func(io.Writer) bool { return h.tty },
-		ConfigDir:  func() (string, error) { return h.config, nil },
-		Options:    append([]ws.Option{ws.WithRateLimit(rate.Inf, 0)}, h.options...),
-		Browse:     browse,
-	}
-	code := Run(ctx, env, args)
+	code := Run(ctx, h.environ(stdout, &stderr), args)
 	out := ""
 	if b, ok := stdout.(interface{ String() string }); ok {
 		out = b.String()
 	}
 	return result{code: code, stdout: out, stderr: stderr.String()}
+}
+
+// environ is the Env the harness runs the command in.
+func (h *harness) environ(stdout, stderr io.Writer) Env {
+	return Env{
+		Getenv:     func(k string) string { return h.env[k] },
+		Stdin:      strings.NewReader(h.stdin),
+		Keyring:    h.keyring,
+		Stdout:     stdout,
+		Stderr:     stderr,
+		IsTerminal: func(io.Writer) bool { return h.tty },
+		ConfigDir:  func() (string, error) { return h.config, nil },
+		Options:    append([]ws.Option{ws.WithRateLimit(rate.Inf, 0)}, h.options...),
+		Browse:     browse,
+	}
 }
 
 // browse plays the user who clicks "Allow": the fake approves at once and

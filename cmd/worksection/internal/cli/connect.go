@@ -137,6 +137,7 @@ func (a *app) tokenClient(ctx context.Context, s secrets, sc *savedContext) (*ws
 		return nil, fmt.Errorf("the OAuth server of %s: %w", sc.describe(), err)
 	}
 	ts := ws.NewSharedTokenSource(ctx, cfg, store)
+	a.tokens = ts
 	return ws.NewClient(sc.AccountURL, append([]ws.Option{ws.WithTokenSource(ts)}, a.env.Options...)...)
 }
 
