@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	ws "github.com/worksection-go/worksection"
+	"github.com/worksection-go/worksection/internal/sides"
 	"github.com/worksection-go/worksection/roster"
 	"github.com/worksection-go/worksection/webasyst"
 	"github.com/worksection-go/worksection/webasyst/webasysttest"
@@ -80,12 +81,24 @@ refused, or on error.`,
 	return group("sync", "Sync the account's members with a roster (CSV or Webasyst)", plan, apply)
 }
 
-// source reads the roster --from names.
+// source reads the roster --from names. A Webasyst team is read only
+// after the account is known: a built-in fake stands in for one side only
+// when the other is fake too.
 func (a *app) source(ctx context.Context, from string) (roster.Source, error) {
 	if from == fromWebasyst {
-		wa, err := a.webasyst()
+		if _, err := a.connect(ctx); err != nil {
+			return roster.Source{}, err
+		}
+		wa, fake, err := a.webasyst()
 		if err != nil {
 			return roster.Source{}, err
+		}
+		err = sides.Check(sides.Side{Name: "the Webasyst team", Fake: fake, Vars: []string{envWebasystURL, envWebasystTok}}, a.accountSide())
+		if err != nil {
+			return roster.Source{}, err
+		}
+		if fake {
+			a.notice("%s and %s are not set: reading a built-in fake Webasyst team", envWebasystURL, envWebasystTok)
 		}
 		team, err := wa.TeamList(ctx)
 		if err != nil {
@@ -106,21 +119,21 @@ func (a *app) source(ctx context.Context, from string) (roster.Source, error) {
 }
 
 // webasyst connects to WEBASYST_URL with WEBASYST_TOKEN, or to a built-in
-// fake team when neither is set.
-func (a *app) webasyst() (*webasyst.Client, error) {
+// fake team (fake) when neither is set.
+func (a *app) webasyst() (c *webasyst.Client, fake bool, err error) {
 	base, tok := a.env.Getenv(envWebasystURL), a.env.Getenv(envWebasystTok)
 	switch {
 	case base != "" && tok != "":
-		return webasyst.NewClient(base, tok)
+		c, err := webasyst.NewClient(base, tok)
+		return c, false, err
 	case base != "":
-		return nil, errPartialCredentials(envWebasystURL, envWebasystTok)
+		return nil, false, errPartialCredentials(envWebasystURL, envWebasystTok)
 	case tok != "":
-		return nil, errPartialCredentials(envWebasystTok, envWebasystURL)
+		return nil, false, errPartialCredentials(envWebasystTok, envWebasystURL)
 	}
 	srv := webasysttest.NewServer()
 	a.closers = append(a.closers, srv.Close)
-	a.notice("%s and %s are not set: reading a built-in fake Webasyst team", envWebasystURL, envWebasystTok)
-	return srv.Client(), nil
+	return srv.Client(), true, nil
 }
 
 // load connects and plans src against the account.
