@@ -32,7 +32,14 @@ The CSV file has a header row naming the columns email, first_name, last_name,
 title, team, department, role (user, guest or reader) and projects (project ids,
 space-, comma- or semicolon-separated), in any order; other columns are ignored.
 
-Exit status: 0 nothing to do, 2 changes to make, 1 error.`,
+Each row has one outcome. A row with no email, an invalid email or role, or an
+email listed before is refused whole. A project the row names that cannot be
+used (an id that is not digits, or one the account does not have) refuses only
+that project step: the person is still invited. Each refusal is listed once,
+with its line, by plan, apply and their JSON alike.
+
+Exit status: 0 nothing to do, 2 changes to make, 1 a row or project step was
+refused (the plan is still printed) or an error.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			src, err := a.source(cmd.Context(), from)
@@ -45,6 +52,9 @@ Exit status: 0 nothing to do, 2 changes to make, 1 error.`,
 			}
 			if err := a.emit(planView(p)); err != nil {
 				return err
+			}
+			if len(p.Problems) > 0 {
+				return fmt.Errorf("the roster has %s (%s); fix the source and plan again", refusedCount(p.Problems), firstTrouble(roster.Report{}, p))
 			}
 			if p.HasChanges() {
 				return exitCode(2)
@@ -61,8 +71,10 @@ not members, and add members to their projects. A failed step does not stop the
 others. Running it again (after a failure or an interruption) does only what is
 left, so nobody is invited twice.
 
-Exit status: 0 when everything was applied, 1 when a step failed, a row was
-refused, or on error.`,
+Rows and project steps are refused as sync plan shows (see "sync plan --help").
+
+Exit status: 0 when everything was applied, 1 when a step failed, a row or
+project step was refused, or on error.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			src, err := a.source(cmd.Context(), from)
@@ -173,7 +185,7 @@ func (a *app) sync(ctx context.Context, src roster.Source, maxInvites int) error
 	}
 	if n := len(r.Failed) + len(r.Skipped) + len(p.Problems); n > 0 {
 		return fmt.Errorf("not everything was applied: %d failed, %d skipped, %s (%s)", len(r.Failed), len(r.Skipped),
-			count(len(p.Problems), "row refused", "rows refused"), firstTrouble(r, p))
+			refusedCount(p.Problems), firstTrouble(r, p))
 	}
 	return nil
 }
@@ -212,10 +224,10 @@ func applyView(r applyResult) view {
 		}
 	}
 	for _, pr := range r.Problems {
-		v.rows = append(v.rows, []string{"refuse row", pr.Where(), "refused", problemDetail(pr)})
+		v.rows = append(v.rows, []string{refuseAction(pr), pr.Where(), "refused", problemDetail(pr)})
 	}
 	v.footer = fmt.Sprintf("Applied: %d done, %d failed, %d skipped; %s, %s.", len(r.Done), len(r.Failed), len(r.Skipped),
-		count(len(r.Members), "already a member", "already members"), count(len(r.Problems), "row refused", "rows refused"))
+		count(len(r.Members), "already a member", "already members"), refusedCount(r.Problems))
 	if len(v.rows) == 0 {
 		v.footer = fmt.Sprintf("Nothing to do: %s.", count(len(r.Members), "already a member", "already members"))
 	}
@@ -263,18 +275,45 @@ func planView(p roster.Plan) view {
 		v.rows = append(v.rows, []string{"unmanaged", u.Email, u.Name, u.Group, "not in the roster; left as is"})
 	}
 	for _, pr := range p.Problems {
-		v.rows = append(v.rows, []string{"refuse row", pr.Where(), pr.Name, "", problemDetail(pr)})
+		v.rows = append(v.rows, []string{refuseAction(pr), pr.Where(), pr.Name, "", problemDetail(pr)})
 	}
 	summary := fmt.Sprintf("%s to create, %s to invite, %s to add members to; %s, %d unmanaged, %s.",
 		count(len(p.CreateTeams), "team", "teams"), count(len(p.Invite), "person", "people"),
 		count(len(p.AddToProjects), "project", "projects"), count(len(p.Members), "already a member", "already members"),
-		len(p.Unmanaged), count(len(p.Problems), "row refused", "rows refused"))
+		len(p.Unmanaged), refusedCount(p.Problems))
 	if p.HasChanges() {
 		v.footer = "Plan: " + summary + " Run sync apply to make these changes."
 	} else {
 		v.footer = "Nothing to do: " + summary
 	}
 	return v
+}
+
+// refuseAction names what a Problem refused: the whole row, or one
+// project step of it.
+func refuseAction(p roster.Problem) string {
+	if p.RowRefused() {
+		return "refuse row"
+	}
+	return "refuse project"
+}
+
+// refusedCount says "1 row refused" or "2 rows refused, 1 project step refused".
+func refusedCount(problems []roster.Problem) string {
+	rows := 0
+	for _, p := range problems {
+		if p.RowRefused() {
+			rows++
+		}
+	}
+	steps := len(problems) - rows
+	switch {
+	case steps == 0:
+		return count(rows, "row refused", "rows refused")
+	case rows == 0:
+		return count(steps, "project step refused", "project steps refused")
+	}
+	return count(rows, "row refused", "rows refused") + ", " + count(steps, "project step refused", "project steps refused")
 }
 
 // count says "1 team" or "2 teams".
