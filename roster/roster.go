@@ -60,8 +60,8 @@ func (p Plan) HasChanges() bool {
 // digits, or a project the server does not know); the person is then
 // still invited. Each refusal is one Problem, reported once.
 type Problem struct {
-	Row     int    `json:"row,omitempty"`     // 1-based position among the people given to Diff; 0 if the row never became one
-	Line    int    `json:"line,omitempty"`    // line in the source file; 0 when the source has no lines
+	Row     int    `json:"row,omitempty"`  // 1-based position among the people given to Diff; 0 if the row never became one
+	Line    int    `json:"line,omitempty"` // line in the source file; 0 when the source has no lines
 	Email   string `json:"email,omitempty"`
 	Name    string `json:"name,omitempty"`
 	Project ws.ID  `json:"project,omitempty"` // set when only this project step is refused
