@@ -130,7 +130,7 @@ func (a *app) readAPIKey(ctx context.Context, host string, fromStdin bool) (stri
 	var err error
 	switch {
 	case isFile && term.IsTerminal(int(f.Fd())): // with --api-key-stdin too: a key typed on a terminal is never echoed
-		fmt.Fprintf(a.env.Stderr, "API key for %s (Account → API; not shown as you type): ", host)
+		fmt.Fprintf(a.env.Stderr, "API key for %s (Account → API; not shown as you type): ", printable(host))
 		b, err = readPassword(ctx, int(f.Fd()))
 		fmt.Fprintln(a.env.Stderr)
 	case fromStdin:

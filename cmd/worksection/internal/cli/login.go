@@ -102,7 +102,7 @@ func (a *app) login(ctx context.Context, clientID, oauthURL, secret string) (*oa
 	defer srv.Close()
 
 	url := cfg.AuthCodeURL(state)
-	fmt.Fprintf(a.env.Stderr, "Open this URL to sign in:\n\n  %s\n\n", url)
+	fmt.Fprintf(a.env.Stderr, "Open this URL to sign in:\n\n  %s\n\n", printable(url))
 	if a.env.Browse != nil {
 		go a.env.Browse(ctx, url)
 	}
