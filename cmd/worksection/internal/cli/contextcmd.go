@@ -197,7 +197,7 @@ func (a *app) contextListCmd() *cobra.Command {
 		Use:     "list",
 		Short:   "List the contexts: name, account, credential kind and where the secret is",
 		Example: "  worksection context list\n  worksection context list -o json",
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			cfg, err := a.loadConfig()
 			if err != nil {
@@ -266,7 +266,7 @@ Credentials in flags or variables still come first: see "worksection auth status
 		Example: `  # Needs a context (see "worksection context create"):
   worksection context active
   worksection context active -o json`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			cfg, err := a.loadConfig()
 			if err != nil {

@@ -43,7 +43,7 @@ http://127.0.0.1:PORT/callback as its redirect URL and pass --port PORT.`,
 		Example: `  # Against "worksection fake", with the variables it prints for OAuth:
   worksection login --context fake-oauth
   worksection whoami --context fake-oauth`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if clientID == "" {
 				clientID = a.env.Getenv(envClientID)

@@ -18,7 +18,7 @@ func (a *app) usersCmd() *cobra.Command {
 	invite := &cobra.Command{
 		Use:   "invite --email EMAIL [--email EMAIL...] [--team TEAM] [--role user|guest|reader]",
 		Short: "Invite people to the account (creating the team if missing; members are left as they are)",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			people := make([]roster.Person, len(emails))
 			for i, e := range emails {
@@ -85,7 +85,7 @@ func (a *app) contactsCmd() *cobra.Command {
 	add := &cobra.Command{
 		Use:   "add --email EMAIL --name NAME",
 		Short: "Add a contact (no invitation is sent)",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: validated(&p, a.run(func(ctx context.Context, c *ws.Client) (view, error) {
 			ct, err := c.AddContact(ctx, p)
 			if err != nil {
@@ -148,7 +148,7 @@ func (a *app) subscribeCmd(on bool) *cobra.Command {
 	c := &cobra.Command{
 		Use:   use + " --task ID --email EMAIL",
 		Short: short,
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: validated(&p, a.run(func(ctx context.Context, c *ws.Client) (view, error) {
 			if err := call(c, ctx, p); err != nil {
 				return view{}, err

@@ -15,7 +15,7 @@ func (a *app) versionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			v := "(devel)"
 			if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
@@ -35,7 +35,7 @@ func (a *app) fakeCmd() *cobra.Command {
 		Long: `Run the SDK's fake server (worksectiontest) with sample data until interrupted,
 and print how to point this tool, curl, or another client at it. State is kept
 in memory for as long as it runs, so changes persist across commands.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var opts []worksectiontest.Option
 			if key != "" {

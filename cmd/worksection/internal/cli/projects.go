@@ -120,7 +120,7 @@ func (a *app) scheduleCmd() *cobra.Command {
 	get := &cobra.Command{
 		Use:   "get [--users EMAIL|ID,...] [--from DATE --to DATE]",
 		Short: "Show members' vacations, sick leave and extra workdays",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: a.run(func(ctx context.Context, c *ws.Client) (view, error) {
 			q.Start, q.End = time.Time(from), time.Time(to)
 			sched, err := c.GetUsersSchedule(ctx, q)
@@ -136,7 +136,7 @@ func (a *app) scheduleCmd() *cobra.Command {
 	set := &cobra.Command{
 		Use:   "set --user EMAIL|ID --date DATE --kind " + strings.Join(dayKinds, "|"),
 		Short: "Mark a day of a member's schedule",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: a.run(func(ctx context.Context, c *ws.Client) (view, error) {
 			up, err := c.UpdateUsersSchedule(ctx, []ws.ScheduleChange{{User: user, Date: time.Time(date), Kind: ws.DayKind(kind)}})
 			if err != nil {

@@ -40,7 +40,7 @@ with its line, by plan, apply and their JSON alike.
 
 Exit status: 0 nothing to do, 2 changes to make, 1 a row or project step was
 refused (the plan is still printed) or an error.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			src, err := a.source(cmd.Context(), from)
 			if err != nil {
@@ -75,7 +75,7 @@ Rows and project steps are refused as sync plan shows (see "sync plan --help").
 
 Exit status: 0 when everything was applied, 1 when a step failed, a row or
 project step was refused, or on error.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			src, err := a.source(cmd.Context(), from)
 			if err != nil {
