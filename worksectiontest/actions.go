@@ -141,12 +141,26 @@ func (s *Server) addUser(p url.Values, admin bool) (any, *apiError) {
 		s.userGroup(group, false)
 	}
 	id := s.newID()
+	rate := s.defaultRate
 	u := ws.User{ID: id, FirstName: text(p, "first_name"), LastName: text(p, "last_name"), Title: text(p, "title"),
-		Group: group, Department: text(p, "department"), Role: role, Email: email,
+		Group: group, Department: text(p, "department"), Role: role, Email: email, Rate: &rate,
 		Avatar: "https://acme.worksection.com/images/avatar/default.png", DateAdded: s.clock().Format("2006-01-02 15:04")}
+	if u.FirstName == "" && u.LastName == "" {
+		u.FirstName, u.LastName = namesFromEmail(email)
+	}
 	u.Name = fullName(u.FirstName, u.LastName)
 	s.users = append(s.users, u)
 	return toWireUser(u, admin), nil
+}
+
+// namesFromEmail names a member invited by email alone, as the recorded
+// server does (kate.greenway@ws.com: "kate", "greenway"): the local part
+// split at its first dot, as written; without a dot, the whole local part
+// is the first name and the last name is empty.
+func namesFromEmail(email string) (first, last string) {
+	local, _, _ := strings.Cut(email, "@")
+	first, last, _ = strings.Cut(local, ".")
+	return first, last
 }
 
 // userByEmail finds a member by email ignoring ASCII case only, as the
@@ -279,6 +293,7 @@ func (s *Server) me(tokenEmail string) (any, *apiError) {
 		return nil, &apiError{httpStatus: http.StatusUnauthorized, message: "Access token is invalid"}
 	}
 	w := toWireUser(*u, false)
+	w.Rate = nil // the recorded me carries no rate
 	if s.meAsArray {
 		return []wireUser{w}, nil
 	}
