@@ -300,37 +300,6 @@ func (s *Server) me(tokenEmail string) (any, *apiError) {
 	return w, nil
 }
 
-// getTask and getTasks serve the task reads the docs name for checking
-// subscribers (get_task&extra=subscribers) and the FAQ's signing example
-// (get_tasks&id_project=26).
-func (s *Server) getTask(p url.Values) (any, *apiError) {
-	if p.Get("id_task") == "" {
-		return nil, required("id_task")
-	}
-	t := s.task(p.Get("id_task"))
-	if t == nil {
-		return nil, errEnvelope(5, "Task is invalid", "")
-	}
-	return s.toWireTask(*t, strings.Contains(p.Get("extra"), "subscribers")), nil
-}
-
-func (s *Server) getTasks(p url.Values) (any, *apiError) {
-	pid := p.Get("id_project")
-	if pid == "" {
-		return nil, required("id_project")
-	}
-	if s.project(pid) == nil {
-		return nil, errProject
-	}
-	out := []wireTask{}
-	for _, t := range s.tasks {
-		if string(t.ProjectID) == pid {
-			out = append(out, s.toWireTask(t, strings.Contains(p.Get("extra"), "subscribers")))
-		}
-	}
-	return out, nil
-}
-
 type wireUser struct {
 	ID         string   `json:"id"`
 	FirstName  string   `json:"first_name"`
@@ -447,32 +416,4 @@ func (s *Server) userRefs(emails []string) *[]wireUserRef {
 		out = append(out, ref)
 	}
 	return &out
-}
-
-type wireProjectRef struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-	Page string `json:"page"`
-}
-
-type wireTask struct {
-	ID          string         `json:"id"`
-	Name        string         `json:"name"`
-	Page        string         `json:"page"`
-	Status      string         `json:"status"`
-	Project     wireProjectRef `json:"project"`
-	Subscribers *[]wireUserRef `json:"subscribers,omitempty"` // with extra=subscribers, [] if none
-}
-
-func (s *Server) toWireTask(t Task, subscribers bool) wireTask {
-	w := wireTask{ID: string(t.ID), Name: t.Name, Status: "active",
-		Page:    "/project/" + string(t.ProjectID) + "/" + string(t.ID) + "/",
-		Project: wireProjectRef{ID: string(t.ProjectID), Page: "/project/" + string(t.ProjectID) + "/"}}
-	if p := s.project(string(t.ProjectID)); p != nil {
-		w.Project.Name = p.Name
-	}
-	if subscribers {
-		w.Subscribers = s.userRefs(t.Subscribers)
-	}
-	return w
 }
