@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/worksection-go/worksection/internal/transport"
 	"github.com/worksection-go/worksection/internal/wire"
 )
 
@@ -159,7 +158,7 @@ func (c *Client) AddContact(ctx context.Context, p AddContactParams) (*Contact, 
 		return false, nil
 	}
 	err := c.call(ctx, "add_contact", p, one, verify)
-	if err == nil && !transport.EqualFoldASCII(one.Item.Email, p.Email) {
+	if err == nil && !SameEmail(one.Item.Email, p.Email) {
 		err = c.unexpectedAnswer(ctx, "add_contact", "contact", verify)
 	}
 	if err != nil {
@@ -191,7 +190,7 @@ func (c *Client) AddContactGroup(ctx context.Context, p AddContactGroupParams) (
 // means the server's default folder, so it is not compared.
 func (p AddContactParams) matches(ct Contact) bool {
 	same := func(sent, got string) bool { return sent == "" || strings.TrimSpace(sent) == strings.TrimSpace(got) }
-	return transport.EqualFoldASCII(p.Email, ct.Email) && strings.TrimSpace(p.Name) == strings.TrimSpace(ct.Name) &&
+	return SameEmail(p.Email, ct.Email) && strings.TrimSpace(p.Name) == strings.TrimSpace(ct.Name) &&
 		same(p.Title, ct.Title) && same(p.Group, ct.Group) && same(p.Phone, ct.Phone) && same(p.Phone2, ct.Phone2) &&
 		same(p.Phone3, ct.Phone3) && same(p.Phone4, ct.Phone4) && same(p.Address, ct.Address) && same(p.Address2, ct.Address2)
 }

@@ -116,8 +116,15 @@ type refUserGroup struct {
 }
 
 func (g *refUserGroup) get() (UserGroup, error) {
-	client, err := wire.Bool(g.Client)
-	return UserGroup{ID: g.ID, Title: g.Title, Type: g.Type, Client: client}, err
+	var client bool
+	switch s := strings.Trim(strings.TrimSpace(string(g.Client)), `"`); s {
+	case "", "null", "0", "false":
+	case "1", "true":
+		client = true
+	default:
+		return UserGroup{}, fmt.Errorf("client: want a boolean")
+	}
+	return UserGroup{ID: g.ID, Title: g.Title, Type: g.Type, Client: client}, nil
 }
 
 type refContact struct {

@@ -3,8 +3,8 @@ package worksection
 import (
 	"context"
 	"fmt"
+	"strings"
 
-	"github.com/worksection-go/worksection/internal/transport"
 	"github.com/worksection-go/worksection/internal/wire"
 )
 
@@ -30,8 +30,11 @@ var roleNames = []string{string(RoleOwner), string(RoleAccountAdmin), string(Rol
 // ParseRole maps s to a Role constant ignoring case and surrounding space;
 // an unknown role is returned as given.
 func ParseRole(s string) Role {
-	if r, ok := wire.Canonical([]byte(s), roleNames); ok {
-		return Role(r)
+	t := strings.TrimSpace(s)
+	for _, k := range roleNames {
+		if strings.EqualFold(t, k) {
+			return Role(k)
+		}
 	}
 	return Role(s)
 }
@@ -179,7 +182,7 @@ func (c *Client) AddUser(ctx context.Context, p AddUserParams) (*User, error) {
 			return false, err
 		}
 		for i := range users {
-			if transport.EqualFoldASCII(users[i].Email, p.Email) {
+			if SameEmail(users[i].Email, p.Email) {
 				found = &users[i]
 				return true, nil
 			}
@@ -187,7 +190,7 @@ func (c *Client) AddUser(ctx context.Context, p AddUserParams) (*User, error) {
 		return false, nil
 	}
 	err := c.call(ctx, "add_user", p, one, verify)
-	if err == nil && found == nil && !transport.EqualFoldASCII(one.Item.Email, p.Email) {
+	if err == nil && found == nil && !SameEmail(one.Item.Email, p.Email) {
 		err = c.unexpectedAnswer(ctx, "add_user", "member", verify)
 	}
 	switch {

@@ -84,19 +84,9 @@ func (p Problem) Where() string {
 	return "source"
 }
 
-// emailKey folds ASCII letters only: mail systems compare the domain by
-// ASCII case, and Unicode folding would make "\u212Aate@x" (Kelvin sign)
-// the same person as "kate@x".
-func emailKey(email string) string {
-	b := []byte(strings.TrimSpace(email))
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
-}
+// emailKey is the root package's ASCII-only email key (see ws.EmailKey).
+func emailKey(email string) string { return ws.EmailKey(email) }
 
 // SameEmail reports whether a and b are the same address, ignoring ASCII
 // case and surrounding space.
-func SameEmail(a, b string) bool { return emailKey(a) == emailKey(b) }
+func SameEmail(a, b string) bool { return ws.SameEmail(a, b) }

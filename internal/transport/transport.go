@@ -307,10 +307,6 @@ func replaceFold(s, old, repl string) string {
 	return b.String()
 }
 
-// EqualFoldASCII reports whether a and b are equal ignoring ASCII letter
-// case only (not Unicode folding, under which "\u212A" equals "k").
-func EqualFoldASCII(a, b string) bool { return len(a) == len(b) && equalFoldASCII(a, b) }
-
 func equalFoldASCII(a, b string) bool {
 	for i := 0; i < len(a); i++ {
 		x, y := a[i], b[i]

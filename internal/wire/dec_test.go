@@ -187,7 +187,6 @@ func TestDecodeErrorsNeverQuoteTheBody(t *testing.T) {
 		for _, fn := range []func([]byte) error{
 			func(b []byte) error { _, err := Scalar(b); return err },
 			func(b []byte) error { _, err := Float(b); return err },
-			func(b []byte) error { _, err := Bool(b); return err },
 		} {
 			err := fn([]byte(raw))
 			require.Error(t, err, raw)

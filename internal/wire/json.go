@@ -201,12 +201,6 @@ func Float(raw []byte) (f *float64, err error) {
 	return f, decodeScalar(raw, func(d *Dec) error { return d.Float(&f) })
 }
 
-// Bool decodes true/false, 0/1 and their string forms. Absent, null and ""
-// give false.
-func Bool(raw []byte) (b bool, err error) {
-	return b, decodeScalar(raw, func(d *Dec) error { return d.Bool(&b) })
-}
-
 func decodeScalar(raw []byte, fn func(d *Dec) error) error {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil

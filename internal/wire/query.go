@@ -4,9 +4,7 @@
 package wire
 
 import (
-	"encoding/json"
 	"fmt"
-	"net/url"
 	"reflect"
 	"slices"
 	"strconv"
@@ -274,29 +272,6 @@ func bool2int(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// MoveToJSONBody splits an encoded query into "action=<name>" and a JSON
-// object of the other parameters, for requests too long for a URL.
-func MoveToJSONBody(query string) (string, []byte, error) {
-	vals, err := url.ParseQuery(query)
-	if err != nil {
-		return "", nil, err
-	}
-	action := vals.Get("action")
-	delete(vals, "action")
-	fields := make(map[string]string, len(vals))
-	for k, v := range vals {
-		if len(v) != 1 {
-			return "", nil, fmt.Errorf("parameter %q has %d values; a JSON body holds one", k, len(v))
-		}
-		fields[k] = v[0]
-	}
-	body, err := json.Marshal(fields)
-	if err != nil {
-		return "", nil, err
-	}
-	return "action=" + Escape(action), body, nil
 }
 
 const upperHex = "0123456789ABCDEF"

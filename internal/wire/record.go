@@ -183,11 +183,6 @@ func Enum[T any](name string, known []string, field func(*T) *string) Field[T] {
 	return Field[T]{Name: name, Decode: func(d *Dec, v *T) error { return d.Enum(field(v), known) }}
 }
 
-// Object decodes a nested record field with rec.
-func Object[T, F any](name string, rec *Record[F], field func(*T) *F) Field[T] {
-	return Field[T]{Name: name, Decode: func(d *Dec, v *T) error { return rec.Decode(d, field(v)) }}
-}
-
 // mismatch records a value of the wrong kind and skips it.
 func (d *Dec) mismatch(want string) error {
 	d.fail(want)

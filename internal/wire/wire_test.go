@@ -109,14 +109,6 @@ func TestScalars(t *testing.T) {
 		assert.Error(t, err, in)
 	}
 
-	for in, want := range map[string]bool{`1`: true, `0`: false, `"1"`: true, `true`: true, `false`: false, `null`: false, `""`: false} {
-		got, err := Bool([]byte(in))
-		require.NoError(t, err, in)
-		assert.Equal(t, want, got, in)
-	}
-	_, err := Bool([]byte(`2`))
-	assert.Error(t, err)
-
 	assert.True(t, EmptyArray([]byte(` [ ] `)))
 	assert.False(t, EmptyArray([]byte(`[1]`)))
 	assert.False(t, EmptyArray([]byte(`{}`)))
@@ -151,7 +143,6 @@ func FuzzScalars(f *testing.F) {
 			}
 		}
 		_, _ = Float(b)
-		_, _ = Bool(b)
 		_ = EmptyArray(b)
 		_ = Text(b)
 	})
