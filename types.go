@@ -1,6 +1,9 @@
 package worksection
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/worksection-go/worksection/internal/wire"
@@ -13,11 +16,13 @@ type ID string
 
 // UnmarshalJSON accepts a JSON string, a number, or null (the empty ID).
 func (id *ID) UnmarshalJSON(b []byte) error {
-	s, err := wire.Scalar(b)
+	s, ok, err := scalar(b)
 	if err != nil {
 		return fmt.Errorf("worksection: id: %w", err)
 	}
-	*id = ID(s)
+	if ok {
+		*id = ID(s)
+	}
 	return nil
 }
 
@@ -31,10 +36,19 @@ type StringMap map[string]string
 
 // UnmarshalJSON accepts an object of scalars, [] or null.
 func (m *StringMap) UnmarshalJSON(b []byte) error {
-	err := wire.DecodeValue(b, func(d *wire.Dec) error { return d.StringMap((*map[string]string)(m)) })
-	if err != nil {
-		return fmt.Errorf("worksection: %w", err)
+	if isNull(b) || isEmptyArray(b) {
+		*m = nil
+		return nil
 	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return errors.New("worksection: want an object")
+	}
+	out := make(StringMap, len(raw))
+	for k, v := range raw {
+		out[k] = wire.Text(v)
+	}
+	*m = out
 	return nil
 }
 
@@ -47,9 +61,21 @@ type Services struct {
 
 // UnmarshalJSON accepts the object, [] or null.
 func (s *Services) UnmarshalJSON(b []byte) error {
-	if err := wire.DecodeValue(b, func(d *wire.Dec) error { return decodeServices(d, s) }); err != nil {
+	if isNull(b) {
+		return nil
+	}
+	if isEmptyArray(b) {
+		*s = Services{}
+		return nil
+	}
+	type plain Services // without this method
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		// The caller's decoder has checked the syntax, so err names a
+		// field or kind, not response bytes.
 		return fmt.Errorf("worksection: services: %w", err)
 	}
+	*s = Services(p)
 	return nil
 }
 
@@ -74,3 +100,28 @@ func decodeServices(d *wire.Dec, s *Services) error {
 func servicesField[T any](field func(*T) *Services) wire.Field[T] {
 	return wire.Field[T]{Name: "services", Decode: func(d *wire.Dec, v *T) error { return decodeServices(d, field(v)) }}
 }
+
+// scalar reads a JSON string or number as text; ok is false for null.
+// Errors name the expected kind and never quote b.
+func scalar(b []byte) (s string, ok bool, err error) {
+	b = bytes.TrimSpace(b)
+	switch {
+	case isNull(b):
+		return "", false, nil
+	case len(b) > 0 && b[0] == '"':
+		if json.Unmarshal(b, &s) != nil {
+			return "", false, errors.New("want a string or number")
+		}
+		return s, true, nil
+	}
+	var n json.Number
+	if json.Unmarshal(b, &n) != nil {
+		return "", false, errors.New("want a string or number")
+	}
+	return string(n), true, nil
+}
+
+func isNull(b []byte) bool { return string(bytes.TrimSpace(b)) == "null" }
+
+// isEmptyArray reports whether b is PHP's [] standing in for an empty object.
+func isEmptyArray(b []byte) bool { return wire.EmptyArray(b) }

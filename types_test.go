@@ -95,3 +95,43 @@ func FuzzUser(f *testing.F) {
 }
 
 const fixtureUsers = `{"id":"3993","first_name":"John","rate":25,"role":"Owner","services":{"chats":{"WhatsApp":"+1"},"socials":[]}}`
+
+func TestTolerantTypesRefuseWrongKinds(t *testing.T) {
+	t.Parallel()
+	const secret = "SECRETVALUE"
+	for _, tc := range []struct {
+		in   string
+		into any
+		want string
+	}{
+		{`true`, new(ID), "id"},
+		{`["` + secret + `"]`, new(ID), "id"},
+		{`{"a":"` + secret + `"}`, new(Role), "role"},
+		{`"` + secret + `"`, new(StringMap), "object"},
+		{`7`, new(Services), "services"},
+	} {
+		err := json.Unmarshal([]byte(tc.in), tc.into)
+		require.Error(t, err, tc.in)
+		assert.Contains(t, err.Error(), tc.want, tc.in)
+		assert.NotContains(t, err.Error(), secret, "errors never quote response bytes")
+	}
+}
+
+func TestStringMapAndServicesDecoding(t *testing.T) {
+	t.Parallel()
+	var m StringMap
+	require.NoError(t, json.Unmarshal([]byte(`{"a":"x","b":2,"c":null}`), &m))
+	assert.Equal(t, StringMap{"a": "x", "b": "2", "c": ""}, m)
+	for _, in := range []string{`[]`, ` [ ] `, `null`} {
+		m = StringMap{"old": "v"}
+		require.NoError(t, json.Unmarshal([]byte(in), &m), in)
+		assert.Empty(t, m, in)
+	}
+
+	var s Services
+	require.NoError(t, json.Unmarshal([]byte(`{"chats":{"WhatsApp":"+1"},"socials":[]}`), &s))
+	assert.Equal(t, Services{Chats: StringMap{"WhatsApp": "+1"}}, s)
+	s = Services{Chats: StringMap{"old": "v"}}
+	require.NoError(t, json.Unmarshal([]byte(`[]`), &s))
+	assert.Equal(t, Services{}, s, "PHP's [] is an empty object")
+}

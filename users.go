@@ -41,8 +41,12 @@ func ParseRole(s string) Role {
 
 // UnmarshalJSON decodes a role string (or number) case-insensitively.
 func (r *Role) UnmarshalJSON(b []byte) error {
-	if err := wire.DecodeValue(b, func(d *wire.Dec) error { return d.Enum((*string)(r), roleNames) }); err != nil {
+	s, ok, err := scalar(b)
+	if err != nil {
 		return fmt.Errorf("worksection: role: %w", err)
+	}
+	if ok {
+		*r = ParseRole(s)
 	}
 	return nil
 }
