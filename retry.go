@@ -65,7 +65,6 @@ type verifyFunc func(ctx context.Context) (found bool, err error)
 // an error after such a failure matches ErrMaybeApplied, unless verify
 // found the record.
 func (c *Client) run(ctx context.Context, r *request, out any, verify verifyFunc) (wire.Envelope, error) {
-	class := r.spec.retry
 	maybeApplied := false // some attempt of this write may have been applied
 	for attempt := 1; ; attempt++ {
 		env, err := c.send(ctx, r, out, attempt)
@@ -76,30 +75,41 @@ func (c *Client) run(ctx context.Context, r *request, out any, verify verifyFunc
 		if f.refused {
 			c.slowDown(min(retryAfter(err), c.retry.MaxWait))
 		}
-		maybeApplied = maybeApplied || class != read && f.maybeApplied
-		switch {
-		case ctx.Err() != nil:
-			return env, unconfirmed(r, err, maybeApplied)
-		case class == deduplicated && maybeApplied && isDuplicate(err):
-			// An earlier attempt made the record; the resend found it.
-			return env, c.confirm(ctx, r, err, verify, false)
-		case class == atMostOnce && f.maybeApplied:
-			// Never resent: wait for a request still in flight upstream to
-			// land, then look.
-			if werr := pace.Sleep(ctx, c.retry.wait(attempt, retryAfter(err))); werr != nil {
-				return env, unconfirmed(r, err, true)
-			}
-			return env, c.confirm(ctx, r, err, verify, true)
-		case !f.retry || attempt >= c.retry.MaxAttempts:
-			if maybeApplied && verify != nil {
-				return env, c.confirm(ctx, r, err, verify, true)
-			}
-			return env, unconfirmed(r, err, maybeApplied)
-		}
-		if werr := pace.Sleep(ctx, c.retry.wait(attempt, retryAfter(err))); werr != nil {
-			return env, unconfirmed(r, fmt.Errorf("%w (while waiting to retry after: %v)", werr, err), maybeApplied)
+		maybeApplied = maybeApplied || r.spec.retry != read && f.maybeApplied
+		if stop, ferr := c.afterFailure(ctx, r, verify, attempt, err, f, maybeApplied); stop {
+			return env, ferr
 		}
 	}
+}
+
+// afterFailure decides, after attempt failed with err, whether to stop
+// (with the call's error, nil when a read-back found the record) or to
+// wait and send again.
+func (c *Client) afterFailure(ctx context.Context, r *request, verify verifyFunc, attempt int, err error, f failure, maybeApplied bool) (bool, error) {
+	class := r.spec.retry
+	switch {
+	case ctx.Err() != nil:
+		return true, unconfirmed(r, err, maybeApplied)
+	case class == deduplicated && maybeApplied && isDuplicate(err):
+		// An earlier attempt made the record; the resend found it.
+		return true, c.confirm(ctx, r, err, verify, false)
+	case class == atMostOnce && f.maybeApplied:
+		// Never resent: wait for a request still in flight upstream to
+		// land, then look.
+		if werr := pace.Sleep(ctx, c.retry.wait(attempt, retryAfter(err))); werr != nil {
+			return true, unconfirmed(r, err, true)
+		}
+		return true, c.confirm(ctx, r, err, verify, true)
+	case !f.retry || attempt >= c.retry.MaxAttempts:
+		if maybeApplied && verify != nil {
+			return true, c.confirm(ctx, r, err, verify, true)
+		}
+		return true, unconfirmed(r, err, maybeApplied)
+	}
+	if werr := pace.Sleep(ctx, c.retry.wait(attempt, retryAfter(err))); werr != nil {
+		return true, unconfirmed(r, fmt.Errorf("%w (while waiting to retry after: %v)", werr, err), maybeApplied)
+	}
+	return false, nil
 }
 
 // confirm reads back after err. Found, the call succeeded (verify filled
