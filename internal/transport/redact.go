@@ -1,0 +1,268 @@
+package transport
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"html"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+var secretParam = regexp.MustCompile(`(?i)\b(hash|access_token|refresh_token|client_secret|code)=[^&\s"']*`)
+
+// Redactor masks secrets a server may echo back into text the client
+// emits (an error envelope, a body excerpt): secret query parameters, and
+// the literal values it holds (keys, tokens, computed signatures) in the
+// forms a server may echo them: as sent, JSON-escaped, URL-escaped, and in
+// any letter case.
+type Redactor []string
+
+// Withheld stands for a whole text that still held a secret after
+// masking: an echo escaped in a way no replacement undoes.
+const Withheld = "[withheld: it contains a secret]"
+
+// Text masks s, or withholds it whole if a secret survives masking in an
+// escaped form.
+func (r Redactor) Text(s string) string {
+	s = secretParam.ReplaceAllString(s, "${1}=REDACTED")
+	for _, secret := range r {
+		if secret == "" {
+			continue
+		}
+		for _, form := range echoForms(secret) {
+			s = replaceFold(s, form, "REDACTED")
+		}
+	}
+	if r.Holds(s) {
+		return Withheld
+	}
+	return s
+}
+
+// Holds reports whether text contains a secret as sent or as a server may
+// echo it: JSON-, URL- or HTML-escaped (one escape inside another too), in
+// any letter case.
+func (r Redactor) Holds(text string) bool {
+	var canon string
+	for _, secret := range r {
+		if secret == "" {
+			continue
+		}
+		if strings.Contains(strings.ToLower(text), strings.ToLower(secret)) {
+			return true
+		}
+		if canon == "" {
+			canon = canonical(text)
+		}
+		if strings.Contains(canon, canonical(secret)) || holdsPart(canon, canonical(secret)) {
+			return true
+		}
+	}
+	return false
+}
+
+// partWindow is the length of the pieces of a secret looked for on their
+// own: a server that echoes the start of a token ("eyJ0eXAi… is invalid")
+// gives away part of it. Pieces start every partStride bytes, so any echo
+// of partWindow+partStride-1 bytes or more contains a whole one.
+const (
+	partWindow = 8
+	partStride = 4
+)
+
+// holdsPart reports whether text holds a piece of a secret of 12 bytes or
+// more; shorter secrets are matched whole only.
+func holdsPart(text, secret string) bool {
+	if len(secret) < partWindow+partStride {
+		return false
+	}
+	for i := 0; i+partWindow <= len(secret); i += partStride {
+		if strings.Contains(text, secret[i:i+partWindow]) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	jsonEscapes = regexp.MustCompile(`(?:\\u[0-9a-fA-F]{4})+|\\["\\/bfnrt]`)
+	urlEscapes  = regexp.MustCompile(`(?:%[0-9a-fA-F]{2})+`)
+)
+
+// canonical undoes the escapes an echo may carry, twice so that one layer
+// inside another (a URL in a JSON string) is undone too, and lowercases.
+func canonical(s string) string {
+	for range 2 {
+		s = jsonEscapes.ReplaceAllStringFunc(s, func(esc string) string {
+			var out string
+			if json.Unmarshal([]byte(`"`+esc+`"`), &out) != nil {
+				return esc
+			}
+			return out
+		})
+		s = urlEscapes.ReplaceAllStringFunc(s, func(esc string) string {
+			out, _ := url.PathUnescape(esc) // cannot fail: every escape matched is valid
+			return out
+		})
+		s = html.UnescapeString(s)
+	}
+	return strings.ToLower(s)
+}
+
+// echoForms are the ways a server may write secret back: raw, escaped
+// for JSON (with or without "\/"), for a query or a path.
+func echoForms(secret string) []string {
+	j, _ := json.Marshal(secret)
+	jsonForm := string(j[1 : len(j)-1])
+	forms := []string{secret, jsonForm, strings.ReplaceAll(jsonForm, "/", `\/`),
+		url.QueryEscape(secret), url.PathEscape(secret),
+		base64.StdEncoding.EncodeToString([]byte(secret)), base64.RawURLEncoding.EncodeToString([]byte(secret))}
+	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) }) // longest first
+	return slices.Compact(forms)
+}
+
+// replaceFold replaces every match of old in s, ignoring ASCII case.
+func replaceFold(s, old, repl string) string {
+	if len(old) == 0 || len(s) < len(old) {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i+len(old) <= len(s); {
+		if equalFoldASCII(s[i:i+len(old)], old) {
+			b.WriteString(s[last:i])
+			b.WriteString(repl)
+			i += len(old)
+			last = i
+			continue
+		}
+		i++
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func equalFoldASCII(a, b string) bool {
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// Leaks reports whether any error in err's chain mentions a secret.
+func (r Redactor) Leaks(err error) bool {
+	leak := false
+	walk(err, func(e error) {
+		if !leak && r.Text(e.Error()) != e.Error() {
+			leak = true
+		}
+	})
+	return leak
+}
+
+func walk(err error, f func(error)) {
+	if err == nil {
+		return
+	}
+	f(err)
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		walk(u.Unwrap(), f)
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			walk(e, f)
+		}
+	}
+}
+
+// Err makes a transport error safe to return. A *url.Error loses the
+// query, fragment and user info of its URL (where signatures and tokens
+// travel); its cause is kept, so errors.Is still finds timeouts and
+// context errors. If an error in the chain (below the URL) still mentions a
+// secret, the chain is cut there: the stand-in carries the masked text and
+// answers errors.Is and Timeout for the original, but unwraps to nothing
+// that holds it.
+func (r Redactor) Err(err error) error {
+	return r.TransportErr(err, "")
+}
+
+// TransportErr is Err for the error of a request to endpoint: a *url.Error
+// names endpoint (stripped), never the URL net/http put there, which after
+// a redirect is the server's Location and may carry anything. Only the
+// cause is checked for secrets, so a short secret cannot garble the path.
+func (r Redactor) TransportErr(err error, endpoint string) error {
+	var ue *url.Error
+	if errors.As(err, &ue) && ue == err {
+		if endpoint == "" {
+			endpoint = ue.URL
+		}
+		return &url.Error{Op: ue.Op, URL: StripURL(endpoint), Err: r.cut(ue.Err)}
+	}
+	return r.cut(err)
+}
+
+// cut replaces err with its masked text if any error in its chain
+// mentions a secret.
+func (r Redactor) cut(err error) error {
+	if err == nil || !r.Leaks(err) {
+		return err
+	}
+	return &redactedError{msg: r.Text(err.Error()), orig: err}
+}
+
+// StripURL drops a URL's user info, query and fragment.
+func StripURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if i := strings.IndexAny(raw, "?#"); i >= 0 {
+			return raw[:i]
+		}
+		return raw
+	}
+	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
+	return u.String()
+}
+
+// redactedError stands in for an error whose text held a secret.
+type redactedError struct {
+	msg  string
+	orig error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+
+// Is answers for the original chain without exposing it.
+func (e *redactedError) Is(target error) bool { return errors.Is(e.orig, target) }
+
+// Timeout reports whether the original was a timeout.
+func (e *redactedError) Timeout() bool {
+	var t interface{ Timeout() bool }
+	return errors.As(e.orig, &t) && t.Timeout()
+}
+
+// Excerpt is the start of a body for an error message: secrets masked
+// before cutting (so one straddling the cut is not half shown), invalid
+// UTF-8 dropped, at most 200 bytes.
+func Excerpt(body []byte, r Redactor) string {
+	const max, window = 200, 8 << 10
+	s := r.Text(strings.ToValidUTF8(string(body[:min(len(body), window)]), ""))
+	if len(s) > max {
+		s = strings.ToValidUTF8(s[:max], "")
+	}
+	return s
+}
