@@ -347,7 +347,7 @@ func TestTrustClientTimeoutIsRetried(t *testing.T) {
 	}))
 	defer proxy.Close()
 	c, err := ws.NewClient(proxy.URL, ws.WithAPIKey(srv.APIKey), ws.WithRateLimit(rate.Inf, 0),
-		ws.WithHTTPClient(&http.Client{Timeout: 500 * time.Millisecond}),
+		ws.WithHTTPClient(&http.Client{Timeout: 1500 * time.Millisecond}), // far below the 3 s delay, ample for a loaded machine
 		ws.WithRetry(ws.RetryPolicy{MaxAttempts: 3, MinWait: 10 * time.Millisecond, MaxWait: 50 * time.Millisecond}))
 	require.NoError(t, err)
 
