@@ -29,6 +29,15 @@ var (
 	// ErrInvalidEmail: an "Invalid email" envelope, such as a project
 	// member or subscriber who is not an account member.
 	ErrInvalidEmail = errors.New("worksection: invalid email")
+	// ErrNotMember: an "Invalid email" answer about a well-formed address
+	// to an action that takes members (subscribe, unsubscribe,
+	// add_project_members, delete_project_members, the schedule actions):
+	// the address is not a member of the account. It also matches
+	// ErrInvalidEmail.
+	ErrNotMember = errors.New("worksection: not a member of the account")
+	// ErrAlreadyExists: add_user's answer about an email that is already a
+	// member of the account.
+	ErrAlreadyExists = errors.New("worksection: already a member")
 )
 
 // APIError is an error envelope from the API:
@@ -70,7 +79,8 @@ func (e *APIError) Error() string {
 
 // Is matches the sentinels by HTTP status and message (codes are reused
 // for different messages, so never by code alone): ErrUnauthorized,
-// ErrRateLimited, ErrNotFound and ErrInvalidEmail.
+// ErrRateLimited, ErrNotFound, ErrInvalidEmail, ErrNotMember and
+// ErrAlreadyExists.
 func (e *APIError) Is(target error) bool {
 	switch target {
 	case ErrNotFound:
@@ -78,6 +88,10 @@ func (e *APIError) Is(target error) bool {
 		return m == "project is invalid" || m == "task is invalid" || m == "file not found"
 	case ErrInvalidEmail:
 		return strings.EqualFold(e.Message, "invalid email")
+	case ErrNotMember:
+		return e.isNotMember()
+	case ErrAlreadyExists:
+		return e.isAlreadyExists()
 	case ErrUnauthorized:
 		return e.HTTPStatus == http.StatusUnauthorized ||
 			e.Code == 2 && containsFold(e.Message, "hash") ||
