@@ -64,6 +64,9 @@ Exit status: 0 when everything was applied, 1 when a step failed, a row was
 refused, or on error.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := a.mayApply(maxInvites); err != nil {
+				return err
+			}
 			src, err := a.source(cmd.Context(), from)
 			if err != nil {
 				return err
@@ -77,6 +80,7 @@ refused, or on error.`,
 		_ = c.MarkFlagFilename("from", "csv")
 	}
 	apply.Flags().IntVar(&maxInvites, "max-invites", roster.DefaultMaxInvites, "refuse a plan inviting more people than this")
+	a.addYes(apply)
 	return group("sync", "Sync the account's members with a roster (CSV or Webasyst)", plan, apply)
 }
 
@@ -135,19 +139,22 @@ func (a *app) load(ctx context.Context, src roster.Source) (*ws.Client, roster.P
 
 // sync loads and applies a roster, then prints what happened.
 func (a *app) sync(ctx context.Context, src roster.Source, maxInvites int) error {
-	if maxInvites < 1 {
-		return fmt.Errorf("--max-invites must be at least 1, not %d", maxInvites)
-	}
 	c, p, err := a.load(ctx, src)
 	if err != nil {
+		return err
+	}
+	if err := tooManyInvites(p, maxInvites); err != nil {
+		return err
+	}
+	if a.dryRun {
+		return a.printRequests(planRequests(p))
+	}
+	if err := a.confirm(ctx, p); err != nil {
 		return err
 	}
 	progress, done := a.progress(len(p.CreateTeams) + len(p.Invite) + len(p.AddToProjects))
 	r, err := roster.Apply(ctx, c, p, roster.ApplyOptions{MaxInvites: maxInvites, Progress: progress})
 	done()
-	if errors.Is(err, roster.ErrTooManyInvites) {
-		return fmt.Errorf("%w (pass --max-invites %d to allow it)", err, len(p.Invite))
-	}
 	res := applyResult{Report: r, Members: emailsOf(p.Members), Problems: p.Problems}
 	if emitErr := a.emit(applyView(res)); err == nil {
 		err = emitErr
@@ -163,6 +170,16 @@ func (a *app) sync(ctx context.Context, src roster.Source, maxInvites int) error
 			count(len(p.Problems), "row refused", "rows refused"), firstTrouble(r, p))
 	}
 	return nil
+}
+
+// tooManyInvites refuses, before anything is sent or asked, a plan that
+// invites more people than --max-invites (roster.Apply would refuse it).
+func tooManyInvites(p roster.Plan, maxInvites int) error {
+	if len(p.Invite) <= maxInvites {
+		return nil
+	}
+	return fmt.Errorf("%w: the plan invites %d people, more than --max-invites %d (pass --max-invites %d to allow it)",
+		roster.ErrTooManyInvites, len(p.Invite), maxInvites, len(p.Invite))
 }
 
 // firstTrouble names the first failure, skip or refused row, for the
