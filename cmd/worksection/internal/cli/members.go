@@ -145,7 +145,7 @@ func (a *app) subscribeCmd(on bool) *cobra.Command {
 // idFlag is an id value such as --task.
 type idFlag ws.ID
 
-func (f *idFlag) String() string     { return string(*f) }
+func (f *idFlag) String() string { return string(*f) }
 func (f *idFlag) Set(s string) error {
 	if err := checkID("", s); err != nil {
 		return errNotNumber
@@ -153,4 +153,4 @@ func (f *idFlag) Set(s string) error {
 	*f = idFlag(s)
 	return nil
 }
-func (f *idFlag) Type() string       { return "id" }
+func (f *idFlag) Type() string { return "id" }

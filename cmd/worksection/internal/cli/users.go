@@ -95,4 +95,3 @@ func usersView(users []ws.User) view {
 		return []string{u.ID.String(), u.Name, u.Email, string(u.Role), u.Group, u.Department, u.Title}
 	})
 }
-
