@@ -199,7 +199,7 @@ func TestProjectsAgainstFake(t *testing.T) {
 		{ProjectID: "28", Emails: []string{"new@acme.example"}, rows: []int{3}},
 	}, p.AddToProjects)
 	require.Len(t, p.Problems, 1)
-	assert.Equal(t, Problem{Row: 3, Email: "new@acme.example", Reason: "project 99: Project is invalid"}, p.Problems[0])
+	assert.Equal(t, Problem{Row: 3, Email: "new@acme.example", Project: "99", Reason: "project 99: Project is invalid"}, p.Problems[0])
 	assert.Equal(t, 3, srv.ActionCount("get_project"), "one read per listed project")
 
 	r, err := Apply(ctx, c, p, ApplyOptions{})

@@ -11,8 +11,10 @@ import (
 
 // Diff compares the desired roster with the account's members and teams.
 // It makes no calls. Rows with no email, an invalid email, an unknown role
-// (or one that cannot be invited), a project id that is not digits, or an
-// email listed before are Problems; the first row for an email wins.
+// (or one that cannot be invited), or an email listed before are refused
+// whole (Problems); the first row for an email wins. A project id that is
+// not digits refuses only that project step (a Problem with Project set):
+// the person is still planned.
 //
 // Diff cannot see project membership, so AddToProjects lists everyone the
 // source puts on each project; Load drops those already there.
@@ -77,6 +79,11 @@ func (d *differ) add(row int, p Person) {
 		d.plan.Invite = append(d.plan.Invite, p)
 	}
 	for _, id := range p.Projects {
+		if !digits(string(id)) {
+			d.plan.Problems = append(d.plan.Problems, Problem{Row: row, Email: p.Email, Name: p.Name(), Project: id,
+				Reason: fmt.Sprintf("project %q: not a project id (want digits); the person is still invited", string(id))})
+			continue
+		}
 		i, ok := d.projects[id]
 		if !ok {
 			i = len(d.plan.AddToProjects)
@@ -119,11 +126,6 @@ func refusal(p Person, member bool) string {
 		return fmt.Sprintf("unknown role %q (want user, guest or reader)", string(p.Role))
 	case !member && p.Role != "" && p.Role != ws.RoleUser && p.Role != ws.RoleGuest && p.Role != ws.RoleReader:
 		return fmt.Sprintf("role %q cannot be invited (want user, guest or reader)", string(p.Role))
-	}
-	for _, id := range p.Projects {
-		if !digits(string(id)) {
-			return fmt.Sprintf("invalid project id %q (want digits)", string(id))
-		}
 	}
 	return ""
 }

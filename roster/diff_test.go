@@ -32,7 +32,8 @@ func TestDiff(t *testing.T) {
 
 	assert.Equal(t, []string{"Sales"}, p.CreateTeams)
 	assert.Equal(t, []string{"kate@ACME.example"}, emails(p.Members), "emails are trimmed and compared by ASCII case")
-	assert.Equal(t, []string{"new@acme.example", "other@acme.example", "\u212Aate@acme.example"}, emails(p.Invite))
+	assert.Equal(t, []string{"new@acme.example", "other@acme.example", "\u212Aate@acme.example", "z@acme.example"}, emails(p.Invite),
+		"a bad project id refuses only that project step: z is still invited")
 	assert.Equal(t, ws.RoleGuest, p.Invite[0].Role, "roles are normalised")
 	require.Len(t, p.Unmanaged, 1)
 	assert.Equal(t, ws.ID("2"), p.Unmanaged[0].ID)
@@ -48,8 +49,14 @@ func TestDiff(t *testing.T) {
 		6:  `unknown role "boss" (want user, guest or reader)`,
 		7:  `role "account admin" cannot be invited (want user, guest or reader)`,
 		8:  "duplicate of row 2",
-		10: `invalid project id "abc" (want digits)`,
+		10: `project "abc": not a project id (want digits); the person is still invited`,
 	}, reasons)
+	last := p.Problems[len(p.Problems)-1]
+	assert.Equal(t, ws.ID("abc"), last.Project)
+	assert.False(t, last.RowRefused())
+	assert.True(t, p.Problems[0].RowRefused())
+	require.Len(t, p.AddToProjects, 1)
+	assert.Equal(t, ProjectChange{ProjectID: "26", Emails: []string{"z@acme.example"}, rows: []int{10}}, p.AddToProjects[0])
 	assert.Equal(t, "No Mail", p.Problems[0].Name)
 	assert.Equal(t, "row 4", p.Problems[0].Where())
 }

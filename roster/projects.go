@@ -20,7 +20,7 @@ func dropProjectMembers(ctx context.Context, c *ws.Client, p *Plan) error {
 		switch {
 		case errors.As(err, &apiErr):
 			for i, row := range ch.rows {
-				p.Problems = append(p.Problems, Problem{Row: row, Email: ch.Emails[i],
+				p.Problems = append(p.Problems, Problem{Row: row, Email: ch.Emails[i], Project: ch.ProjectID,
 					Reason: fmt.Sprintf("project %s: %s", ch.ProjectID, apiErr.Message)})
 			}
 			continue

@@ -54,15 +54,24 @@ func (p Plan) HasChanges() bool {
 	return len(p.CreateTeams)+len(p.Invite)+len(p.AddToProjects) > 0
 }
 
-// Problem is a source row the plan refuses.
+// Problem is something the plan refuses: a whole source row (no email,
+// an invalid email or role, a duplicate), or, when Project is set, only
+// the step adding that row's person to that project (an id that is not
+// digits, or a project the server does not know); the person is then
+// still invited. Each refusal is one Problem, reported once.
 type Problem struct {
-	Row    int    `json:"row,omitempty"`  // 1-based position among the people given to Diff; 0 if the row never became one
-	Line   int    `json:"line,omitempty"` // line in the source file; 0 when the source has no lines
-	Email  string `json:"email,omitempty"`
-	Name   string `json:"name,omitempty"`
-	Reason string `json:"reason"`
-	dupOf  int    // for a duplicate, the row listed first
+	Row     int    `json:"row,omitempty"`  // 1-based position among the people given to Diff; 0 if the row never became one
+	Line    int    `json:"line,omitempty"` // line in the source file; 0 when the source has no lines
+	Email   string `json:"email,omitempty"`
+	Name    string `json:"name,omitempty"`
+	Project ws.ID  `json:"project,omitempty"` // set when only this project step is refused
+	Reason  string `json:"reason"`
+	dupOf   int    // for a duplicate, the row listed first
 }
+
+// RowRefused reports whether the whole row was refused, rather than one
+// of its project steps.
+func (p Problem) RowRefused() bool { return p.Project == "" }
 
 // Where names the row for people: "line 4", or "row 4" without a file.
 func (p Problem) Where() string {

@@ -74,5 +74,8 @@
 // once while the action is applied later (GatewayTimeoutThenApply; Drain
 // waits for it). WithRateLimit refuses requests by arrival time, after an
 // optional random WithNetworkDelay; RateLimited counts the refusals.
-// Requests logs every request with its outcome and no secret.
+// Requests logs the last MaxLoggedRequests requests with their outcome and
+// no secret (a request that did not authenticate keeps at most 1 KiB of
+// its parameters), so a fake left running does not grow without bound;
+// ActionCount counts every request since the start.
 package worksectiontest

@@ -124,8 +124,7 @@ func writeHTML(w http.ResponseWriter, status int, page string) {
 func (s *Server) gatewayTimeout(w http.ResponseWriter, in incoming, logged Request, after time.Duration) {
 	logged.Outcome = fmt.Sprintf("fault: HTTP 504, applying after %s", after)
 	s.mu.Lock()
-	i := len(s.requests)
-	s.requests = append(s.requests, logged)
+	seq := s.logLocked(logged)
 	s.pending++
 	s.mu.Unlock()
 	writeHTML(w, http.StatusGatewayTimeout, nginx504)
@@ -143,7 +142,7 @@ func (s *Server) gatewayTimeout(w http.ResponseWriter, in incoming, logged Reque
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		s.requests[i].Outcome = fmt.Sprintf("fault: HTTP 504, applied after %s: %s", after, outcome)
+		s.logUpdateLocked(seq, fmt.Sprintf("fault: HTTP 504, applied after %s: %s", after, outcome))
 		if s.pending--; s.pending == 0 {
 			s.idle.Broadcast()
 		}

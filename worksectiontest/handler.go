@@ -37,31 +37,78 @@ type Request struct {
 	Outcome string // "ok", the error message, or "fault: ..."
 }
 
-// Requests returns the requests received so far, in the order they were
-// answered (a GatewayTimeoutThenApply request in the order it arrived).
+// MaxLoggedRequests bounds the request log, so that a long-running fake
+// (worksection fake) does not grow without bound: Requests returns at most
+// the last MaxLoggedRequests, and a request refused before it was applied
+// (unauthenticated, malformed) keeps at most maxUnauthParams bytes of its
+// parameters.
+const MaxLoggedRequests = 10000
+
+// maxUnauthParams bounds what is kept of a refused request's parameters
+// (anyone can send a megabyte of them).
+const maxUnauthParams = 1024
+
+// Requests returns the last MaxLoggedRequests requests received, in the
+// order they were answered (a GatewayTimeoutThenApply request in the
+// order it arrived).
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
+	from := max(0, len(s.requests)-MaxLoggedRequests)
+	return append([]Request(nil), s.requests[from:]...)
 }
 
-// ActionCount returns how many requests named action, whatever their outcome.
+// ActionCount returns how many requests named action, whatever their
+// outcome, since the server started (not only those still logged).
 func (s *Server) ActionCount(action string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n := 0
-	for _, r := range s.requests {
-		if r.Action == action {
-			n++
-		}
-	}
-	return n
+	return s.counts[action]
 }
 
 func (s *Server) record(r Request) {
 	s.mu.Lock()
-	s.requests = append(s.requests, r)
+	s.logLocked(r)
 	s.mu.Unlock()
+}
+
+// logLocked logs r and returns its sequence number, for logUpdateLocked.
+// The log is trimmed to MaxLoggedRequests once it holds an eighth more.
+func (s *Server) logLocked(r Request) int {
+	if s.counts == nil {
+		s.counts = map[string]int{}
+	}
+	s.counts[r.Action]++
+	s.requests = append(s.requests, r)
+	if n := len(s.requests); n > MaxLoggedRequests+MaxLoggedRequests/8 {
+		keep := make([]Request, MaxLoggedRequests, MaxLoggedRequests+MaxLoggedRequests/8+1)
+		copy(keep, s.requests[n-MaxLoggedRequests:])
+		s.dropped += n - MaxLoggedRequests
+		s.requests = keep
+	}
+	return s.dropped + len(s.requests) - 1
+}
+
+// logUpdateLocked sets the outcome of the logged request seq, if it is
+// still in the log.
+func (s *Server) logUpdateLocked(seq int, outcome string) {
+	if i := seq - s.dropped; i >= 0 && i < len(s.requests) {
+		s.requests[i].Outcome = outcome
+	}
+}
+
+// capParams keeps at most limit bytes of p's keys and values.
+func capParams(p url.Values, limit int) url.Values {
+	out := url.Values{}
+	for k, vs := range p {
+		for _, v := range vs {
+			if limit -= len(k) + len(v); limit < 0 {
+				return out
+			}
+			out[k] = append(out[k], v)
+		}
+	}
+	return out
 }
 
 // apiError is an error envelope; the real API sends them with HTTP 200
@@ -134,8 +181,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	in, bad := s.parse(r, path == adminPath)
 	logged := Request{Method: r.Method, Path: r.URL.Path, Action: in.action, Params: publicParams(in.params), Auth: in.auth}
-	if bad != nil {
-		logged.Outcome = bad.message
+	if bad != nil { // unauthenticated or malformed: anyone may send it
+		logged.Outcome, logged.Params = bad.message, capParams(logged.Params, maxUnauthParams)
 		s.record(logged)
 		writeError(w, bad)
 		return

@@ -98,9 +98,7 @@ func (s *Server) serveOAuth(w http.ResponseWriter, r *http.Request) {
 	endpoint := strings.TrimPrefix(strings.TrimSuffix(r.URL.Path, "/"), "/oauth2/")
 	logged := Request{Method: r.Method, Path: r.URL.Path, Action: "oauth2/" + endpoint, Params: oauthPublic(p), Auth: AuthNone}
 	defer func() {
-		s.mu.Lock()
-		s.requests = append(s.requests, logged)
-		s.mu.Unlock()
+		s.record(logged)
 	}()
 	if endpoint == "authorize" {
 		logged.Outcome = s.authorize(w, r, p)

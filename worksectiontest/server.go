@@ -45,7 +45,9 @@ type Server struct {
 	rateLimited   int
 	oauthUser     string
 	faults        map[string][]Fault
-	requests      []Request
+	requests      []Request      // the last maxLogged or so; see logLocked
+	dropped       int            // requests dropped from the front of requests
+	counts        map[string]int // requests per action, all of them
 	lastRequest   time.Time
 
 	rateEvery     time.Duration // 0: no limit

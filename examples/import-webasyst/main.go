@@ -30,6 +30,7 @@ import (
 
 	ws "github.com/worksection-go/worksection"
 	"github.com/worksection-go/worksection/examples/internal/exampleenv"
+	"github.com/worksection-go/worksection/internal/sides"
 	"github.com/worksection-go/worksection/roster"
 	"github.com/worksection-go/worksection/webasyst"
 	"github.com/worksection-go/worksection/webasyst/webasysttest"
@@ -55,6 +56,16 @@ func run(ctx context.Context, args []string, getenv exampleenv.Getenv, stdout, s
 	fs.SetOutput(stderr)
 	apply := fs.Bool("apply", false, "invite; without it, only print the plan")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	// A built-in fake stands in only when both sides are fake: never the
+	// fake team invited into a real account, nor a real team into a fake.
+	err := sides.Check(
+		sides.Side{Name: "the Webasyst team", Fake: getenv("WEBASYST_URL") == "" && getenv("WEBASYST_TOKEN") == "",
+			Vars: []string{"WEBASYST_URL", "WEBASYST_TOKEN"}},
+		sides.Side{Name: "the Worksection account", Fake: getenv("WORKSECTION_ACCOUNT_URL") == "" && getenv("WORKSECTION_API_KEY") == "",
+			Vars: []string{"WORKSECTION_ACCOUNT_URL", "WORKSECTION_API_KEY"}})
+	if err != nil {
 		return err
 	}
 	dest, doneWS, err := exampleenv.Connect(getenv, stderr)

@@ -82,3 +82,27 @@ func TestFailuresAreReported(t *testing.T) {
 	err = importTeam(context.Background(), broken.Client(), wsSrv.Client(), false, &out)
 	assert.ErrorContains(t, err, "reading the Webasyst team: webasyst: payment_required")
 }
+
+// The built-in fake team is never invited into a real account, nor a real
+// team into the fake: the run refuses before any call.
+func TestFakeNeverMeetsARealSide(t *testing.T) {
+	t.Parallel()
+	wsSrv := worksectiontest.NewServer()
+	defer wsSrv.Close()
+	waSrv := webasysttest.NewServer()
+	defer waSrv.Close()
+	for name, env := range map[string]map[string]string{
+		"fake team, real account": {"WORKSECTION_ACCOUNT_URL": wsSrv.URL, "WORKSECTION_API_KEY": wsSrv.APIKey},
+		"real team, fake account": {"WEBASYST_URL": waSrv.URL, "WEBASYST_TOKEN": waSrv.Token},
+	} {
+		for _, args := range [][]string{{"-apply"}, nil} {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), args, func(k string) string { return env[k] }, &stdout, &stderr)
+			require.Error(t, err, name)
+			assert.Contains(t, err.Error(), "refusing to mix a built-in fake with real data", name)
+			assert.Contains(t, err.Error(), "not set", name)
+		}
+	}
+	assert.Empty(t, wsSrv.Requests(), "nothing reached the real account")
+	assert.Zero(t, waSrv.Requests(), "nothing read from the real team")
+}

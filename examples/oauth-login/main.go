@@ -28,6 +28,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -91,7 +92,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	state := randomState()
-	codes := make(chan string, 1)
+	codes := make(chan string, 1) // a code, or "" when the sign-in was refused
 	callbackSrv := &http.Server{Handler: callback(state, codes), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = callbackSrv.Serve(ln) }()
 	defer callbackSrv.Close()
@@ -105,6 +106,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	var code string
 	select {
 	case code = <-codes:
+		if code == "" {
+			return errors.New("the sign-in was refused (the callback carried an error, not a code)")
+		}
 	case <-ctx.Done():
 		return fmt.Errorf("waiting for the sign-in: %w", ctx.Err())
 	}
@@ -160,7 +164,7 @@ func callback(state string, codes chan<- string) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/callback", func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
-		if q.Get("state") != state || q.Get("code") == "" {
+		if q.Get("state") != state || q.Get("code") == "" && q.Get("error") == "" {
 			http.Error(w, "bad state or no code", http.StatusBadRequest)
 			return
 		}

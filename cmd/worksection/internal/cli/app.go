@@ -91,7 +91,7 @@ func (a *app) execute(ctx context.Context, args []string) int {
 	if !strings.HasPrefix(msg, "worksection: ") { // SDK errors name the package already
 		msg = "worksection: " + msg
 	}
-	fmt.Fprintln(a.env.Stderr, msg)
+	say(a.env.Stderr, "%s", msg)
 	return status
 }
 
@@ -130,5 +130,5 @@ func (a *app) close() {
 }
 
 func (a *app) notice(format string, args ...any) {
-	fmt.Fprintf(a.env.Stderr, "worksection: "+format+"\n", args...)
+	say(a.env.Stderr, "worksection: "+format, args...)
 }

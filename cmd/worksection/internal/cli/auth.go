@@ -85,7 +85,7 @@ variable, a context or the built-in fake), and for an OAuth token its expiry
 and whether it refreshes. One cheap read checks that the account accepts it:
 exit status 4 if it is refused.`,
 		Example: "  worksection auth status\n  worksection auth status -o json\n  worksection auth status --context acme   # needs that context",
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := a.connect(cmd.Context())
 			if err != nil {
@@ -146,7 +146,7 @@ func (a *app) whoamiCmd() *cobra.Command {
 		Use:     "whoami",
 		Short:   "Show who this run signs in as: the member (OAuth token) or the account and key kind (API key)",
 		Example: "  worksection whoami\n  worksection whoami -o json\n  worksection whoami --context me   # after `worksection login --context me`",
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: a.run(func(ctx context.Context, c *ws.Client) (view, error) {
 			if a.cred.kind == kindToken {
 				u, err := c.Me(ctx)
@@ -182,7 +182,7 @@ back to the built-in fake. Nothing is sent to the account.`,
 		Example: `  # Needs a context (see "worksection context create"):
   worksection logout
   worksection logout --context acme`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			cfg, err := a.loadConfig()
 			if err != nil {

@@ -19,6 +19,7 @@ import (
 
 	ws "github.com/worksection-go/worksection"
 	"github.com/worksection-go/worksection/roster"
+	"github.com/worksection-go/worksection/webasyst/webasysttest"
 	"github.com/worksection-go/worksection/worksectiontest"
 )
 
@@ -323,9 +324,8 @@ func TestSyncPlanApply(t *testing.T) {
 
 	h.tty = true
 	r := h.run("sync", "plan", "--from", people)
-	assert.Equal(t, 2, r.code, "changes: exit 2; %s", r.stderr)
-	assert.Empty(t, r.stderr)
-	assert.Regexp(t, `(?m)^create team +Sales`, r.stdout)
+	oneErrorLine(t, r, "the roster has 2 rows refused (first: line 4: malformed row", "fix the source")
+	assert.Regexp(t, `(?m)^create team +Sales`, r.stdout, "the plan is printed too")
 	assert.Regexp(t, `(?m)^invite +ann@new.example +Ann Lee +Sales +as guest$`, r.stdout)
 	assert.Regexp(t, `(?m)^invite +yuki@new.example +由紀 田中 +Design +as user$`, r.stdout)
 	assert.Regexp(t, `(?m)^unmanaged +john.smith@acme.example`, r.stdout)
@@ -335,7 +335,7 @@ func TestSyncPlanApply(t *testing.T) {
 
 	h.tty = false
 	r = h.run("sync", "plan", "--from", people)
-	assert.Equal(t, 2, r.code)
+	assert.Equal(t, 1, r.code, "refused rows: exit 1, as apply")
 	var plan roster.Plan
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &plan))
 	assert.Equal(t, []string{"Sales"}, plan.CreateTeams)
@@ -385,15 +385,17 @@ func TestSyncFromWebasyst(t *testing.T) {
 	t.Parallel()
 	srv := worksectiontest.NewServer()
 	defer srv.Close()
+	wa := webasysttest.NewServer()
+	defer wa.Close()
 	h := newHarness(t, srv)
+	h.env[envWebasystURL], h.env[envWebasystTok] = wa.URL, wa.Token
 	h.tty = true
 	r := h.run("sync", "plan", "--from", "webasyst")
-	assert.Equal(t, 2, r.code, r.stderr)
-	assert.Equal(t, []string{"worksection: WEBASYST_URL and WEBASYST_TOKEN are not set: reading a built-in fake Webasyst team"}, lines(r.stderr))
+	oneErrorLine(t, r, "the roster has 1 row refused (first: row 6: Bob: no email)")
 	assert.Regexp(t, `(?m)^invite +carlos.diaz@webasyst.example +Carlos Díaz +Design +as user$`, r.stdout)
 	assert.Regexp(t, `(?m)^refuse row +row 6 +Bob +- +Bob: no email$`, r.stdout)
 
-	h.env[envWebasystURL] = "https://team.example.com"
+	delete(h.env, envWebasystTok)
 	oneErrorLine(t, h.run("sync", "plan", "--from", "webasyst"), "WEBASYST_URL is set but WEBASYST_TOKEN is not")
 }
 

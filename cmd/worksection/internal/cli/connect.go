@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	ws "github.com/worksection-go/worksection"
+	"github.com/worksection-go/worksection/internal/sides"
 	"github.com/worksection-go/worksection/worksectiontest"
 )
 
@@ -28,6 +29,16 @@ type credential struct {
 	from    string        // "--api-key", envAPIKey, `context "prod"` or "the built-in fake"
 	context *savedContext // the context it came from, if any
 	tokens  *tokenStore   // a context's token, if any
+}
+
+// fromFake is where the credential comes from when no account is set.
+const fromFake = "the built-in fake"
+
+// accountSide is the Worksection account as a side of a command that
+// also reads another source (sides.Check); connect must have run.
+func (a *app) accountSide() sides.Side {
+	return sides.Side{Name: "the Worksection account", Fake: a.cred.from == fromFake,
+		Vars: []string{envAccountURL, envAPIKey + " (or a context)"}}
 }
 
 // errPartialCredentials names what is missing when only one of the two
@@ -105,7 +116,7 @@ func (a *app) fake() *ws.Client {
 	srv := worksectiontest.NewServer()
 	a.closers = append(a.closers, srv.Close)
 	a.notice("%s and %s are not set: using a built-in fake account with sample data (changes are not kept; no context is active)", envAccountURL, envAPIKey)
-	a.cred = credential{host: hostOf(srv.URL), kind: kindAPIKey, from: "the built-in fake"}
+	a.cred = credential{host: hostOf(srv.URL), kind: kindAPIKey, from: fromFake}
 	return srv.Client(a.env.Options...)
 }
 

@@ -133,7 +133,7 @@ func (a *app) readAPIKey(ctx context.Context, host string, fromStdin bool) (stri
 	var err error
 	switch {
 	case isFile && term.IsTerminal(int(f.Fd())): // with --api-key-stdin too: a key typed on a terminal is never echoed
-		fmt.Fprintf(a.env.Stderr, "API key for %s (Account → API; not shown as you type): ", host)
+		fmt.Fprintf(a.env.Stderr, "API key for %s (Account → API; not shown as you type): ", printable(host))
 		b, err = readPassword(ctx, int(f.Fd()))
 		fmt.Fprintln(a.env.Stderr)
 	case fromStdin:
@@ -200,7 +200,7 @@ func (a *app) contextListCmd() *cobra.Command {
 		Use:     "list",
 		Short:   "List the contexts: name, account, credential kind and where the secret is",
 		Example: "  worksection context list\n  worksection context list -o json",
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			cfg, err := a.loadConfig()
 			if err != nil {
@@ -269,7 +269,7 @@ Credentials in flags or variables still come first: see "worksection auth status
 		Example: `  # Needs a context (see "worksection context create"):
   worksection context active
   worksection context active -o json`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			cfg, err := a.loadConfig()
 			if err != nil {

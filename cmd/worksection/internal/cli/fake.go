@@ -74,7 +74,7 @@ contacts or projects. md5 hashes are checked as PHP computes them;
 		Example: `  worksection fake
   worksection fake --port 8080 --key k1 --rate-limit 1s
   worksection fake --empty --token-ttl 1m`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts, err := f.options()
 			if err != nil {

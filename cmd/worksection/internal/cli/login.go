@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/oauth2"
@@ -42,7 +43,7 @@ http://127.0.0.1:PORT/callback as its redirect URL and pass --port PORT.`,
 		Example: `  # Against "worksection fake", with the variables it prints for OAuth:
   worksection login --context fake-oauth
   worksection whoami --context fake-oauth`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if clientID == "" {
 				clientID = a.env.Getenv(envClientID)
@@ -96,23 +97,26 @@ func (a *app) login(ctx context.Context, clientID, oauthURL, secret string) (*oa
 	cfg := ws.NewOAuth2Config(clientID, secret, "http://"+ln.Addr().String()+"/callback", loginScopes...)
 	cfg.Endpoint = endpoint
 	state := randomHex()
-	codes := make(chan string, 1)
+	codes := make(chan callbackResult, 1)
 	srv := &http.Server{Handler: callback(state, codes), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
 
 	url := cfg.AuthCodeURL(state)
-	fmt.Fprintf(a.env.Stderr, "Open this URL to sign in:\n\n  %s\n\n", url)
+	fmt.Fprintf(a.env.Stderr, "Open this URL to sign in:\n\n  %s\n\n", printable(url))
 	if a.env.Browse != nil {
 		go a.env.Browse(ctx, url)
 	}
-	var code string
+	var got callbackResult
 	select {
-	case code = <-codes:
+	case got = <-codes:
 	case <-ctx.Done():
 		return nil, fmt.Errorf("waiting for the sign-in: %w", ctx.Err())
 	}
-	tok, err := ws.Exchange(ctx, cfg, code)
+	if got.err != nil {
+		return nil, got.err
+	}
+	tok, err := ws.Exchange(ctx, cfg, got.code)
 	if err != nil {
 		return nil, err
 	}
@@ -122,23 +126,57 @@ func (a *app) login(ctx context.Context, clientID, oauthURL, secret string) (*oa
 	return tok, nil
 }
 
-// callback receives the redirect with the code, checking state.
-func callback(state string, codes chan<- string) http.Handler {
+// callbackResult is what the redirect to the callback brought: a code,
+// or the server's refusal.
+type callbackResult struct {
+	code string
+	err  error
+}
+
+// callback receives the redirect, checking state: a code, or an error
+// (?error=access_denied) that ends the wait at once.
+func callback(state string, results chan<- callbackResult) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/callback", func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
-		if q.Get("state") != state || q.Get("code") == "" {
-			http.Error(w, "bad state or no code", http.StatusBadRequest)
+		var res callbackResult
+		switch {
+		case q.Get("state") != state:
+			http.Error(w, "bad state", http.StatusBadRequest)
 			return
+		case q.Get("error") != "":
+			res.err = fmt.Errorf("the sign-in was refused: %s", short(strings.TrimSpace(q.Get("error")+": "+q.Get("error_description")), 300))
+		case q.Get("code") == "":
+			http.Error(w, "no code", http.StatusBadRequest)
+			return
+		default:
+			res.code = q.Get("code")
 		}
 		select {
-		case codes <- q.Get("code"):
-			fmt.Fprintln(w, "Signed in. You can close this tab.")
+		case results <- res:
+			if res.err != nil {
+				fmt.Fprintln(w, "Sign-in refused. You can close this tab.")
+			} else {
+				fmt.Fprintln(w, "Signed in. You can close this tab.")
+			}
 		default:
-			http.Error(w, "already signed in", http.StatusConflict)
+			http.Error(w, "already answered", http.StatusConflict)
 		}
 	})
 	return mux
+}
+
+// short cuts s to n bytes at a rune boundary: a server's words in an
+// error line, not a page.
+func short(s string, n int) string {
+	s = strings.TrimSuffix(s, ":")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 func randomHex() string {

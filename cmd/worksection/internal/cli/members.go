@@ -53,7 +53,7 @@ func (a *app) contactsCmd() *cobra.Command {
 		Short: "Add a contact (no invitation is sent)",
 		Example: `  worksection contacts add --email pat@vendor.example --name "Pat Doe" --folder Vendors
   worksection contacts add --email pat@vendor.example --name "Pat Doe" --dry-run`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: validated(&p, a.write(func() []request { return []request{newRequest("add_contact", p)} },
 			func(ctx context.Context, c *ws.Client) (view, error) {
 				ct, err := c.AddContact(ctx, p)
@@ -125,7 +125,7 @@ func (a *app) subscribeCmd(on bool) *cobra.Command {
 		Short: short,
 		Example: fmt.Sprintf(`  worksection %s --task 1203 --email kate.greenway@acme.example
   worksection %s --task 1203 --email kate.greenway@acme.example --dry-run`, use, use),
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: validated(&p, a.write(func() []request { return []request{newRequest(use, p)} }, func(ctx context.Context, c *ws.Client) (view, error) {
 			if err := call(c, ctx, p); err != nil {
 				return view{}, err

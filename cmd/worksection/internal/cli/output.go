@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
 
 	"github.com/mattn/go-runewidth"
 )
@@ -62,11 +61,11 @@ func (a *app) emit(v view) error {
 		if err != nil {
 			return err
 		}
-		_, err = fmt.Fprintf(w, "%s\n", b)
+		_, err = fmt.Fprintf(w, "%s\n", escapeJSON(b))
 		return err
 	case formatCSV:
 		cw := csv.NewWriter(w)
-		_ = cw.Write(v.header)
+		_ = cw.Write(safeCSVRow(v.header))
 		for _, row := range v.rows {
 			_ = cw.Write(safeCSVRow(row))
 		}
@@ -74,14 +73,15 @@ func (a *app) emit(v view) error {
 		return cw.Error()
 	}
 	if len(v.rows) == 0 && v.footer != "" {
-		_, err = fmt.Fprintln(w, v.footer) // the summary says it all
-		return err
+		say(w, "%s", v.footer) // the summary says it all
+		return nil
 	}
 	writeTable(w, append([][]string{v.header}, v.rows...))
 	if v.footer != "" {
-		_, err = fmt.Fprintln(w, "\n"+v.footer)
+		fmt.Fprintln(w)
+		say(w, "%s", v.footer)
 	}
-	return err
+	return nil
 }
 
 // width measures what a terminal shows: CJK and emoji take two columns,
@@ -114,22 +114,12 @@ func writeTable(w io.Writer, rows [][]string) {
 	}
 }
 
-// clean keeps a cell on one line and strips control characters and
-// bidirectional overrides, so data from the server cannot move the
-// cursor, inject terminal escapes or reorder what the reader sees.
+// clean is a table cell: printable, and "-" when empty.
 func clean(s string) string {
 	if s == "" {
 		return "-"
 	}
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\t' || r == '\r':
-			return ' '
-		case unicode.IsControl(r), unicode.Is(unicode.Bidi_Control, r):
-			return -1
-		}
-		return r
-	}, s)
+	return printable(s)
 }
 
 // safeCSVRow makes server data safe to open in a spreadsheet and to print
@@ -140,12 +130,7 @@ func clean(s string) string {
 func safeCSVRow(row []string) []string {
 	out := make([]string, len(row))
 	for i, cell := range row {
-		cell = strings.Map(func(r rune) rune {
-			if r != '\n' && (unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)) {
-				return -1
-			}
-			return r
-		}, cell)
+		cell = multiline(cell)
 		if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
 			cell = "'" + cell
 		}

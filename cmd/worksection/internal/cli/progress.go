@@ -17,7 +17,7 @@ func (a *app) progress(total int) (func(roster.Progress), func()) {
 	}
 	if !a.env.IsTerminal(a.env.Stderr) {
 		return func(p roster.Progress) {
-			fmt.Fprintf(a.env.Stderr, "[%d/%d] %s %s: %s\n", p.Done, p.Total, p.Outcome.Action, p.Outcome.Target, p.Outcome.Status)
+			say(a.env.Stderr, "[%d/%d] %s %s: %s", p.Done, p.Total, p.Outcome.Action, p.Outcome.Target, p.Outcome.Status)
 		}, func() {}
 	}
 	bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(a.env.Stderr), progressbar.OptionShowCount(),
@@ -26,7 +26,7 @@ func (a *app) progress(total int) (func(roster.Progress), func()) {
 			if int64(p.Total) != bar.GetMax64() {
 				bar.ChangeMax(p.Total)
 			}
-			bar.Describe(fmt.Sprintf("%s %s", p.Outcome.Action, p.Outcome.Target))
+			bar.Describe(printable(fmt.Sprintf("%s %s", p.Outcome.Action, p.Outcome.Target)))
 			_ = bar.Set(p.Done)
 		}, func() {
 			_ = bar.Finish()

@@ -187,9 +187,11 @@ func TestSyncProjects(t *testing.T) {
 		"new@acme.example,26 99\n") // new; 99 does not exist
 	h.tty = true
 	r := h.run("sync", "plan", "--from", people)
-	require.Equal(t, 2, r.code, r.stderr)
+	oneErrorLine(t, r, "1 project step refused (first: line 4: new@acme.example: project 99: Project is invalid)")
+	assert.Regexp(t, `(?m)^invite +new@acme.example `, r.stdout, "the person is still invited")
 	assert.Regexp(t, `(?m)^add to project +26 +- +- +kate.greenway@acme.example, new@acme.example$`, r.stdout)
-	assert.Regexp(t, `(?m)^refuse row +line 4 .*new@acme.example: project 99: Project is invalid$`, r.stdout)
+	assert.Regexp(t, `(?m)^refuse project +line 4 .*new@acme.example: project 99: Project is invalid$`, r.stdout)
+	assert.Equal(t, 1, strings.Count(r.stdout, "99"), "the refusal is listed once")
 
 	api.calls = nil
 	r = h.run("sync", "apply", "--yes", "--from", people, "-o", "json")
@@ -201,6 +203,15 @@ func TestSyncProjects(t *testing.T) {
 	require.Len(t, res.Done, 2)
 	assert.Equal(t, roster.Outcome{Action: roster.ActionAddToProject, Target: "26", Emails: []string{"kate.greenway@acme.example", "new@acme.example"},
 		Status: roster.StatusDone}, res.Done[1])
+	assert.Equal(t, roster.Outcome{Action: roster.ActionInvite, Target: "new@acme.example", Status: roster.StatusDone}, res.Done[0],
+		"the person whose project 99 is refused is invited")
+	require.Len(t, res.Problems, 1, "and the refusal is reported once")
+	assert.Equal(t, ws.ID("99"), res.Problems[0].Project)
+	assert.Empty(t, res.Failed)
+
+	r = h.run("sync", "apply", "--yes", "--from", people, "-o", "table")
+	assert.Equal(t, 1, strings.Count(r.stdout, "99"), "once in the table too: %s", r.stdout)
+	assert.Regexp(t, `(?m)^refuse project +line 4 +refused +new@acme.example: project 99: Project is invalid$`, r.stdout)
 
 	api.calls = nil
 	r = h.run("sync", "plan", "--from", writeCSV(t, "email,projects\nkate.greenway@acme.example,26\nnew@acme.example,26\n"))

@@ -51,12 +51,13 @@ Exit status: 0 success, 1 error, 2 "sync plan" has changes,
 	root.AddCommand(a.usersCmd(), a.teamsCmd(), a.contactsCmd(), a.foldersCmd(), a.subscribeCmd(true), a.subscribeCmd(false),
 		a.taskCmd(), a.projectsCmd(), a.scheduleCmd(), a.syncCmd(), a.loginCmd(), a.fakeCmd(), a.versionCmd(),
 		a.contextCmd(), a.authCmd(), a.logoutCmd(), a.whoamiCmd())
+	strict(root)
 	return root
 }
 
 // group is a command that only holds subcommands.
 func group(use, short string, subs ...*cobra.Command) *cobra.Command {
-	c := &cobra.Command{Use: use, Short: short, Args: cobra.NoArgs}
+	c := &cobra.Command{Use: use, Short: short, Args: noArgs}
 	c.AddCommand(subs...)
 	return c
 }
@@ -84,7 +85,7 @@ func listCmd[T any](a *app, short string, get func(*ws.Client, context.Context) 
 	return &cobra.Command{
 		Use:   "list",
 		Short: short,
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: a.run(func(ctx context.Context, c *ws.Client) (view, error) {
 			items, err := get(c, ctx)
 			return toView(items), err

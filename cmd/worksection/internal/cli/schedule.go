@@ -65,7 +65,7 @@ func (a *app) scheduleCmd() *cobra.Command {
 	get := &cobra.Command{
 		Use:   "get [--users EMAIL|ID,...] [--from DATE --to DATE]",
 		Short: "Show members' vacations, sick leave and extra workdays",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		Example: `  worksection schedule get --from 2026-12-01 --to 2026-12-31 -o table
   worksection schedule get --users kate.greenway@acme.example`,
 		RunE: a.run(func(ctx context.Context, c *ws.Client) (view, error) {
@@ -128,7 +128,7 @@ sent as one request.`,
 		Example: `  worksection schedule set --user kate.greenway@acme.example --date 2026-12-24 --kind vacation
   worksection schedule set --user kate.greenway@acme.example --from 2026-12-28 --to 2027-01-08 --kind vacation
   worksection schedule set --user kate.greenway@acme.example --from 2026-12-28 --to 2026-12-31 --kind unset --dry-run`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
 			if changes, err = scheduleChanges(cmd, user, ws.DayKind(kind), date, from, to); err != nil {

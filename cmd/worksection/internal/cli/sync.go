@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	ws "github.com/worksection-go/worksection"
+	"github.com/worksection-go/worksection/internal/sides"
 	"github.com/worksection-go/worksection/roster"
 	"github.com/worksection-go/worksection/webasyst"
 	"github.com/worksection-go/worksection/webasyst/webasysttest"
@@ -31,8 +32,15 @@ The CSV file has a header row naming the columns email, first_name, last_name,
 title, team, department, role (user, guest or reader) and projects (project ids,
 space-, comma- or semicolon-separated), in any order; other columns are ignored.
 
-Exit status: 0 nothing to do, 2 changes to make, 1 error.`,
-		Args: cobra.NoArgs,
+Each row has one outcome. A row with no email, an invalid email or role, or an
+email listed before is refused whole. A project the row names that cannot be
+used (an id that is not digits, or one the account does not have) refuses only
+that project step: the person is still invited. Each refusal is listed once,
+with its line, by plan, apply and their JSON alike.
+
+Exit status: 0 nothing to do, 2 changes to make, 1 a row or project step was
+refused (the plan is still printed) or an error.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			src, err := a.source(cmd.Context(), from)
 			if err != nil {
@@ -44,6 +52,9 @@ Exit status: 0 nothing to do, 2 changes to make, 1 error.`,
 			}
 			if err := a.emit(planView(p)); err != nil {
 				return err
+			}
+			if len(p.Problems) > 0 {
+				return fmt.Errorf("the roster has %s (%s); fix the source and plan again", refusedCount(p.Problems), firstTrouble(roster.Report{}, p))
 			}
 			if p.HasChanges() {
 				return exitCode(2)
@@ -60,9 +71,11 @@ not members, and add members to their projects. A failed step does not stop the
 others. Running it again (after a failure or an interruption) does only what is
 left, so nobody is invited twice.
 
-Exit status: 0 when everything was applied, 1 when a step failed, a row was
-refused, or on error.`,
-		Args: cobra.NoArgs,
+Rows and project steps are refused as sync plan shows (see "sync plan --help").
+
+Exit status: 0 when everything was applied, 1 when a step failed, a row or
+project step was refused, or on error.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := a.mayApply(maxInvites); err != nil {
 				return err
@@ -84,12 +97,24 @@ refused, or on error.`,
 	return group("sync", "Sync the account's members with a roster (CSV or Webasyst)", plan, apply)
 }
 
-// source reads the roster --from names.
+// source reads the roster --from names. A Webasyst team is read only
+// after the account is known: a built-in fake stands in for one side only
+// when the other is fake too.
 func (a *app) source(ctx context.Context, from string) (roster.Source, error) {
 	if from == fromWebasyst {
-		wa, err := a.webasyst()
+		if _, err := a.connect(ctx); err != nil {
+			return roster.Source{}, err
+		}
+		wa, fake, err := a.webasyst()
 		if err != nil {
 			return roster.Source{}, err
+		}
+		err = sides.Check(sides.Side{Name: "the Webasyst team", Fake: fake, Vars: []string{envWebasystURL, envWebasystTok}}, a.accountSide())
+		if err != nil {
+			return roster.Source{}, err
+		}
+		if fake {
+			a.notice("%s and %s are not set: reading a built-in fake Webasyst team", envWebasystURL, envWebasystTok)
 		}
 		team, err := wa.TeamList(ctx)
 		if err != nil {
@@ -110,21 +135,21 @@ func (a *app) source(ctx context.Context, from string) (roster.Source, error) {
 }
 
 // webasyst connects to WEBASYST_URL with WEBASYST_TOKEN, or to a built-in
-// fake team when neither is set.
-func (a *app) webasyst() (*webasyst.Client, error) {
+// fake team (fake) when neither is set.
+func (a *app) webasyst() (c *webasyst.Client, fake bool, err error) {
 	base, tok := a.env.Getenv(envWebasystURL), a.env.Getenv(envWebasystTok)
 	switch {
 	case base != "" && tok != "":
-		return webasyst.NewClient(base, tok)
+		c, err := webasyst.NewClient(base, tok)
+		return c, false, err
 	case base != "":
-		return nil, errPartialCredentials(envWebasystURL, envWebasystTok)
+		return nil, false, errPartialCredentials(envWebasystURL, envWebasystTok)
 	case tok != "":
-		return nil, errPartialCredentials(envWebasystTok, envWebasystURL)
+		return nil, false, errPartialCredentials(envWebasystTok, envWebasystURL)
 	}
 	srv := webasysttest.NewServer()
 	a.closers = append(a.closers, srv.Close)
-	a.notice("%s and %s are not set: reading a built-in fake Webasyst team", envWebasystURL, envWebasystTok)
-	return srv.Client(), nil
+	return srv.Client(), true, nil
 }
 
 // load connects and plans src against the account.
@@ -167,7 +192,7 @@ func (a *app) sync(ctx context.Context, src roster.Source, maxInvites int) error
 	}
 	if n := len(r.Failed) + len(r.Skipped) + len(p.Problems); n > 0 {
 		return fmt.Errorf("not everything was applied: %d failed, %d skipped, %s (%s)", len(r.Failed), len(r.Skipped),
-			count(len(p.Problems), "row refused", "rows refused"), firstTrouble(r, p))
+			refusedCount(p.Problems), firstTrouble(r, p))
 	}
 	return nil
 }
@@ -216,10 +241,10 @@ func applyView(r applyResult) view {
 		}
 	}
 	for _, pr := range r.Problems {
-		v.rows = append(v.rows, []string{"refuse row", pr.Where(), "refused", problemDetail(pr)})
+		v.rows = append(v.rows, []string{refuseAction(pr), pr.Where(), "refused", problemDetail(pr)})
 	}
 	v.footer = fmt.Sprintf("Applied: %d done, %d failed, %d skipped; %s, %s.", len(r.Done), len(r.Failed), len(r.Skipped),
-		count(len(r.Members), "already a member", "already members"), count(len(r.Problems), "row refused", "rows refused"))
+		count(len(r.Members), "already a member", "already members"), refusedCount(r.Problems))
 	if len(v.rows) == 0 {
 		v.footer = fmt.Sprintf("Nothing to do: %s.", count(len(r.Members), "already a member", "already members"))
 	}
@@ -267,18 +292,45 @@ func planView(p roster.Plan) view {
 		v.rows = append(v.rows, []string{"unmanaged", u.Email, u.Name, u.Group, "not in the roster; left as is"})
 	}
 	for _, pr := range p.Problems {
-		v.rows = append(v.rows, []string{"refuse row", pr.Where(), pr.Name, "", problemDetail(pr)})
+		v.rows = append(v.rows, []string{refuseAction(pr), pr.Where(), pr.Name, "", problemDetail(pr)})
 	}
 	summary := fmt.Sprintf("%s to create, %s to invite, %s to add members to; %s, %d unmanaged, %s.",
 		count(len(p.CreateTeams), "team", "teams"), count(len(p.Invite), "person", "people"),
 		count(len(p.AddToProjects), "project", "projects"), count(len(p.Members), "already a member", "already members"),
-		len(p.Unmanaged), count(len(p.Problems), "row refused", "rows refused"))
+		len(p.Unmanaged), refusedCount(p.Problems))
 	if p.HasChanges() {
 		v.footer = "Plan: " + summary + " Run sync apply to make these changes."
 	} else {
 		v.footer = "Nothing to do: " + summary
 	}
 	return v
+}
+
+// refuseAction names what a Problem refused: the whole row, or one
+// project step of it.
+func refuseAction(p roster.Problem) string {
+	if p.RowRefused() {
+		return "refuse row"
+	}
+	return "refuse project"
+}
+
+// refusedCount says "1 row refused" or "2 rows refused, 1 project step refused".
+func refusedCount(problems []roster.Problem) string {
+	rows := 0
+	for _, p := range problems {
+		if p.RowRefused() {
+			rows++
+		}
+	}
+	steps := len(problems) - rows
+	switch {
+	case steps == 0:
+		return count(rows, "row refused", "rows refused")
+	case rows == 0:
+		return count(steps, "project step refused", "project steps refused")
+	}
+	return count(rows, "row refused", "rows refused") + ", " + count(steps, "project step refused", "project steps refused")
 }
 
 // count says "1 team" or "2 teams".

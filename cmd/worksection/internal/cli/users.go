@@ -55,7 +55,7 @@ and sends nothing. --first-name, --last-name and --title name one person, so
 they are refused with several --email.`,
 		Example: `  worksection users invite --email ann@new.example --first-name Ann --team Sales --dry-run
   worksection users invite --email ann@new.example --email bo@new.example --role guest --yes`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if len(emails) > 1 {
 				for _, name := range []string{"first-name", "last-name", "title"} {
