@@ -22,7 +22,7 @@ func TestConfirmationOnATerminal(t *testing.T) {
 	_, err := term.ptmx.Write([]byte("n\r"))
 	require.NoError(t, err)
 	assert.Equal(t, 1, term.exit(), term.output())
-	assert.Contains(t, term.output(), "cancelled: nothing was changed")
+	term.waitFor("cancelled: nothing was changed")
 	code, _, _ := u.run("", nil, "users", "get", "no@new.example")
 	assert.Equal(t, 1, code, "not invited")
 

@@ -51,7 +51,13 @@ func (a *app) confirm(ctx context.Context, p roster.Plan) error {
 	}
 	v := planView(p)
 	v.footer = strings.TrimSuffix(v.footer, " Run sync apply to make these changes.")
-	writeTable(a.env.Stderr, append([][]string{v.header}, v.rows...))
+	rows := [][]string{v.header}
+	for _, r := range v.rows {
+		if r[0] != "unmanaged" { // left as is: not a change to confirm
+			rows = append(rows, r)
+		}
+	}
+	writeTable(a.env.Stderr, rows)
 	fmt.Fprintf(a.env.Stderr, "\n%s\n\nApply these changes to %s? [y/N] ", v.footer, a.cred.host)
 	answer, err := readLine(ctx, a.env.Stdin)
 	if err != nil {
