@@ -73,8 +73,16 @@ left, so nobody is invited twice.
 
 Rows and project steps are refused as sync plan shows (see "sync plan --help").
 
+The API cannot remove a member, so on a terminal it shows the plan and asks
+"Apply these changes to <account host>? [y/N]"; --yes skips the question and
+is needed when standard input is not a terminal. --dry-run prints the
+requests it would send and sends nothing.
+
 Exit status: 0 when everything was applied, 1 when a step failed, a row or
-project step was refused, or on error.`,
+project step was refused, the question was not answered y, or on error.`,
+		Example: `  worksection sync apply --from webasyst --dry-run
+  worksection sync apply --from webasyst --yes   # exit 1: the fake team has a row with no email
+  worksection sync apply --from people.csv --max-invites 500 --yes`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := a.mayApply(maxInvites); err != nil {
@@ -94,6 +102,7 @@ project step was refused, or on error.`,
 	}
 	apply.Flags().IntVar(&maxInvites, "max-invites", roster.DefaultMaxInvites, "refuse a plan inviting more people than this")
 	a.addYes(apply)
+	a.addDryRun(apply)
 	return group("sync", "Sync the account's members with a roster (CSV or Webasyst)", plan, apply)
 }
 
