@@ -331,7 +331,7 @@ func TestSyncPlanApply(t *testing.T) {
 	assert.Regexp(t, `(?m)^unmanaged +john.smith@acme.example`, r.stdout)
 	assert.Regexp(t, `(?m)^refuse row +line 4 .*malformed row`, r.stdout)
 	assert.Regexp(t, `(?m)^refuse row +line 6 +No Email +- +No Email: no email$`, r.stdout)
-	assert.Contains(t, r.stdout, "Plan: 1 team to create, 2 people to invite, 0 projects to add members to; 1 already a member, 7 unmanaged, 2 rows refused.")
+	assert.Contains(t, r.stdout, "Plan: 1 team to create, 2 people to invite, 0 projects to add members to; 1 already a member, 0 differ, 7 unmanaged, 2 rows refused.")
 
 	h.tty = false
 	r = h.run("sync", "plan", "--from", people)
@@ -530,10 +530,13 @@ func TestSyncApplyInterrupted(t *testing.T) {
 	})})}
 	var out bytes.Buffer
 	r := h.runCtx(ctx, &out, "sync", "apply", "--yes", "--from", people)
-	assert.Equal(t, 1, r.code)
-	assert.Equal(t, "worksection: interrupted; run it again to finish: it does only what is left", lines(r.stderr)[len(lines(r.stderr))-1])
+	assert.Equal(t, 130, r.code)
+	assert.Equal(t, []string{"worksection: run it again to finish: it does only what is left", "worksection: interrupted"}, lines(r.stderr)[len(lines(r.stderr))-2:])
 	var res applyResult
 	require.NoError(t, json.Unmarshal(out.Bytes(), &res), "the report is still printed")
+	require.Len(t, res.Interrupted, 1, "a was in flight: interrupted, not failed")
+	assert.Equal(t, roster.StatusInterrupted, res.Interrupted[0].Status)
+	assert.Empty(t, res.Failed)
 	assert.Len(t, res.Skipped, 1, "b was not tried")
 
 	h.options = nil

@@ -76,3 +76,33 @@ func TestSyncRowOutcomesAgree(t *testing.T) {
 	assert.Contains(t, r.stderr, "1 row refused, 1 project step refused")
 	assert.Equal(t, 1, srv.ActionCount("add_user"))
 }
+
+// sync plan lists members whose team or role differ from the roster as
+// "differs" (not a change: exit 0 when that is all), and says in advance
+// when apply would refuse the plan for --max-invites.
+func TestSyncPlanDriftAndMaxInvites(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	h := newHarness(t, srv)
+	drift := writeCSV(t, "email,team,role\nkate.greenway@acme.example,Design,guest\noleg.koval@acme.example,development,\n")
+	r := h.run("sync", "plan", "--from", drift, "-o", "table")
+	assert.Equal(t, 0, r.code, "drift is not a change: %s", r.stderr)
+	assert.Regexp(t, `(?m)^differs +kate.greenway@acme.example +Kate Greenway +- +team: "Design" in the roster, "Development" on the account; the API cannot change it$`, r.stdout)
+	assert.Regexp(t, `(?m)^differs +kate.greenway@acme.example .*role: "guest" in the roster, "account admin" on the account`, r.stdout)
+	assert.NotContains(t, r.stdout, "differs  oleg", "same team, by case; a blank role is no drift")
+	assert.Contains(t, r.stdout, "2 differ")
+
+	r = h.run("sync", "plan", "--from", drift, "-o", "json")
+	var plan roster.Plan
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &plan))
+	assert.Len(t, plan.Differs, 2)
+
+	three := writeCSV(t, "email\na@new.example\nb@new.example\nc@new.example\n")
+	r = h.run("sync", "plan", "--from", three, "--max-invites", "2")
+	oneErrorLine(t, r, "sync apply would refuse this plan", "more than --max-invites 2", "--max-invites 3")
+	assert.Contains(t, r.stdout, `"invite"`, "the plan is still printed")
+	assert.Equal(t, 2, h.run("sync", "plan", "--from", three, "--max-invites", "3").code)
+	oneErrorLine(t, h.run("sync", "plan", "--from", three, "--max-invites", "x"), `--max-invites "x" is not a number`)
+	assert.Zero(t, srv.ActionCount("add_user"))
+}
