@@ -12,7 +12,6 @@ import (
 	"github.com/worksection-go/worksection/roster"
 )
 
-
 func (a *app) syncCmd() *cobra.Command {
 	var from string
 	var allowEmpty bool

@@ -96,4 +96,3 @@ func (a *app) webasyst() (c *webasyst.Client, fake bool, err error) {
 	a.closers = append(a.closers, srv.Close)
 	return srv.Client(), true, nil
 }
-
