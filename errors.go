@@ -88,10 +88,6 @@ func (e *APIError) Is(target error) bool {
 		return m == "project is invalid" || m == "task is invalid" || m == "file not found"
 	case ErrInvalidEmail:
 		return strings.EqualFold(e.Message, "invalid email")
-	case ErrNotMember:
-		return e.isNotMember()
-	case ErrAlreadyExists:
-		return e.isAlreadyExists()
 	case ErrUnauthorized:
 		return e.HTTPStatus == http.StatusUnauthorized ||
 			e.Code == 2 && containsFold(e.Message, "hash") ||
@@ -100,7 +96,7 @@ func (e *APIError) Is(target error) bool {
 	case ErrRateLimited:
 		return e.HTTPStatus == http.StatusTooManyRequests || containsFold(e.Message, "too many requests")
 	}
-	return false
+	return e.isMembership(target) // ErrNotMember, ErrAlreadyExists
 }
 
 // LogValue renders the error as structured slog fields.

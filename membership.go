@@ -13,6 +13,17 @@ var memberActions = map[string]bool{
 	"update_users_schedule":  true,
 }
 
+// isMembership matches ErrNotMember and ErrAlreadyExists.
+func (e *APIError) isMembership(target error) bool {
+	switch target {
+	case ErrNotMember:
+		return e.isNotMember()
+	case ErrAlreadyExists:
+		return e.isAlreadyExists()
+	}
+	return false
+}
+
 // isNotMember reports an "Invalid email" answer to a member action whose
 // details name only well-formed addresses (a malformed one is a typo, not
 // a stranger).
