@@ -19,12 +19,14 @@ func refsView(refs []ws.UserRef) view {
 }
 
 // refsCmd is a command listing the members of what its operand names (a
-// project, a task), given as the argument or as --operand.
-func (a *app) refsCmd(use, short, operand string, get func(*ws.Client, context.Context, ws.ID) ([]ws.UserRef, error)) *cobra.Command {
+// project, a task), given as the argument or as --operand; example is a
+// command line that runs on the built-in fake.
+func (a *app) refsCmd(use, short, operand, example string, get func(*ws.Client, context.Context, ws.ID) ([]ws.UserRef, error)) *cobra.Command {
 	var id string
 	return idArgOrFlag(&cobra.Command{
-		Use:   use,
-		Short: short,
+		Use:     use,
+		Short:   short,
+		Example: fmt.Sprintf("  worksection %s\n  worksection %s -o csv", example, example),
 		RunE: a.run(func(ctx context.Context, c *ws.Client) (view, error) {
 			refs, err := get(c, ctx, ws.ID(id))
 			return refsView(refs), err
@@ -33,7 +35,7 @@ func (a *app) refsCmd(use, short, operand string, get func(*ws.Client, context.C
 }
 
 func (a *app) projectsCmd() *cobra.Command {
-	list := a.refsCmd("list PROJECT", "List a project's members", "project", (*ws.Client).GetProjectMembers)
+	list := a.refsCmd("list PROJECT", "List a project's members", "project", "projects members list 26", (*ws.Client).GetProjectMembers)
 	change := func(add bool) *cobra.Command {
 		var p ws.ProjectMembersParams
 		use, action, short, call := "add", "add_project_members", "Add account members to a project", (*ws.Client).AddProjectMembers
@@ -64,6 +66,6 @@ func (a *app) projectsCmd() *cobra.Command {
 }
 
 func (a *app) taskCmd() *cobra.Command {
-	subs := a.refsCmd("subscribers TASK", "List a task's subscribers", "task", (*ws.Client).GetTaskSubscribers)
+	subs := a.refsCmd("subscribers TASK", "List a task's subscribers", "task", "task subscribers 1201", (*ws.Client).GetTaskSubscribers)
 	return group("task", "Task subscribers (see also subscribe, unsubscribe)", subs)
 }

@@ -30,6 +30,9 @@ Output: -o table, json or csv; table on a terminal, JSON otherwise.
 Exit status: 0 success, 1 error, 2 "sync plan" has changes,
 4 a credential was refused (authentication): the account's or WEBASYST_TOKEN,
 130 interrupted (Ctrl-C).`,
+		Example: `  worksection users list
+  worksection users get kate.greenway@acme.example -o json
+  worksection schedule set --user kate.greenway@acme.example --date 2026-12-24 --kind vacation --dry-run`,
 		SilenceErrors: true, // Run prints errors, on one line
 		SilenceUsage:  true,
 		// A bad -o is refused before a command changes anything.

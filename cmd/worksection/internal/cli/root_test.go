@@ -45,10 +45,10 @@ func TestHelpExamplesRunOnTheFake(t *testing.T) {
 	paths := [][]string{
 		{"users", "list"}, {"users", "get"}, {"users", "invite"}, {"teams", "create"}, {"contacts", "add"},
 		{"folders", "create"}, {"subscribe"}, {"unsubscribe"}, {"projects", "members", "add"},
-		{"projects", "members", "remove"}, {"schedule", "get"}, {"schedule", "set"}, {"sync", "plan"}, {"sync", "apply"},
+		{"projects", "members", "remove"}, {"projects", "members", "list"}, {"task", "subscribers"}, {"schedule", "get"}, {"schedule", "set"}, {"sync", "plan"}, {"sync", "apply"},
 	}
 	root := (&app{env: newHarness(t, nil).environ(nil, nil)}).root()
-	for _, path := range paths {
+	for _, path := range append(paths, nil) { // nil: the root command
 		cmd, rest, err := root.Find(path)
 		require.NoError(t, err, "%v", path)
 		require.Empty(t, rest, "%v", path)
