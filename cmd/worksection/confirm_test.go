@@ -48,3 +48,16 @@ func TestConfirmationOnATerminal(t *testing.T) {
 	code, _, _ = u.run("", nil, "users", "get", "piped@new.example")
 	assert.Equal(t, 0, code, "invited with --yes")
 }
+
+// Ctrl-C at the question exits 130 and sends nothing.
+func TestConfirmationInterrupted(t *testing.T) {
+	url := startFake(t, binary(t), "confirm-key")
+	u := newUser(t, "WORKSECTION_ACCOUNT_URL="+url, "WORKSECTION_API_KEY=confirm-key")
+	term := u.onTerminal("users", "invite", "--email", "ctrlc@new.example")
+	term.waitFor("[y/N] ")
+	_, err := term.ptmx.Write([]byte{0x03})
+	require.NoError(t, err)
+	assert.Equal(t, 130, term.exit(), term.output())
+	code, _, _ := u.run("", nil, "users", "get", "ctrlc@new.example")
+	assert.Equal(t, 1, code, "not invited")
+}
