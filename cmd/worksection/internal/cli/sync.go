@@ -177,8 +177,8 @@ func tooManyInvites(p roster.Plan, maxInvites int) error {
 	if len(p.Invite) <= maxInvites {
 		return nil
 	}
-	return fmt.Errorf("%w: the plan invites %d people, more than --max-invites %d (pass --max-invites %d to allow it)",
-		roster.ErrTooManyInvites, len(p.Invite), maxInvites, len(p.Invite))
+	return &userError{msg: fmt.Sprintf("the plan invites %d people, more than --max-invites %d (pass --max-invites %d to allow it)",
+		len(p.Invite), maxInvites, len(p.Invite)), err: roster.ErrTooManyInvites}
 }
 
 // firstTrouble names the first failure, skip or refused row, for the

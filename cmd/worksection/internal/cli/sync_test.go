@@ -102,6 +102,7 @@ func TestSyncPlanDriftAndMaxInvites(t *testing.T) {
 	r = h.run("sync", "plan", "--from", three, "--max-invites", "2")
 	oneErrorLine(t, r, "sync apply would refuse this plan", "more than --max-invites 2", "--max-invites 3")
 	assert.Contains(t, r.stdout, `"invite"`, "the plan is still printed")
+	assert.NotContains(t, r.stderr, "roster:", "in the user's terms, not the package's")
 	assert.Equal(t, 2, h.run("sync", "plan", "--from", three, "--max-invites", "3").code)
 	oneErrorLine(t, h.run("sync", "plan", "--from", three, "--max-invites", "x"), `--max-invites "x" is not a number`)
 	assert.Zero(t, srv.ActionCount("add_user"))
