@@ -41,8 +41,11 @@ func (f fakeFlags) options() ([]worksectiontest.Option, error) {
 		}
 		opts = append(opts, worksectiontest.WithListener(l))
 	}
-	if f.key != "" {
+	switch {
+	case f.key != "":
 		opts = append(opts, worksectiontest.WithAPIKey(f.key))
+	case f.port != 0: // a fixed port: a fixed key too, so the export line is the same every run
+		opts = append(opts, worksectiontest.WithAPIKey(fmt.Sprintf("fake-key-%d", f.port)))
 	}
 	if f.rateLimit > 0 {
 		opts = append(opts, worksectiontest.WithRateLimit(f.rateLimit))
@@ -65,7 +68,8 @@ func (a *app) fakeCmd() *cobra.Command {
 and print how to point this tool, curl, or another client at it. State is kept
 in memory for as long as it runs, so changes persist across commands.
 
-With --port and --key the export line it prints is the same on every run.
+With --port the export line it prints is the same on every run (the key is
+fake-key-PORT unless --key gives one; it is a fake on loopback).
 --rate-limit refuses requests that arrive sooner than that after the last one
 (the real API allows one a second), to try how a client copes; --token-ttl
 sets how long OAuth access tokens live; --empty starts with no members, teams,
@@ -88,7 +92,7 @@ contacts or projects. md5 hashes are checked as PHP computes them;
 		},
 	}
 	fl := c.Flags()
-	fl.StringVar(&f.key, "key", "", "admin API key the fake accepts (random if empty)")
+	fl.StringVar(&f.key, "key", "", "admin API key the fake accepts (default: fake-key-PORT with --port, else random)")
 	fl.IntVar(&f.port, "port", 0, "loopback port to listen on (0: a random free port)")
 	fl.DurationVar(&f.rateLimit, "rate-limit", 0, "refuse requests sooner than this after the last accepted one, e.g. 1s (0: off)")
 	fl.DurationVar(&f.tokenTTL, "token-ttl", 24*time.Hour, "lifetime of the OAuth access tokens it issues")

@@ -68,6 +68,17 @@ func TestFakeFlags(t *testing.T) {
 		out := startFake(t, "--port", port, "--key", "k1")
 		assert.Equal(t, first, exportLine.FindString(out), "the same export line")
 	})
+	var portOnly string
+	for _, run := range []string{"port only", "port only again"} {
+		t.Run(run, func(t *testing.T) {
+			line := exportLine.FindString(startFake(t, "--port", port))
+			assert.Equal(t, "  export WORKSECTION_ACCOUNT_URL=http://127.0.0.1:"+port+" WORKSECTION_API_KEY=fake-key-"+port, line)
+			if portOnly != "" {
+				assert.Equal(t, portOnly, line, "the same export line with --port alone")
+			}
+			portOnly = line
+		})
+	}
 }
 
 func TestFakeRefusesBadFlags(t *testing.T) {
