@@ -3,11 +3,11 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	ws "github.com/worksection-go/worksection"
-	"github.com/worksection-go/worksection/internal/transport"
 	"github.com/worksection-go/worksection/roster"
 )
 
@@ -30,13 +30,13 @@ func (a *app) userGetCmd() *cobra.Command {
 				return view{}, err
 			}
 			for _, u := range users {
-				if transport.EqualFoldASCII(u.Email, email) {
+				if roster.SameEmail(u.Email, email) {
 					v := usersView([]ws.User{u})
 					v.data = u // one record, not a list of one
 					return v, nil
 				}
 			}
-			return view{}, fmt.Errorf("%s is not a member of the account", email)
+			return view{}, fmt.Errorf("%s is not a member of the account", strings.TrimSpace(email))
 		}),
 	}, "email", "the member's email", &email)
 }
