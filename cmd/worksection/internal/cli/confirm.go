@@ -21,10 +21,18 @@ func (a *app) addYes(c *cobra.Command) {
 // mayApply checks, before anything is read or sent, sync apply's and
 // users invite's --max-invites, and that the changes can be confirmed.
 func (a *app) mayApply(maxInvites int) error {
-	if maxInvites < 1 {
-		return fmt.Errorf("--max-invites must be at least 1, not %d", maxInvites)
+	if err := checkMaxInvites(maxInvites); err != nil {
+		return err
 	}
 	return a.mayAsk()
+}
+
+// checkMaxInvites refuses a --max-invites below 1.
+func checkMaxInvites(n int) error {
+	if n < 1 {
+		return fmt.Errorf("--max-invites must be at least 1, not %d", n)
+	}
+	return nil
 }
 
 // mayAsk refuses, before any call, a write that would have to ask for

@@ -51,8 +51,8 @@ refused (the plan is still printed) or an error.`,
   printf 'email;team\nann@new.example;Sales\n' | worksection sync plan --from -`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if maxInvites < 1 {
-				return fmt.Errorf("--max-invites must be at least 1, not %d", maxInvites)
+			if err := checkMaxInvites(maxInvites); err != nil {
+				return err
 			}
 			src, err := a.source(cmd.Context(), from, allowEmpty)
 			if err != nil {
