@@ -192,8 +192,8 @@ func checkResponse(red transport.Redactor, action string, resp *http.Response, h
 		}
 		return env, responseError(red, action, resp, head, err)
 	case !env.OK:
-		return env, &APIError{Action: action, Code: env.StatusCode, Message: red.Text(env.Message),
-			Details: red.Text(env.Details), HTTPStatus: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header)}
+		return env, newAPIError(APIError{Action: action, Code: env.StatusCode, Message: env.Message,
+			Details: env.Details, HTTPStatus: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header)}, red.Text)
 	case resp.StatusCode < 200 || resp.StatusCode >= 300:
 		return env, responseError(red, action, resp, head, errors.New("status ok with an HTTP error code"))
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -52,6 +53,30 @@ type APIError struct {
 	HTTPStatus int    // the HTTP status the envelope came with
 	// RetryAfter is the server's Retry-After hint, zero when absent.
 	RetryAfter time.Duration
+
+	// matched holds the sentinels the server's own words matched, decided
+	// before Message and Details were masked (a one-letter API key must not
+	// turn "Task is invalid" into something ErrNotFound misses); nil for an
+	// APIError built by hand, which Is classifies from its fields.
+	matched []error
+}
+
+// apiSentinels are the sentinels an APIError may match.
+var apiSentinels = []error{ErrNotFound, ErrInvalidEmail, ErrUnauthorized, ErrRateLimited, ErrNotMember, ErrAlreadyExists}
+
+// newAPIError builds the error for an envelope: classified from the
+// server's words, then shown masked by red.
+func newAPIError(e APIError, mask func(string) string) *APIError {
+	for _, s := range apiSentinels {
+		if e.matches(s) {
+			e.matched = append(e.matched, s)
+		}
+	}
+	if e.matched == nil {
+		e.matched = []error{}
+	}
+	e.Message, e.Details = mask(e.Message), mask(e.Details)
+	return &e
 }
 
 // Error reads like "worksection: add_user: Field is required (code 10, email)".
@@ -80,8 +105,17 @@ func (e *APIError) Error() string {
 // Is matches the sentinels by HTTP status and message (codes are reused
 // for different messages, so never by code alone): ErrUnauthorized,
 // ErrRateLimited, ErrNotFound, ErrInvalidEmail, ErrNotMember and
-// ErrAlreadyExists.
+// ErrAlreadyExists. For an error the client returned, the message is the
+// server's as sent, before masking.
 func (e *APIError) Is(target error) bool {
+	if e.matched != nil {
+		return slices.Contains(e.matched, target)
+	}
+	return e.matches(target)
+}
+
+// matches classifies e's fields as they are.
+func (e *APIError) matches(target error) bool {
 	switch target {
 	case ErrNotFound:
 		m := strings.ToLower(e.Message)

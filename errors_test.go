@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
 
 	"github.com/worksection-go/worksection/internal/transport"
 )
@@ -75,7 +77,9 @@ func TestAPIErrors(t *testing.T) {
 			err := tc.call(c)
 			var ae *APIError
 			require.ErrorAs(t, err, &ae)
-			assert.Equal(t, tc.want, *ae)
+			got := *ae
+			got.matched = nil // the classification, checked below through errors.Is
+			assert.Equal(t, tc.want, got)
 			assert.Equal(t, tc.text, err.Error())
 			for _, sentinel := range []error{ErrUnauthorized, ErrRateLimited, ErrInvalidInput} {
 				assert.Equal(t, sentinel == tc.is, errors.Is(err, sentinel), "errors.Is(err, %v)", sentinel)
@@ -281,4 +285,37 @@ func TestClientFormatHidesSecrets(t *testing.T) {
 			assert.Contains(t, out, "acme.worksection.com")
 		}
 	}
+}
+
+// Sentinels are decided from the server's words before masking: with a
+// one-letter API key, "Task is invalid" is shown as masked text, and still
+// matches ErrNotFound.
+func TestSentinelsAreDecidedBeforeMasking(t *testing.T) {
+	t.Parallel()
+	for msg, sentinel := range map[string]error{
+		"Task is invalid":         ErrNotFound,
+		"Project is invalid":      ErrNotFound,
+		"Invalid email":           ErrInvalidEmail,
+		"Too many requests":       ErrRateLimited,
+		"Access token is invalid": ErrUnauthorized,
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			_, _ = fmt.Fprintf(w, `{"status":"error","status_code":4,"message":%q,"message_details":"k k"}`, msg)
+		}))
+		c, err := NewClient(srv.URL, WithAPIKey("k"), WithRateLimit(rate.Inf, 0), WithRetry(RetryPolicy{MaxAttempts: 1}))
+		require.NoError(t, err)
+		_, err = c.GetTaskSubscribers(context.Background(), "1")
+		srv.Close()
+		require.ErrorIs(t, err, sentinel, msg)
+		var apiErr *APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.NotContains(t, apiErr.Details, "k", "what is shown stays masked")
+		for _, other := range []error{ErrNotFound, ErrInvalidEmail, ErrRateLimited, ErrUnauthorized} {
+			if other != sentinel {
+				assert.NotErrorIs(t, err, other, msg)
+			}
+		}
+	}
+	hand := &APIError{Message: "Task is invalid"}
+	assert.ErrorIs(t, hand, ErrNotFound, "an APIError built by hand is classified from its fields")
 }

@@ -152,7 +152,7 @@ func TestSharedTokenSourceRefreshesInTheBackgroundWhileTheTokenIsValid(t *testin
 	old.Expiry = time.Now().Add(30 * time.Second) // due (within a minute), still valid for a while
 	require.NoError(t, ws.NewFileTokenStore(path).Save(ctx, old))
 
-	var sources []oauth2.TokenSource
+	var sources []*ws.SharedTokenSource
 	for range 3 { // three processes
 		sources = append(sources, ws.NewSharedTokenSource(ctx, cfg, ws.NewFileTokenStore(path)))
 	}
@@ -171,6 +171,9 @@ func TestSharedTokenSourceRefreshesInTheBackgroundWhileTheTokenIsValid(t *testin
 		tok, err := ts.Token()
 		require.NoError(t, err)
 		assert.True(t, old.AccessToken != tok.AccessToken, "every process uses the new token")
+	}
+	for _, ts := range sources { // before the temporary folder goes
+		require.NoError(t, ts.Flush(ctx))
 	}
 	assert.Equal(t, 1, srv.RefreshCount(), "one refresh for all of them")
 	assert.Equal(t, 1, srv.ActionCount("oauth2/refresh"))

@@ -141,12 +141,26 @@ func (s *Server) addUser(p url.Values, admin bool) (any, *apiError) {
 		s.userGroup(group, false)
 	}
 	id := s.newID()
+	rate := s.defaultRate
 	u := ws.User{ID: id, FirstName: text(p, "first_name"), LastName: text(p, "last_name"), Title: text(p, "title"),
-		Group: group, Department: text(p, "department"), Role: role, Email: email,
+		Group: group, Department: text(p, "department"), Role: role, Email: email, Rate: &rate,
 		Avatar: "https://acme.worksection.com/images/avatar/default.png", DateAdded: s.clock().Format("2006-01-02 15:04")}
+	if u.FirstName == "" && u.LastName == "" {
+		u.FirstName, u.LastName = namesFromEmail(email)
+	}
 	u.Name = fullName(u.FirstName, u.LastName)
 	s.users = append(s.users, u)
 	return toWireUser(u, admin), nil
+}
+
+// namesFromEmail names a member invited by email alone, as the recorded
+// server does (kate.greenway@ws.com: "kate", "greenway"): the local part
+// split at its first dot, as written; without a dot, the whole local part
+// is the first name and the last name is empty.
+func namesFromEmail(email string) (first, last string) {
+	local, _, _ := strings.Cut(email, "@")
+	first, last, _ = strings.Cut(local, ".")
+	return first, last
 }
 
 // userByEmail finds a member by email ignoring ASCII case only, as the
@@ -279,41 +293,11 @@ func (s *Server) me(tokenEmail string) (any, *apiError) {
 		return nil, &apiError{httpStatus: http.StatusUnauthorized, message: "Access token is invalid"}
 	}
 	w := toWireUser(*u, false)
+	w.Rate = nil // the recorded me carries no rate
 	if s.meAsArray {
 		return []wireUser{w}, nil
 	}
 	return w, nil
-}
-
-// getTask and getTasks serve the task reads the docs name for checking
-// subscribers (get_task&extra=subscribers) and the FAQ's signing example
-// (get_tasks&id_project=26).
-func (s *Server) getTask(p url.Values) (any, *apiError) {
-	if p.Get("id_task") == "" {
-		return nil, required("id_task")
-	}
-	t := s.task(p.Get("id_task"))
-	if t == nil {
-		return nil, errEnvelope(5, "Task is invalid", "")
-	}
-	return s.toWireTask(*t, strings.Contains(p.Get("extra"), "subscribers")), nil
-}
-
-func (s *Server) getTasks(p url.Values) (any, *apiError) {
-	pid := p.Get("id_project")
-	if pid == "" {
-		return nil, required("id_project")
-	}
-	if s.project(pid) == nil {
-		return nil, errProject
-	}
-	out := []wireTask{}
-	for _, t := range s.tasks {
-		if string(t.ProjectID) == pid {
-			out = append(out, s.toWireTask(t, strings.Contains(p.Get("extra"), "subscribers")))
-		}
-	}
-	return out, nil
 }
 
 type wireUser struct {
@@ -432,32 +416,4 @@ func (s *Server) userRefs(emails []string) *[]wireUserRef {
 		out = append(out, ref)
 	}
 	return &out
-}
-
-type wireProjectRef struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-	Page string `json:"page"`
-}
-
-type wireTask struct {
-	ID          string         `json:"id"`
-	Name        string         `json:"name"`
-	Page        string         `json:"page"`
-	Status      string         `json:"status"`
-	Project     wireProjectRef `json:"project"`
-	Subscribers *[]wireUserRef `json:"subscribers,omitempty"` // with extra=subscribers, [] if none
-}
-
-func (s *Server) toWireTask(t Task, subscribers bool) wireTask {
-	w := wireTask{ID: string(t.ID), Name: t.Name, Status: "active",
-		Page:    "/project/" + string(t.ProjectID) + "/" + string(t.ID) + "/",
-		Project: wireProjectRef{ID: string(t.ProjectID), Page: "/project/" + string(t.ProjectID) + "/"}}
-	if p := s.project(string(t.ProjectID)); p != nil {
-		w.Project.Name = p.Name
-	}
-	if subscribers {
-		w.Subscribers = s.userRefs(t.Subscribers)
-	}
-	return w
 }

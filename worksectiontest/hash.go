@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -96,24 +97,30 @@ func buildQuery(pairs []pair, encode func(string) string) string {
 	return strings.Join(parts, "&")
 }
 
-// checkMD5 verifies the documented admin hash, which must be the query's
-// last parameter: md5(http_build_query(the other parameters, in received
-// order) . key) in lower-case hex, what the official PHP SDK sends and what
-// a PHP server re-encoding $_GET computes. WithLenientHashes also accepts
-// the hash of the raw query bytes before "&hash=" and of the unencoded
-// "k=v&..." string, in either hex case.
+// checkMD5 verifies the documented admin hash. Strict (the default), it
+// must be the query's last parameter and equal md5(http_build_query(the
+// other parameters, in received order) . key) in hex: what the official PHP
+// SDK sends and what a PHP server re-encoding $_GET computes, so a client
+// the strict fake accepts is accepted however the real server rebuilds the
+// query. WithLenientHashes accepts hash at any position, over the other
+// parameters in received or in sorted order (Go's url.Values.Encode),
+// with values encoded PHP-style, RFC 3986-style, Go-style (QueryEscape) or
+// not at all (the vendor's Postman script), or over the raw query without
+// the hash piece, in either hex case.
 func (s *Server) checkMD5(raw string, pairs []pair) *apiError {
-	if len(pairs) == 0 || pairs[len(pairs)-1].key != "hash" {
+	at := len(pairs) - 1
+	if s.lenientHashes {
+		at = slices.IndexFunc(pairs, func(p pair) bool { return p.key == "hash" })
+	}
+	if at < 0 || pairs[at].key != "hash" {
 		return errHash
 	}
-	signed, got := pairs[:len(pairs)-1], pairs[len(pairs)-1].value
+	got := pairs[at].value
+	signed := slices.Delete(slices.Clone(pairs), at, at+1)
 	candidates := []string{buildQuery(signed, phpEncode)}
 	if s.lenientHashes {
 		got = strings.ToLower(got)
-		if i := strings.LastIndex(raw, "&hash="); i >= 0 {
-			candidates = append(candidates, raw[:i])
-		}
-		candidates = append(candidates, buildQuery(signed, func(v string) string { return v }))
+		candidates = append(lenientCandidates(signed), withoutHash(raw))
 	}
 	for _, c := range candidates {
 		sum := md5.Sum([]byte(c + s.APIKey))
@@ -122,4 +129,30 @@ func (s *Server) checkMD5(raw string, pairs []pair) *apiError {
 		}
 	}
 	return errHash
+}
+
+// lenientCandidates are the strings a client may have hashed: the pairs in
+// received and in sorted order, each encoded four ways.
+func lenientCandidates(signed []pair) []string {
+	sorted := slices.Clone(signed)
+	slices.SortStableFunc(sorted, func(a, b pair) int { return strings.Compare(a.key, b.key) })
+	encodings := []func(string) string{phpEncode, rfc3986Encode, url.QueryEscape, func(v string) string { return v }}
+	var out []string
+	for _, order := range [][]pair{signed, sorted} {
+		for _, enc := range encodings {
+			out = append(out, buildQuery(order, enc))
+		}
+	}
+	return out
+}
+
+// rfc3986Encode is PHP's rawurlencode: unreserved characters stay (with
+// '~'), a space becomes %20.
+func rfc3986Encode(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
+
+// withoutHash is the raw query with its hash piece removed.
+func withoutHash(raw string) string {
+	pieces := strings.Split(raw, "&")
+	pieces = slices.DeleteFunc(pieces, func(p string) bool { return strings.HasPrefix(p, "hash=") })
+	return strings.Join(pieces, "&")
 }

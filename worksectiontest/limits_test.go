@@ -193,7 +193,7 @@ func TestMeDefaults(t *testing.T) {
 	old := NewServer(WithAPIKey(docKey), WithMeOnAdminAPI(), WithMeAsArray())
 	defer old.Close()
 	_, env = md5Call(t, old, "action=me")
-	assert.JSONEq(t, `[{"id":"3993","first_name":"John","last_name":"Smith","name":"John Smith","title":"CEO","rate":60,
+	assert.JSONEq(t, `[{"id":"3993","first_name":"John","last_name":"Smith","name":"John Smith","title":"CEO",
 		"avatar":"https://acme.worksection.com/images/avatar/3993.png","group":"Management","department":"","role":"Owner",
 		"email":"john.smith@acme.example","phone":"+1 555 0100","address":"1 Main St, Springfield"}]`, string(env.Data),
 		"the FAQ's array, for the owner")

@@ -41,6 +41,8 @@ func splitList(v string) []string {
 
 // wireProject is get_project's data: the documented fields a members
 // client meets, users only with extra=users.
+// wireProject has every key of the recorded get_project answer, in its
+// order; the fake keeps no description, limits or tags.
 type wireProject struct {
 	ID        string         `json:"id"`
 	Name      string         `json:"name"`
@@ -49,8 +51,41 @@ type wireProject struct {
 	Company   string         `json:"company"`
 	UserFrom  wireUserRef    `json:"user_from"`
 	UserTo    wireUserRef    `json:"user_to"`
+	Text      string         `json:"text"`
 	DateAdded string         `json:"date_added"`
+	DateStart string         `json:"date_start"`
+	DateEnd   string         `json:"date_end"`
+	Options   projectOptions `json:"options"`
+	MaxTime   int            `json:"max_time"`
+	MaxMoney  int            `json:"max_money"`
+	Tags      []struct{}     `json:"tags"`            // PHP's [] for an empty id => name map
 	Users     *[]wireUserRef `json:"users,omitempty"` // [] if none
+}
+
+// projectOptions are a project's switches, as recorded (0 or 1).
+type projectOptions struct {
+	AllowClose       int `json:"allow_close"`
+	AllowGive        int `json:"allow_give"`
+	AllowTerm        int `json:"allow_term"`
+	AllowLimit       int `json:"allow_limit"`
+	RequireTerm      int `json:"require_term"`
+	RequireTag       int `json:"require_tag"`
+	RequireLimit     int `json:"require_limit"`
+	RequireHidden    int `json:"require_hidden"`
+	DenyCommentsEdit int `json:"deny_comments_edit"`
+	DenyTaskEdit     int `json:"deny_task_edit"`
+	DenyTaskDelete   int `json:"deny_task_delete"`
+	TimeRequire      int `json:"time_require"`
+	TimeToday        int `json:"time_today"`
+	TimerOnly        int `json:"timer_only"`
+}
+
+// owner is the account owner (the first member) as a reference, or nil.
+func (s *Server) owner() *wireUserRef {
+	if len(s.users) == 0 {
+		return nil
+	}
+	return &(*s.userRefs([]string{s.users[0].Email}))[0]
 }
 
 func (s *Server) getProject(p url.Values) (any, *apiError) {
@@ -62,10 +97,9 @@ func (s *Server) getProject(p url.Values) (any, *apiError) {
 		return nil, errProject
 	}
 	w := wireProject{ID: string(proj.ID), Name: proj.Name, Page: "/project/" + string(proj.ID) + "/", Status: "active",
-		Company: proj.Company, DateAdded: "2024-01-15 10:00"}
-	if len(s.users) > 0 { // the owner created and manages every project
-		owner := (*s.userRefs([]string{s.users[0].Email}))[0]
-		w.UserFrom, w.UserTo = owner, owner
+		Company: proj.Company, DateAdded: "2024-01-15 10:00", Options: projectOptions{AllowClose: 1, AllowGive: 1}, Tags: []struct{}{}}
+	if owner := s.owner(); owner != nil { // the owner created and manages every project and task
+		w.UserFrom, w.UserTo = *owner, *owner
 	}
 	if strings.Contains(p.Get("extra"), "users") {
 		w.Users = s.userRefs(proj.Members)

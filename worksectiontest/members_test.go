@@ -16,7 +16,11 @@ func TestGetProjectUsers(t *testing.T) {
 	require.Equal(t, "ok", env.Status, env.Message)
 	assert.JSONEq(t, `{"id":"27","name":"Finance","page":"/project/27/","status":"active","company":"Acme",
 		"user_from":{"id":"3993","email":"john.smith@acme.example","name":"John Smith"},
-		"user_to":{"id":"3993","email":"john.smith@acme.example","name":"John Smith"},"date_added":"2024-01-15 10:00","users":[
+		"user_to":{"id":"3993","email":"john.smith@acme.example","name":"John Smith"},
+		"text":"","date_added":"2024-01-15 10:00","date_start":"","date_end":"",
+		"options":{"allow_close":1,"allow_give":1,"allow_term":0,"allow_limit":0,"require_term":0,"require_tag":0,
+		"require_limit":0,"require_hidden":0,"deny_comments_edit":0,"deny_task_edit":0,"deny_task_delete":0,
+		"time_require":0,"time_today":0,"timer_only":0},"max_time":0,"max_money":0,"tags":[],"users":[
 		{"id":"3993","email":"john.smith@acme.example","name":"John Smith"},
 		{"id":"4000","email":"ann.auditor@acme.example","name":"Ann Auditor"}]}`, string(env.Data))
 
@@ -75,10 +79,15 @@ func TestTaskSubscribersShape(t *testing.T) {
 	defer srv.Close()
 	_, env := md5Call(t, srv, "action=get_task&id_task=1201&extra=subscribers")
 	require.Equal(t, "ok", env.Status, env.Message)
-	assert.JSONEq(t, `{"id":"1201","name":"Launch the website","page":"/project/26/1201/","status":"active",
+	assert.JSONEq(t, `{"id":"1201","name":"Launch the website","page":"/project/26/1201/","status":"active","priority":"1",
+		"user_from":{"id":"3993","email":"john.smith@acme.example","name":"John Smith"},
+		"user_to":{"id":"3993","email":"john.smith@acme.example","name":"John Smith"},
 		"project":{"id":"26","name":"Website relaunch","page":"/project/26/"},
+		"text":"","date_added":"2024-01-15 10:00","date_start":"","date_end":"","time_start":"","time_end":"",
+		"max_time":0,"max_money":0,"files":[],"has_comments":0,"comments":[],
 		"subscribers":[{"id":"3993","email":"john.smith@acme.example","name":"John Smith"},
-		{"id":"3994","email":"kate.greenway@acme.example","name":"Kate Greenway"}]}`, string(env.Data))
+		{"id":"3994","email":"kate.greenway@acme.example","name":"Kate Greenway"}],
+		"relations":{"from":[],"to":[]},"child":[]}`, string(env.Data), "every key of the recorded get_task")
 	_, env = md5Call(t, srv, "action=get_task&id_task=1203&extra=subscribers")
 	assert.Contains(t, string(env.Data), `"subscribers":[]`)
 	_, env = md5Call(t, srv, "action=get_task&id_task=1203")

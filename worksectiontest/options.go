@@ -43,12 +43,15 @@ func WithMeAsArray() Option { return func(srv *Server) { srv.meAsArray = true } 
 // invalid", details "method available only for access token").
 func WithMeOnAdminAPI() Option { return func(srv *Server) { srv.meOnAdmin = true } }
 
-// WithLenientHashes also accepts md5 hashes computed the ways clients in
-// other languages commonly do: over the query bytes exactly as sent (RFC
-// 3986 "%20", a bare "~", lower-case hex escapes), and over the decoded,
-// unencoded "k=v&..." string (what the vendor's Postman collection signs),
-// in either hex case. By default only PHP's form is accepted:
-// md5(http_build_query(params in received order) . key), lower-case hex.
+// WithLenientHashes also accepts md5 hashes computed the ways other clients
+// commonly do: hash at any position, over the other parameters in received
+// or in sorted order (a Go client using url.Values.Encode), with values
+// encoded PHP-style, RFC 3986-style ("%20", a bare "~"), Go-style or not at
+// all (what the vendor's Postman collection signs), or over the raw query
+// without the hash, in either hex case. By default only PHP's form is
+// accepted, hash last: md5(http_build_query(params in received order) .
+// key), lower-case hex, so that a client the strict fake accepts is
+// accepted however the real server rebuilds the query.
 func WithLenientHashes() Option { return func(srv *Server) { srv.lenientHashes = true } }
 
 // WithClock sets the time source for HMAC timestamp checks, token expiry,

@@ -29,6 +29,9 @@ type Seed struct {
 	// Schedules marks members' days: user id -> "YYYY-MM-DD" -> "vacation",
 	// "sick-leave" or "workday".
 	Schedules map[ws.ID]map[string]string
+	// DefaultRate is the hourly rate the account gives a member add_user
+	// invites: the recorded answer carries one ("rate": 11).
+	DefaultRate float64
 }
 
 // presetFolders are created by Worksection in every account, with numeric ids.
@@ -48,6 +51,7 @@ func f(v float64) *float64 { return &v }
 // subscribers, and marked days in some members' schedules.
 func DefaultSeed() Seed {
 	seed := Seed{
+		DefaultRate: 11,
 		UserGroups: []ws.UserGroup{
 			{ID: "2977", Title: "Management", Type: "company"},
 			{ID: "2978", Title: "Development", Type: "company"},

@@ -45,6 +45,7 @@ type Server struct {
 	rateLimited   int
 	oauthUser     string
 	faults        map[string][]Fault
+	defaultRate   float64        // Seed.DefaultRate
 	requests      []Request      // the last maxLogged or so; see logLocked
 	dropped       int            // requests dropped from the front of requests
 	counts        map[string]int // requests per action, all of them
@@ -202,6 +203,7 @@ func (s *Server) load(seed Seed) {
 			s.projects = append(s.projects, Project{ID: t.ProjectID, Name: "Project " + string(t.ProjectID)})
 		}
 	}
+	s.defaultRate = seed.DefaultRate
 	s.nextID = 10000
 }
 
