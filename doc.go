@@ -21,7 +21,4 @@
 // (WithRateLimit), retries what is safe to retry (WithRetry), never sends
 // an invitation twice, and keeps the API key, hashes and tokens out of
 // errors, logs and fmt output.
-//
-// Package worksectiontest provides an in-memory fake Worksection server
-// for tests and examples.
 package worksection

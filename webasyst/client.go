@@ -1,12 +1,3 @@
-// Package webasyst is a typed client for Webasyst Teamwork's team list,
-// the tasks.team.getList method: the colleagues with access to Teamwork,
-// with contact details, groups, task counts, the last action and calendar
-// status. JSON only: the server's XML output is broken for Teamwork.
-//
-//	c, err := webasyst.NewClient("https://team.example.com", token)
-//	team, err := c.TeamList(ctx)
-//
-// Package webasysttest provides a fake server for tests.
 package webasyst
 
 import (

@@ -1,7 +1,6 @@
 package worksectiontest
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -16,50 +15,64 @@ import (
 func (s *Server) dispatch(action string, p url.Values, tokenEmail string) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	admin := tokenEmail == ""
-	switch action {
-	case "":
+	if action == "" {
 		return nil, errActionMissing
-	case "get_users":
-		return render(s.users, func(u ws.User) wireUser { return toWireUser(u, admin) }), nil
-	case "add_user":
-		return s.addUser(p, admin)
-	case "get_user_groups":
-		return render(s.userGroups, toWireUserGroup), nil
-	case "add_user_group":
-		if text(p, "title") == "" {
-			return nil, required("title")
-		}
-		return toWireUserGroup(s.userGroup(text(p, "title"), p.Get("client") == "1")), nil
-	case "get_contacts":
-		return render(s.contacts, toWireContact), nil
-	case "add_contact":
-		return s.addContact(p)
-	case "get_contact_groups":
-		return render(s.contactGroups, toWireContactGroup), nil
-	case "add_contact_group":
-		if text(p, "title") == "" {
-			return nil, required("title")
-		}
-		return toWireContactGroup(s.contactGroup(text(p, "title"))), nil
-	case "subscribe", "unsubscribe":
-		return nil, s.subscription(action == "subscribe", p)
-	case "me":
-		return s.me(tokenEmail)
-	case "get_task":
-		return s.getTask(p)
-	case "get_tasks":
-		return s.getTasks(p)
-	case "get_project":
-		return s.getProject(p)
-	case "add_project_members", "delete_project_members":
-		return nil, s.projectMembers(action == "add_project_members", p)
-	case "get_users_schedule":
-		return s.getSchedule(p)
-	case "update_users_schedule":
-		return s.updateSchedule(p)
 	}
-	return nil, errActionInvalid
+	if s.actions == nil {
+		s.actions = s.handlers()
+	}
+	h, ok := s.actions[action]
+	if !ok {
+		return nil, errActionInvalid
+	}
+	return h(p, tokenEmail)
+}
+
+// handler runs one action with s.mu held; tokenEmail is "" on the admin API.
+type handler func(p url.Values, tokenEmail string) (any, *apiError)
+
+// handlers are the actions the fake serves.
+func (s *Server) handlers() map[string]handler {
+	titled := func(create func(title string, p url.Values) any) handler {
+		return func(p url.Values, _ string) (any, *apiError) {
+			if text(p, "title") == "" {
+				return nil, required("title")
+			}
+			return create(text(p, "title"), p), nil
+		}
+	}
+	params := func(f func(url.Values) (any, *apiError)) handler {
+		return func(p url.Values, _ string) (any, *apiError) { return f(p) }
+	}
+	done := func(f func(url.Values) *apiError) handler {
+		return func(p url.Values, _ string) (any, *apiError) { return nil, f(p) }
+	}
+	return map[string]handler{
+		"get_users": func(_ url.Values, tokenEmail string) (any, *apiError) {
+			return render(s.users, func(u ws.User) wireUser { return toWireUser(u, tokenEmail == "") }), nil
+		},
+		"add_user":        func(p url.Values, tokenEmail string) (any, *apiError) { return s.addUser(p, tokenEmail == "") },
+		"get_user_groups": func(url.Values, string) (any, *apiError) { return render(s.userGroups, toWireUserGroup), nil },
+		"add_user_group": titled(func(title string, p url.Values) any {
+			return toWireUserGroup(s.userGroup(title, p.Get("client") == "1"))
+		}),
+		"get_contacts":       func(url.Values, string) (any, *apiError) { return render(s.contacts, toWireContact), nil },
+		"add_contact":        params(s.addContact),
+		"get_contact_groups": func(url.Values, string) (any, *apiError) { return render(s.contactGroups, toWireContactGroup), nil },
+		"add_contact_group": titled(func(title string, _ url.Values) any {
+			return toWireContactGroup(s.contactGroup(title))
+		}),
+		"subscribe":              done(func(p url.Values) *apiError { return s.subscription(true, p) }),
+		"unsubscribe":            done(func(p url.Values) *apiError { return s.subscription(false, p) }),
+		"me":                     func(_ url.Values, tokenEmail string) (any, *apiError) { return s.me(tokenEmail) },
+		"get_task":               params(s.getTask),
+		"get_tasks":              params(s.getTasks),
+		"get_project":            params(s.getProject),
+		"add_project_members":    done(func(p url.Values) *apiError { return s.projectMembers(true, p) }),
+		"delete_project_members": done(func(p url.Values) *apiError { return s.projectMembers(false, p) }),
+		"get_users_schedule":     params(s.getSchedule),
+		"update_users_schedule":  params(s.updateSchedule),
+	}
 }
 
 // text is a stored text parameter. The one whitespace rule: every stored
@@ -298,122 +311,4 @@ func (s *Server) me(tokenEmail string) (any, *apiError) {
 		return []wireUser{w}, nil
 	}
 	return w, nil
-}
-
-type wireUser struct {
-	ID         string   `json:"id"`
-	FirstName  string   `json:"first_name"`
-	LastName   string   `json:"last_name"`
-	Name       string   `json:"name"`
-	Title      string   `json:"title"`
-	Rate       *float64 `json:"rate,omitempty"`
-	Avatar     string   `json:"avatar"`
-	Group      string   `json:"group"`
-	Department string   `json:"department"`
-	Role       string   `json:"role"`
-	Email      string   `json:"email"`
-	Phone      string   `json:"phone,omitempty"`
-	Phone2     string   `json:"phone2,omitempty"`
-	Phone3     string   `json:"phone3,omitempty"`
-	Phone4     string   `json:"phone4,omitempty"`
-	Address    string   `json:"address,omitempty"`
-	Address2   string   `json:"address2,omitempty"`
-	DateAdded  string   `json:"date_added,omitempty"`
-}
-
-// capitalise renders roles as recorded responses do: "Account admin".
-func capitalise(r ws.Role) string {
-	s := string(r)
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-func toWireUser(u ws.User, admin bool) wireUser {
-	w := wireUser{ID: string(u.ID), FirstName: u.FirstName, LastName: u.LastName, Name: u.Name, Title: u.Title,
-		Rate: u.Rate, Avatar: u.Avatar, Group: u.Group, Department: u.Department, Role: capitalise(u.Role),
-		Email: u.Email, Phone: u.Phone, Phone2: u.Phone2, Phone3: u.Phone3, Phone4: u.Phone4,
-		Address: u.Address, Address2: u.Address2}
-	if admin {
-		w.DateAdded = u.DateAdded // admin token only
-	}
-	return w
-}
-
-type wireUserGroup struct {
-	ID     string `json:"id"`
-	Title  string `json:"title"`
-	Type   string `json:"type"`
-	Client int    `json:"client"`
-}
-
-func toWireUserGroup(g ws.UserGroup) wireUserGroup {
-	w := wireUserGroup{ID: string(g.ID), Title: g.Title, Type: g.Type}
-	if w.Type == "" {
-		w.Type = "company"
-	}
-	if g.Client {
-		w.Client = 1
-	}
-	return w
-}
-
-type wireContact struct {
-	ID        string `json:"id"`
-	FirstName string `json:"first_name"`
-	LastName  string `json:"last_name"`
-	Name      string `json:"name"`
-	Title     string `json:"title"`
-	Group     string `json:"group"`
-	Email     string `json:"email,omitempty"`
-	Phone     string `json:"phone,omitempty"`
-	Phone2    string `json:"phone2,omitempty"`
-	Phone3    string `json:"phone3,omitempty"`
-	Phone4    string `json:"phone4,omitempty"`
-	Address   string `json:"address,omitempty"`
-	Address2  string `json:"address2,omitempty"`
-}
-
-func toWireContact(c ws.Contact) wireContact {
-	return wireContact{ID: string(c.ID), FirstName: c.FirstName, LastName: c.LastName, Name: c.Name, Title: c.Title,
-		Group: c.Group, Email: c.Email, Phone: c.Phone, Phone2: c.Phone2, Phone3: c.Phone3, Phone4: c.Phone4,
-		Address: c.Address, Address2: c.Address2}
-}
-
-type wireContactGroup struct {
-	ID    any    `json:"id"` // a number for presets, a string for folders, as recorded
-	Title string `json:"title"`
-	Type  string `json:"type"`
-}
-
-func toWireContactGroup(g ws.ContactGroup) wireContactGroup {
-	w := wireContactGroup{ID: string(g.ID), Title: g.Title, Type: g.Type}
-	if g.Type == ws.ContactGroupPreset {
-		if n, err := strconv.Atoi(string(g.ID)); err == nil {
-			w.ID = json.Number(strconv.Itoa(n))
-		}
-	}
-	return w
-}
-
-// wireUserRef is a member as get_task&extra=subscribers and
-// get_project&extra=users list them.
-type wireUserRef struct {
-	ID    string `json:"id"`
-	Email string `json:"email"`
-	Name  string `json:"name"`
-}
-
-// userRefs lists members by email, in the order given.
-func (s *Server) userRefs(emails []string) *[]wireUserRef {
-	out := make([]wireUserRef, 0, len(emails))
-	for _, e := range emails {
-		ref := wireUserRef{Email: e}
-		if u := s.userByEmail(e); u != nil {
-			ref.ID, ref.Name = string(u.ID), u.Name
-		}
-		out = append(out, ref)
-	}
-	return &out
 }

@@ -111,62 +111,71 @@ func (s *Server) serveOAuth(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.clock()
 	switch endpoint {
 	case "token":
-		g, ok := s.codes[p.Get("code")]
-		delete(s.codes, p.Get("code")) // single use
-		switch {
-		case p.Get("grant_type") != "authorization_code":
-			logged.Outcome = "unsupported grant"
-			oauthError(w, "unsupported_grant_type", "The authorization grant type is not supported")
-		case !ok || now.After(g.expires):
-			logged.Outcome = "Authorization code has been revoked"
-			oauthError(w, "invalid_request", "Authorization code has been revoked")
-		case g.redirect != p.Get("redirect_uri"):
-			logged.Outcome = "redirect mismatch"
-			oauthError(w, "invalid_request", "Redirect URI does not match")
-		default:
-			logged.Outcome = "ok"
-			writeJSON(w, http.StatusOK, s.issueLocked(g.email))
-		}
+		logged.Outcome = s.tokenGrant(w, p)
 	case "refresh":
-		g, ok := s.refreshTokens[p.Get("refresh_token")]
-		switch {
-		case p.Get("grant_type") != "refresh_token":
-			logged.Outcome = "unsupported grant"
-			oauthError(w, "unsupported_grant_type", "The authorization grant type is not supported")
-		case s.rotated[p.Get("refresh_token")]:
-			// A second refresh with the same token: someone refreshed already.
-			logged.Outcome = "invalid_grant: refresh token already used"
-			oauthError(w, "invalid_grant", "Token has been revoked")
-		case !ok || now.After(g.expires):
-			logged.Outcome = "Cannot decrypt the refresh token"
-			oauthError(w, "invalid_request", "Cannot decrypt the refresh token")
-		default:
-			// Rotation: the old pair stops working.
-			delete(s.refreshTokens, p.Get("refresh_token"))
-			s.rotated[p.Get("refresh_token")] = true
-			delete(s.tokens, g.access)
-			s.refreshes++
-			logged.Outcome = "ok"
-			writeJSON(w, http.StatusOK, s.issueLocked(g.email))
-		}
+		logged.Outcome = s.refreshGrant(w, p)
 	case "resource":
-		t, ok := s.tokens[p.Get("access_token")]
-		u := s.userByEmail(t.email)
-		if !ok || u == nil || !now.Before(t.expires) {
-			logged.Outcome = "not authorized"
-			oauthError(w, "not_authorized", "Access token is invalid")
-			return
-		}
-		logged.Outcome = "ok"
-		writeJSON(w, http.StatusOK, resourceBody{ID: string(u.ID), FirstName: u.FirstName,
-			LastName: u.LastName, Email: u.Email, AccountURL: s.URL})
+		logged.Outcome = s.resource(w, p)
 	default:
 		logged.Outcome = "not found"
 		http.NotFound(w, r)
 	}
+}
+
+// oauthRefuse answers an OAuth error and returns the logged outcome.
+func oauthRefuse(w http.ResponseWriter, outcome, code, description string) string {
+	oauthError(w, code, description)
+	return outcome
+}
+
+// tokenGrant exchanges a single-use authorization code; s.mu is held.
+func (s *Server) tokenGrant(w http.ResponseWriter, p url.Values) string {
+	g, ok := s.codes[p.Get("code")]
+	delete(s.codes, p.Get("code")) // single use
+	switch {
+	case p.Get("grant_type") != "authorization_code":
+		return oauthRefuse(w, "unsupported grant", "unsupported_grant_type", "The authorization grant type is not supported")
+	case !ok || s.clock().After(g.expires):
+		return oauthRefuse(w, "Authorization code has been revoked", "invalid_request", "Authorization code has been revoked")
+	case g.redirect != p.Get("redirect_uri"):
+		return oauthRefuse(w, "redirect mismatch", "invalid_request", "Redirect URI does not match")
+	}
+	writeJSON(w, http.StatusOK, s.issueLocked(g.email))
+	return "ok"
+}
+
+// refreshGrant rotates a refresh token: the old pair stops working; s.mu
+// is held.
+func (s *Server) refreshGrant(w http.ResponseWriter, p url.Values) string {
+	g, ok := s.refreshTokens[p.Get("refresh_token")]
+	switch {
+	case p.Get("grant_type") != "refresh_token":
+		return oauthRefuse(w, "unsupported grant", "unsupported_grant_type", "The authorization grant type is not supported")
+	case s.rotated[p.Get("refresh_token")]: // a second refresh with the same token: someone refreshed already
+		return oauthRefuse(w, "invalid_grant: refresh token already used", "invalid_grant", "Token has been revoked")
+	case !ok || s.clock().After(g.expires):
+		return oauthRefuse(w, "Cannot decrypt the refresh token", "invalid_request", "Cannot decrypt the refresh token")
+	}
+	delete(s.refreshTokens, p.Get("refresh_token"))
+	s.rotated[p.Get("refresh_token")] = true
+	delete(s.tokens, g.access)
+	s.refreshes++
+	writeJSON(w, http.StatusOK, s.issueLocked(g.email))
+	return "ok"
+}
+
+// resource answers who an access token belongs to; s.mu is held.
+func (s *Server) resource(w http.ResponseWriter, p url.Values) string {
+	t, ok := s.tokens[p.Get("access_token")]
+	u := s.userByEmail(t.email)
+	if !ok || u == nil || !s.clock().Before(t.expires) {
+		return oauthRefuse(w, "not authorized", "not_authorized", "Access token is invalid")
+	}
+	writeJSON(w, http.StatusOK, resourceBody{ID: string(u.ID), FirstName: u.FirstName,
+		LastName: u.LastName, Email: u.Email, AccountURL: s.URL})
+	return "ok"
 }
 
 // authorize approves at once and redirects back with a code, as a user

@@ -45,7 +45,8 @@ type Server struct {
 	rateLimited   int
 	oauthUser     string
 	faults        map[string][]Fault
-	defaultRate   float64        // Seed.DefaultRate
+	defaultRate   float64 // Seed.DefaultRate
+	actions       map[string]handler
 	requests      []Request      // the last maxLogged or so; see logLocked
 	dropped       int            // requests dropped from the front of requests
 	counts        map[string]int // requests per action, all of them

@@ -143,42 +143,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.failure = nil
 	s.mu.Unlock()
 
-	if m := method(r); m != "tasks.team.getList" {
-		apiError(w, http.StatusNotFound, "invalid_method", "Unknown method: "+m)
-		return
-	}
-	if r.Method != http.MethodGet {
-		apiError(w, http.StatusMethodNotAllowed, "invalid_request", "Method "+r.Method+" not allowed")
-		return
-	}
 	format := strings.ToLower(r.URL.Query().Get("format"))
-	if format != "" && format != "json" && format != "xml" {
-		apiError(w, http.StatusOK, "invalid_request", "Invalid response format: "+r.URL.Query().Get("format"))
-		return
-	}
-	tok := r.FormValue("access_token")
-	if h := r.Header.Get("Authorization"); tok == "" && h != "" && !s.tokenHeader {
-		tok = strings.TrimSpace(h)
-		if len(tok) >= 7 && strings.EqualFold(tok[:7], "bearer ") {
-			tok = strings.TrimSpace(tok[7:])
-		}
-	}
-	switch {
-	case tok == "":
-		apiError(w, http.StatusBadRequest, "token_required", "Access token is missing")
-		return
-	case tok != s.Token:
-		sum := sha256.Sum256([]byte(tok))
-		apiError(w, http.StatusUnauthorized, "invalid_token", "Invalid access token", "sha256", hex.EncodeToString(sum[:]))
-		return
-	case s.noAccess:
-		apiError(w, http.StatusForbidden, "access_denied", "")
-		return
-	case s.noLicense:
-		apiError(w, http.StatusPaymentRequired, "payment_required", "License not activated")
-		return
-	case fail != nil:
-		writeJSON(w, fail.status, fail.body)
+	if refused := s.refusal(r, format, fail); refused != nil {
+		refused(w)
 		return
 	}
 	s.mu.Lock()
@@ -194,6 +161,51 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": team})
+}
+
+// refusal is the answer to a request the framework refuses, in the order
+// it checks (method, HTTP verb, format, token, access, licence, an
+// injected failure), or nil to serve the team.
+func (s *Server) refusal(r *http.Request, format string, fail *failure) func(http.ResponseWriter) {
+	refuse := func(status int, code, desc string, extra ...string) func(http.ResponseWriter) {
+		return func(w http.ResponseWriter) { apiError(w, status, code, desc, extra...) }
+	}
+	if m := method(r); m != "tasks.team.getList" {
+		return refuse(http.StatusNotFound, "invalid_method", "Unknown method: "+m)
+	}
+	if r.Method != http.MethodGet {
+		return refuse(http.StatusMethodNotAllowed, "invalid_request", "Method "+r.Method+" not allowed")
+	}
+	if format != "" && format != "json" && format != "xml" {
+		return refuse(http.StatusOK, "invalid_request", "Invalid response format: "+r.URL.Query().Get("format"))
+	}
+	switch tok := s.token(r); {
+	case tok == "":
+		return refuse(http.StatusBadRequest, "token_required", "Access token is missing")
+	case tok != s.Token:
+		sum := sha256.Sum256([]byte(tok))
+		return refuse(http.StatusUnauthorized, "invalid_token", "Invalid access token", "sha256", hex.EncodeToString(sum[:]))
+	case s.noAccess:
+		return refuse(http.StatusForbidden, "access_denied", "")
+	case s.noLicense:
+		return refuse(http.StatusPaymentRequired, "payment_required", "License not activated")
+	case fail != nil:
+		return func(w http.ResponseWriter) { writeJSON(w, fail.status, fail.body) }
+	}
+	return nil
+}
+
+// token is the request's access token: the access_token parameter, else
+// the Authorization header (unless WithHeaderDropped).
+func (s *Server) token(r *http.Request) string {
+	tok := r.FormValue("access_token")
+	if h := r.Header.Get("Authorization"); tok == "" && h != "" && !s.tokenHeader {
+		tok = strings.TrimSpace(h)
+		if len(tok) >= 7 && strings.EqualFold(tok[:7], "bearer ") {
+			tok = strings.TrimSpace(tok[7:])
+		}
+	}
+	return tok
 }
 
 func str(s string) *string { return &s }
