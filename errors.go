@@ -30,6 +30,15 @@ var (
 	// ErrInvalidEmail: an "Invalid email" envelope, such as a project
 	// member or subscriber who is not an account member.
 	ErrInvalidEmail = errors.New("worksection: invalid email")
+	// ErrNotMember: an "Invalid email" answer about a well-formed address
+	// to an action that takes members (subscribe, unsubscribe,
+	// add_project_members, delete_project_members, the schedule actions):
+	// the address is not a member of the account. It also matches
+	// ErrInvalidEmail.
+	ErrNotMember = errors.New("worksection: not a member of the account")
+	// ErrAlreadyExists: add_user's answer about an email that is already a
+	// member of the account.
+	ErrAlreadyExists = errors.New("worksection: already a member")
 )
 
 // APIError is an error envelope from the API:
@@ -53,7 +62,7 @@ type APIError struct {
 }
 
 // apiSentinels are the sentinels an APIError may match.
-var apiSentinels = []error{ErrNotFound, ErrInvalidEmail, ErrUnauthorized, ErrRateLimited}
+var apiSentinels = []error{ErrNotFound, ErrInvalidEmail, ErrUnauthorized, ErrRateLimited, ErrNotMember, ErrAlreadyExists}
 
 // newAPIError builds the error for an envelope: classified from the
 // server's words, then shown masked by red.
@@ -95,8 +104,9 @@ func (e *APIError) Error() string {
 
 // Is matches the sentinels by HTTP status and message (codes are reused
 // for different messages, so never by code alone): ErrUnauthorized,
-// ErrRateLimited, ErrNotFound and ErrInvalidEmail. For an error the client
-// returned, the message is the server's as sent, before masking.
+// ErrRateLimited, ErrNotFound, ErrInvalidEmail, ErrNotMember and
+// ErrAlreadyExists. For an error the client returned, the message is the
+// server's as sent, before masking.
 func (e *APIError) Is(target error) bool {
 	if e.matched != nil {
 		return slices.Contains(e.matched, target)
@@ -120,7 +130,7 @@ func (e *APIError) matches(target error) bool {
 	case ErrRateLimited:
 		return e.HTTPStatus == http.StatusTooManyRequests || containsFold(e.Message, "too many requests")
 	}
-	return false
+	return e.isMembership(target) // ErrNotMember, ErrAlreadyExists
 }
 
 // LogValue renders the error as structured slog fields.

@@ -50,6 +50,9 @@ const (
 	StatusDone    Status = "done"
 	StatusFailed  Status = "failed"
 	StatusSkipped Status = "skipped"
+	// StatusInterrupted: ctx ended while the step's call was in flight; it
+	// may or may not have been applied (a new Load shows which).
+	StatusInterrupted Status = "interrupted"
 )
 
 // Outcome is how one step ended.
@@ -67,6 +70,8 @@ type Report struct {
 	Done    []Outcome `json:"done"`
 	Failed  []Outcome `json:"failed"`
 	Skipped []Outcome `json:"skipped"`
+	// Interrupted holds the step in flight when ctx ended (at most one).
+	Interrupted []Outcome `json:"interrupted"`
 }
 
 // Apply makes the plan's changes: it creates the teams, invites the people,
@@ -90,7 +95,7 @@ func Apply(ctx context.Context, c *ws.Client, p Plan, opts ApplyOptions) (Report
 	a := applier{ctx: ctx, c: c, progress: opts.Progress,
 		total:       len(p.CreateTeams) + len(p.Invite) + len(p.AddToProjects),
 		failedTeams: map[string]bool{}, notInvited: map[string]bool{},
-		report: Report{Done: []Outcome{}, Failed: []Outcome{}, Skipped: []Outcome{}}}
+		report: Report{Done: []Outcome{}, Failed: []Outcome{}, Skipped: []Outcome{}, Interrupted: []Outcome{}}}
 	for _, t := range p.CreateTeams {
 		a.createTeam(t)
 	}
@@ -119,6 +124,8 @@ func (a *applier) record(o Outcome) {
 		a.report.Done = append(a.report.Done, o)
 	case StatusFailed:
 		a.report.Failed = append(a.report.Failed, o)
+	case StatusInterrupted:
+		a.report.Interrupted = append(a.report.Interrupted, o)
 	default:
 		a.report.Skipped = append(a.report.Skipped, o)
 	}
@@ -137,6 +144,9 @@ func (a *applier) run(o Outcome, call func() error) bool {
 	}
 	if err := call(); err != nil {
 		o.Status, o.Reason, o.Err = StatusFailed, err.Error(), err
+		if a.ctx.Err() != nil { // stopped by the interruption, not refused
+			o.Status, o.Reason = StatusInterrupted, "interrupted; it may have been applied: run again to finish"
+		}
 		a.record(o)
 		return false
 	}

@@ -3,6 +3,7 @@ package roster
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -103,6 +104,27 @@ func TestApplyCanceled(t *testing.T) {
 	r, err := Apply(ctx, srv.Client(), p, ApplyOptions{Progress: func(Progress) { cancel() }})
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Len(t, r.Done, 1)
+	require.Len(t, r.Skipped, 1)
+	assert.Equal(t, "b@x.example", r.Skipped[0].Target)
+}
+
+// The step in flight when ctx ends is reported as interrupted, not
+// failed; the steps after it as skipped.
+func TestApplyInterruptedStep(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	srv.Inject("add_user", 1, worksectiontest.Delay(time.Minute)) // the first invitation hangs
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	time.AfterFunc(300*time.Millisecond, cancel)
+	p := Diff([]Person{{Email: "a@x.example"}, {Email: "b@x.example"}}, nil, nil)
+	r, err := Apply(ctx, srv.Client(), p, ApplyOptions{})
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Empty(t, r.Failed)
+	require.Len(t, r.Interrupted, 1)
+	assert.Equal(t, StatusInterrupted, r.Interrupted[0].Status)
+	assert.Equal(t, "a@x.example", r.Interrupted[0].Target)
 	require.Len(t, r.Skipped, 1)
 	assert.Equal(t, "b@x.example", r.Skipped[0].Target)
 }

@@ -27,18 +27,27 @@ const (
 // the email column.
 var ErrNoHeader = errors.New("roster: CSV has no header row with an email column")
 
-// ReadCSV reads a roster: UTF-8 with or without a byte order mark, a header
-// row naming the columns (any order, any case; unknown columns ignored),
-// then one person per row. Blank rows are skipped. A malformed row (a stray
-// quote, more cells than the header) becomes a Problem with its line
-// number and reading goes on with the next line. Roles and emails are
-// checked by Diff, not here.
+// ReadCSV reads a roster: UTF-8 with or without a byte order mark, or
+// UTF-16 with one (input that is neither is refused with ErrEncoding,
+// naming the line); cells separated by commas, semicolons or tabs, which
+// the header line shows; a header row naming the columns (any order, any
+// case; unknown columns ignored), then one person per row. Blank rows are
+// skipped.
+//
+// A row is read against the header cell by cell: cells missing at its end
+// are empty, and cells beyond the header must be empty (the trailing
+// separators spreadsheets write); a row with a value beyond the header is
+// refused. A refused or malformed row (a stray quote) becomes a Problem
+// with its line number and reading goes on with the next line. Roles and
+// emails are checked by Diff, not here.
 func ReadCSV(r io.Reader) (Source, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return Source{}, fmt.Errorf("roster: reading CSV: %w", err)
 	}
-	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	if data, err = toUTF8(data); err != nil {
+		return Source{}, err
+	}
 	if !bytes.ContainsRune(data, '\n') {
 		// Lines ended by CR alone (classic Mac, Excel's "CSV (Macintosh)"):
 		// read as lines, not as one header row with everyone in it.
@@ -46,7 +55,7 @@ func ReadCSV(r io.Reader) (Source, error) {
 	}
 	var s Source
 	var cols *columnIndex
-	for rec := range records(data, &s.Problems) {
+	for rec := range records(data, delimiter(data), &s.Problems) {
 		if cols == nil {
 			if cols = header(rec.fields); cols == nil {
 				return Source{}, fmt.Errorf("%w (line %d: %q)", ErrNoHeader, rec.line, strings.Join(rec.fields, ","))
@@ -56,7 +65,7 @@ func ReadCSV(r io.Reader) (Source, error) {
 		if blank(rec.fields) {
 			continue
 		}
-		if len(rec.fields) > cols.cells {
+		if len(rec.fields) > cols.cells && !blank(rec.fields[cols.cells:]) {
 			s.Problems = append(s.Problems, Problem{Line: rec.line,
 				Reason: fmt.Sprintf("malformed row: %d cells, the header has %d", len(rec.fields), cols.cells)})
 			continue
@@ -78,12 +87,13 @@ type record struct {
 // records yields the CSV records of data. After a parse error it records
 // a Problem and starts afresh on the line after the bad record's first
 // line, so one stray quote costs one row, not the rest of the file.
-func records(data []byte, problems *[]Problem) func(yield func(record) bool) {
+func records(data []byte, comma rune, problems *[]Problem) func(yield func(record) bool) {
 	return func(yield func(record) bool) {
 		offset, base := 0, 0 // byte offset and line number before the current reader
 		for offset < len(data) {
 			cr := csv.NewReader(bytes.NewReader(data[offset:]))
 			cr.FieldsPerRecord = -1
+			cr.Comma = comma
 			restart := false
 			for !restart {
 				fields, err := cr.Read()

@@ -19,12 +19,12 @@ import (
 // Diff cannot see project membership, so AddToProjects lists everyone the
 // source puts on each project; Load drops those already there.
 func Diff(desired []Person, users []ws.User, teams []ws.UserGroup) Plan {
-	members := make(map[string]bool, len(users))
+	members := make(map[string]ws.User, len(users))
 	for _, u := range users {
-		members[emailKey(u.Email)] = true
+		members[emailKey(u.Email)] = u
 	}
 	d := differ{members: members, teams: teams, seen: map[string]int{}, projects: map[ws.ID]int{}, plan: Plan{
-		CreateTeams: []string{}, Invite: []Person{}, AddToProjects: []ProjectChange{}, Members: []Person{},
+		CreateTeams: []string{}, Invite: []Person{}, AddToProjects: []ProjectChange{}, Members: []Person{}, Differs: []Drift{},
 		Unmanaged: []ws.User{}, Problems: []Problem{}, // empty, not null, in JSON
 	}}
 	for i, person := range desired {
@@ -40,7 +40,7 @@ func Diff(desired []Person, users []ws.User, teams []ws.UserGroup) Plan {
 
 type differ struct {
 	plan     Plan
-	members  map[string]bool
+	members  map[string]ws.User
 	teams    []ws.UserGroup
 	seen     map[string]int // email key -> first row
 	projects map[ws.ID]int  // project -> index in plan.AddToProjects
@@ -52,7 +52,7 @@ func (d *differ) add(row int, p Person) {
 		p.Role = ws.ParseRole(string(p.Role))
 	}
 	key := emailKey(p.Email)
-	member := d.members[key]
+	user, member := d.members[key]
 	reason := refusal(p, member)
 	first, dup := d.seen[key]
 	if reason == "" && dup {
@@ -75,6 +75,7 @@ func (d *differ) add(row int, p Person) {
 	}
 	if member {
 		d.plan.Members = append(d.plan.Members, p)
+		d.drift(p, user)
 	} else {
 		d.plan.Invite = append(d.plan.Invite, p)
 	}
@@ -93,6 +94,18 @@ func (d *differ) add(row int, p Person) {
 		c := &d.plan.AddToProjects[i]
 		c.Emails = append(c.Emails, p.Email)
 		c.rows = append(c.rows, row)
+	}
+}
+
+// drift lists where member u differs from the source's row p: a team or
+// role the row gives (empty means "leave it") that the account does not
+// have. Team titles compare as team does.
+func (d *differ) drift(p Person, u ws.User) {
+	if p.Team != "" && !strings.EqualFold(p.Team, u.Group) {
+		d.plan.Differs = append(d.plan.Differs, Drift{Email: u.Email, Name: u.Name, Field: "team", Source: p.Team, Account: u.Group})
+	}
+	if p.Role != "" && p.Role != u.Role {
+		d.plan.Differs = append(d.plan.Differs, Drift{Email: u.Email, Name: u.Name, Field: "role", Source: string(p.Role), Account: string(u.Role)})
 	}
 }
 

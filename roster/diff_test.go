@@ -95,3 +95,26 @@ func emails(people []Person) []string {
 	}
 	return out
 }
+
+// Members whose team or role differ from the source are listed as drift,
+// not as changes: the API cannot change them. A blank cell is no drift.
+func TestDiffReportsDrift(t *testing.T) {
+	t.Parallel()
+	users := []ws.User{
+		{ID: "1", Email: "kate@acme.example", Name: "Kate", Group: "Dev", Role: ws.RoleUser},
+		{ID: "2", Email: "john@acme.example", Group: "Sales", Role: ws.RoleGuest},
+		{ID: "3", Email: "ann@acme.example", Group: "Dev", Role: ws.RoleUser},
+	}
+	teams := []ws.UserGroup{{ID: "10", Title: "Dev"}, {ID: "11", Title: "Sales"}}
+	p := Diff([]Person{
+		{Email: "kate@acme.example", Team: "Sales", Role: "guest"}, // both differ
+		{Email: "john@acme.example", Team: "sales", Role: "Guest"}, // same, by case
+		{Email: "ann@acme.example"},                                // blank: left as is
+	}, users, teams)
+	assert.Equal(t, []Drift{
+		{Email: "kate@acme.example", Name: "Kate", Field: "team", Source: "Sales", Account: "Dev"},
+		{Email: "kate@acme.example", Name: "Kate", Field: "role", Source: "guest", Account: "user"},
+	}, p.Differs)
+	assert.False(t, p.HasChanges(), "drift is not a change the API can make")
+	assert.NotNil(t, Diff(nil, nil, nil).Differs, "[] in JSON, not null")
+}

@@ -45,8 +45,20 @@ type Plan struct {
 	Invite        []Person        `json:"invite"`          // people not yet members
 	AddToProjects []ProjectChange `json:"add_to_projects"` // existing and new members missing from a listed project
 	Members       []Person        `json:"members"`         // already members: nothing to do
+	Differs       []Drift         `json:"differs"`         // members whose team or role differ from the source (the API cannot change them)
 	Unmanaged     []ws.User       `json:"unmanaged"`       // members the source does not list (the API cannot remove users)
 	Problems      []Problem       `json:"problems"`        // source rows refused
+}
+
+// Drift is a member the source names whose team or role on the account
+// differs from the source's. The API cannot change a member's team or
+// role, so a plan lists it for the admin and Apply leaves it.
+type Drift struct {
+	Email   string `json:"email"`
+	Name    string `json:"name,omitempty"`
+	Field   string `json:"field"`   // "team" or "role"
+	Source  string `json:"source"`  // what the source says
+	Account string `json:"account"` // what the account has
 }
 
 // HasChanges reports whether applying the plan would change the account.

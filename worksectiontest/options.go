@@ -1,6 +1,9 @@
 package worksectiontest
 
-import "time"
+import (
+	"net"
+	"time"
+)
 
 // An Option configures a Server. The defaults are the recorded server's
 // behaviour; options switch on the lenient or alternative forms.
@@ -72,3 +75,8 @@ func WithOAuthClient(id, secret string) Option {
 // WithOAuthUser makes the authorize endpoint approve as the member with
 // email (the first member, the owner, by default).
 func WithOAuthUser(email string) Option { return func(srv *Server) { srv.oauthUser = email } }
+
+// WithListener serves on l (such as net.Listen("tcp", "127.0.0.1:8080"),
+// for a URL that stays the same between runs) instead of a random loopback
+// port. Close closes l.
+func WithListener(l net.Listener) Option { return func(srv *Server) { srv.listener = l } }

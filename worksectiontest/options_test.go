@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"net"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -116,4 +117,16 @@ func TestSDKHMACModeSendsVendorShape(t *testing.T) {
 		assert.Equal(t, worksectiontest.AuthHMAC, r.Auth, r.Action)
 		assert.Equal(t, "ok", r.Outcome, r.Action)
 	}
+}
+
+// WithListener serves on the listener given, so the URL is its address.
+func TestWithListener(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	srv := worksectiontest.NewServer(worksectiontest.WithListener(l))
+	defer srv.Close()
+	assert.Equal(t, "http://"+l.Addr().String(), srv.URL)
+	_, err = srv.Client().GetUsers(context.Background())
+	require.NoError(t, err)
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"maps"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -58,6 +59,7 @@ type Server struct {
 	meOnAdmin     bool
 	lenientHashes bool
 	clock         func() time.Time
+	listener      net.Listener // WithListener's; nil: a random loopback port
 }
 
 type token struct {
@@ -86,7 +88,12 @@ func NewServer(opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(srv)
 	}
-	srv.hs = httptest.NewServer(http.HandlerFunc(srv.serveHTTP))
+	srv.hs = httptest.NewUnstartedServer(http.HandlerFunc(srv.serveHTTP))
+	if srv.listener != nil {
+		_ = srv.hs.Listener.Close()
+		srv.hs.Listener = srv.listener
+	}
+	srv.hs.Start()
 	srv.URL = srv.hs.URL
 	return srv
 }

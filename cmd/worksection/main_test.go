@@ -100,13 +100,13 @@ func TestAsANewUser(t *testing.T) {
 		Done   []struct{ Action, Target string } `json:"done"`
 		Failed []any                             `json:"failed"`
 	}
-	code, stdout, stderr = run(env, "sync", "apply", "--from", people)
+	code, stdout, stderr = run(env, "sync", "apply", "--yes", "--from", people)
 	require.Equal(t, 0, code, stderr)
 	require.NoError(t, json.Unmarshal([]byte(stdout), &first))
 	assert.Len(t, first.Done, 4, "one team, two invitations, one project (Kate is on 26 already)")
 	assert.Len(t, strings.Split(strings.TrimSpace(stderr), "\n"), 4, "one progress line per step: %s", stderr)
 
-	code, stdout, stderr = run(env, "sync", "apply", "--from", people)
+	code, stdout, stderr = run(env, "sync", "apply", "--yes", "--from", people)
 	require.Equal(t, 0, code, stderr)
 	require.NoError(t, json.Unmarshal([]byte(stdout), &second))
 	assert.Empty(t, second.Done, "the second apply changes nothing")

@@ -12,7 +12,7 @@ func TestBuiltToolTypos(t *testing.T) {
 	u := newUser(t, "WORKSECTION_NO_KEYRING=1")
 	for _, c := range []struct{ args, want string }{
 		{"users lst", `unknown command "lst" for "worksection users"`},
-		{"users get x", `unknown command "get" for "worksection users"`},
+		{"users show x", `unknown command "show" for "worksection users"`},
 		{"completion tcsh", `unknown command "tcsh" for "worksection completion"`},
 		{"help bogus", `unknown help topic "bogus"`},
 		{"users list extra-arg", "accepts no arguments"},

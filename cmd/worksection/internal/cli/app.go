@@ -22,17 +22,21 @@ type Env struct {
 	Stdin      io.Reader // where `context create --api-key-stdin` reads the key; a terminal is prompted
 	Stdout     io.Writer
 	Stderr     io.Writer
-	IsTerminal func(io.Writer) bool                  // whether output goes to a terminal
-	ConfigDir  func() (string, error)                // the user's config folder: contexts and secret files
-	Options    []ws.Option                           // extra client options (tests turn off rate limiting)
-	Browse     func(ctx context.Context, url string) // opens the sign-in URL; nil prints it only
-	Keyring    Keyring                               // the OS keyring for contexts' secrets; nil: none (a file instead)
+	IsTerminal func(io.Writer) bool // whether output goes to a terminal
+	// StdinIsTerminal reports whether Stdin is a terminal, where a write
+	// that cannot be undone may ask for confirmation; nil: it is not.
+	StdinIsTerminal func() bool
+	ConfigDir       func() (string, error)                // the user's config folder: contexts and secret files
+	Options         []ws.Option                           // extra client options (tests turn off rate limiting)
+	Browse          func(ctx context.Context, url string) // opens the sign-in URL; nil prints it only
+	Keyring         Keyring                               // the OS keyring for contexts' secrets; nil: none (a file instead)
 }
 
 // System is the real environment of a process.
 func System() Env {
 	return Env{Getenv: os.Getenv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, IsTerminal: isTerminal,
-		ConfigDir: os.UserConfigDir, Keyring: osKeyring{}}
+		StdinIsTerminal: func() bool { return term.IsTerminal(int(os.Stdin.Fd())) },
+		ConfigDir:       os.UserConfigDir, Keyring: osKeyring{}}
 }
 
 func isTerminal(w io.Writer) bool {
@@ -67,7 +71,8 @@ func Run(ctx context.Context, env Env, args []string) int {
 func (a *app) execute(ctx context.Context, args []string) int {
 	root := a.root()
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
+	err = inUserTerms(cmd, err)
 	var code exitCode
 	switch {
 	case err == nil:
@@ -113,7 +118,9 @@ type app struct {
 	closers     []func()
 	tokens      *ws.SharedTokenSource // a saved login's, flushed at exit
 	client      *ws.Client
-	loginPort   int // login --port
+	loginPort   int  // login --port
+	dryRun      bool // --dry-run of a write
+	yes         bool // --yes: apply without asking
 }
 
 func (a *app) close() {

@@ -41,7 +41,7 @@ func TestRefusedCredentialNamesItsSource(t *testing.T) {
 	for _, args := range [][]string{
 		{"users", "list"}, {"teams", "create", "X"}, {"contacts", "list"}, {"folders", "list"},
 		{"subscribe", "--task", "1", "--email", "a@b.example"}, {"projects", "members", "list", "28"},
-		{"schedule", "get"}, {"sync", "plan", "--from", people}, {"sync", "apply", "--from", people},
+		{"schedule", "get"}, {"sync", "plan", "--from", people}, {"sync", "apply", "--yes", "--from", people},
 		{"auth", "status"},
 	} {
 		r := h.run(args...)

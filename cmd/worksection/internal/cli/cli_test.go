@@ -30,13 +30,14 @@ type result struct {
 
 // harness runs the command in-process with buffers.
 type harness struct {
-	t       *testing.T
-	env     map[string]string
-	tty     bool
-	config  string
-	options []ws.Option // replace the default (no rate limit)
-	stdin   string
-	keyring Keyring // nil: none, so secrets go in files
+	t        *testing.T
+	env      map[string]string
+	tty      bool
+	config   string
+	options  []ws.Option // replace the default (no rate limit)
+	stdin    string
+	stdinTTY bool    // whether stdin counts as a terminal (confirmation prompts)
+	keyring  Keyring // nil: none, so secrets go in files
 }
 
 func newHarness(t *testing.T, srv *worksectiontest.Server) *harness {
@@ -64,15 +65,16 @@ func (h *harness) runCtx(ctx context.Context, stdout io.Writer, args ...string) 
 // environ is the Env the harness runs the command in.
 func (h *harness) environ(stdout, stderr io.Writer) Env {
 	return Env{
-		Getenv:     func(k string) string { return h.env[k] },
-		Stdin:      strings.NewReader(h.stdin),
-		Keyring:    h.keyring,
-		Stdout:     stdout,
-		Stderr:     stderr,
-		IsTerminal: func(io.Writer) bool { return h.tty },
-		ConfigDir:  func() (string, error) { return h.config, nil },
-		Options:    append([]ws.Option{ws.WithRateLimit(rate.Inf, 0)}, h.options...),
-		Browse:     browse,
+		Getenv:          func(k string) string { return h.env[k] },
+		Stdin:           strings.NewReader(h.stdin),
+		Keyring:         h.keyring,
+		Stdout:          stdout,
+		Stderr:          stderr,
+		IsTerminal:      func(io.Writer) bool { return h.tty },
+		StdinIsTerminal: func() bool { return h.stdinTTY },
+		ConfigDir:       func() (string, error) { return h.config, nil },
+		Options:         append([]ws.Option{ws.WithRateLimit(rate.Inf, 0)}, h.options...),
+		Browse:          browse,
 	}
 }
 
@@ -197,10 +199,10 @@ func TestErrorsAreOneLine(t *testing.T) {
 	oneErrorLine(t, h.run("usrs"), `unknown command "usrs"`, "users")
 	oneErrorLine(t, h.run("users", "list", "--bogus"), "unknown flag: --bogus", "worksection users list --help")
 	oneErrorLine(t, h.run("users", "invite"), `required flag(s) "email" not set`)
-	oneErrorLine(t, h.run("teams", "create"), "missing the title: give it as the argument or with --title")
+	oneErrorLine(t, h.run("teams", "create"), "--title is required")
 	oneErrorLine(t, h.run("teams", "create", "A", "B"), "accepts one title, received 2 arguments")
 	oneErrorLine(t, h.run("teams", "create", "A", "--title", "B"), `the title is given twice: "A" and --title "B"`)
-	oneErrorLine(t, h.run("subscribe", "--task", "x1", "--email", "a@b.example"), "TaskID")
+	oneErrorLine(t, h.run("subscribe", "--task", "x1", "--email", "a@b.example"), `--task "x1" is not a number`)
 	oneErrorLine(t, h.run("sync", "plan", "--from", filepath.Join(t.TempDir(), "missing.csv")), "no such file")
 	r := h.run("contacts", "add", "--email", "not-an-email", "--name", "X")
 	oneErrorLine(t, r, "email")
@@ -263,8 +265,8 @@ func TestUsersInvite(t *testing.T) {
 	defer srv.Close()
 	h := newHarness(t, srv)
 	h.tty = true
-	r := h.run("users", "invite", "--email", "ann@new.example,bob@new.example", "--email", "kate.greenway@acme.example",
-		"--team", "Sales", "--role", "Guest", "--first-name", "Pat")
+	r := h.run("users", "invite", "--yes", "--email", "ann@new.example,bob@new.example", "--email", "kate.greenway@acme.example",
+		"--team", "Sales", "--role", "Guest", "--department", "Field")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Regexp(t, `(?m)^create team +Sales +done`, r.stdout)
 	assert.Regexp(t, `(?m)^invite +ann@new.example +done`, r.stdout)
@@ -278,17 +280,17 @@ func TestUsersInvite(t *testing.T) {
 	require.NotNil(t, u)
 	assert.Equal(t, ws.RoleGuest, u.Role)
 	assert.Equal(t, "Sales", u.Group)
-	assert.Equal(t, "Pat", u.FirstName)
+	assert.Equal(t, "Field", u.Department)
 
 	h.tty = false
-	r = h.run("users", "invite", "--email", "cy@new.example")
+	r = h.run("users", "invite", "--yes", "--email", "cy@new.example", "--first-name", "Cy")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, []string{"[1/1] invite cy@new.example: done"}, lines(r.stderr), "plain progress lines off a terminal")
 	var res applyResult
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &res))
 	require.Len(t, res.Done, 1)
 
-	oneErrorLine(t, h.run("users", "invite", "--email", "a@x.example", "--role", "owner"),
+	oneErrorLine(t, h.run("users", "invite", "--yes", "--email", "a@x.example", "--role", "owner"),
 		`1 row refused (first: row 1: a@x.example: role "owner" cannot be invited (want user, guest or reader))`)
 }
 
@@ -329,7 +331,7 @@ func TestSyncPlanApply(t *testing.T) {
 	assert.Regexp(t, `(?m)^unmanaged +john.smith@acme.example`, r.stdout)
 	assert.Regexp(t, `(?m)^refuse row +line 4 .*malformed row`, r.stdout)
 	assert.Regexp(t, `(?m)^refuse row +line 6 +No Email +- +No Email: no email$`, r.stdout)
-	assert.Contains(t, r.stdout, "Plan: 1 team to create, 2 people to invite, 0 projects to add members to; 1 already a member, 7 unmanaged, 2 rows refused.")
+	assert.Contains(t, r.stdout, "Plan: 1 team to create, 2 people to invite, 0 projects to add members to; 1 already a member, 0 differ, 7 unmanaged, 2 rows refused.")
 
 	h.tty = false
 	r = h.run("sync", "plan", "--from", people)
@@ -341,7 +343,7 @@ func TestSyncPlanApply(t *testing.T) {
 	assert.Equal(t, 4, plan.Problems[0].Line)
 	assert.Zero(t, srv.ActionCount("add_user"), "plan changes nothing")
 
-	r = h.run("sync", "apply", "--from", people, "-o", "csv")
+	r = h.run("sync", "apply", "--yes", "--from", people, "-o", "csv")
 	assert.Equal(t, 1, r.code)
 	assert.Equal(t, []string{"[1/3] create team Sales: done", "[2/3] invite ann@new.example: done", "[3/3] invite yuki@new.example: done",
 		"worksection: not everything was applied: 0 failed, 0 skipped, 2 rows refused (first: line 4: malformed row: bare \" in non-quoted-field)"}, lines(r.stderr))
@@ -352,7 +354,7 @@ func TestSyncPlanApply(t *testing.T) {
 	fixed := writeCSV(t, "email,first_name,last_name,team,role\n"+
 		"ann@new.example,Ann,Lee,Sales,guest\n"+
 		"yuki@new.example,由紀,田中,Design,\n")
-	r = h.run("sync", "apply", "--from", fixed)
+	r = h.run("sync", "apply", "--yes", "--from", fixed)
 	require.Equal(t, 0, r.code, r.stderr)
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &struct{}{}))
 	assert.Contains(t, r.stdout, `"done": []`)
@@ -370,10 +372,10 @@ func TestSyncGuardRail(t *testing.T) {
 	defer srv.Close()
 	h := newHarness(t, srv)
 	people := writeCSV(t, "email\na@new.example\nb@new.example\nc@new.example\n")
-	r := h.run("sync", "apply", "--from", people, "--max-invites", "2")
-	oneErrorLine(t, r, "the plan invites 3 people, more than the limit of 2", "--max-invites 3")
+	r := h.run("sync", "apply", "--yes", "--from", people, "--max-invites", "2")
+	oneErrorLine(t, r, "the plan invites 3 people, more than --max-invites 2", "--max-invites 3")
 	assert.Zero(t, srv.ActionCount("add_user"))
-	r = h.run("sync", "apply", "--from", people, "--max-invites", "3")
+	r = h.run("sync", "apply", "--yes", "--from", people, "--max-invites", "3")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, 3, srv.ActionCount("add_user"))
 	assert.Len(t, lines(r.stderr), 3, "one progress line per step")
@@ -527,15 +529,18 @@ func TestSyncApplyInterrupted(t *testing.T) {
 		return http.DefaultTransport.RoundTrip(req)
 	})})}
 	var out bytes.Buffer
-	r := h.runCtx(ctx, &out, "sync", "apply", "--from", people)
-	assert.Equal(t, 1, r.code)
-	assert.Equal(t, "worksection: interrupted; run it again to finish: it does only what is left", lines(r.stderr)[len(lines(r.stderr))-1])
+	r := h.runCtx(ctx, &out, "sync", "apply", "--yes", "--from", people)
+	assert.Equal(t, 130, r.code)
+	assert.Equal(t, []string{"worksection: run it again to finish: it does only what is left", "worksection: interrupted"}, lines(r.stderr)[len(lines(r.stderr))-2:])
 	var res applyResult
 	require.NoError(t, json.Unmarshal(out.Bytes(), &res), "the report is still printed")
+	require.Len(t, res.Interrupted, 1, "a was in flight: interrupted, not failed")
+	assert.Equal(t, roster.StatusInterrupted, res.Interrupted[0].Status)
+	assert.Empty(t, res.Failed)
 	assert.Len(t, res.Skipped, 1, "b was not tried")
 
 	h.options = nil
-	r = h.run("sync", "apply", "--from", people)
+	r = h.run("sync", "apply", "--yes", "--from", people)
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Len(t, srv.Users(), len(worksectiontest.DefaultSeed().Users)+2)
 }

@@ -70,6 +70,9 @@ func (a *app) dial(ctx context.Context) (*ws.Client, error) {
 	key, keyFrom := a.setting(a.apiKey, "--api-key", envAPIKey)
 	switch {
 	case account != "" && key != "":
+		if err := checkAccountURL(accountFrom, account); err != nil {
+			return nil, err
+		}
 		if name, from := a.explicitContext(); name != "" {
 			a.notice("%s %q is not used: %s and %s come first", from, name, accountFrom, keyFrom)
 		}

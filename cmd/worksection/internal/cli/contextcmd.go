@@ -95,6 +95,9 @@ func (a *app) newContext(name string) (*savedContext, error) {
 	if a.account == "" {
 		return nil, errors.New("--account-url is required: the account's address, like https://acme.worksection.com")
 	}
+	if err := checkAccountURL("--account-url", a.account); err != nil {
+		return nil, err
+	}
 	account, err := transport.ParseBaseURL(a.account, false, accountURLExample)
 	if err != nil {
 		return nil, fmt.Errorf("--account-url: %w", err)

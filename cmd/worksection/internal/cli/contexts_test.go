@@ -40,7 +40,7 @@ func TestContextCreateRefusesBadInput(t *testing.T) {
 	oneErrorLine(t, h.createContext("a b", srv.URL, "k"), `context name "a b": use up to 64 letters`)
 	oneErrorLine(t, h.createContext("../x", srv.URL, "k"), "context name")
 	oneErrorLine(t, h.run("context", "create", "a", "--api-key-stdin"), "--account-url is required")
-	oneErrorLine(t, h.createContext("a", "acme.worksection.com", "k"), "--account-url: URL", "has no host")
+	oneErrorLine(t, h.createContext("a", "acme.worksection.com", "k"), `--account-url "acme.worksection.com" has no scheme: use https://acme.worksection.com`)
 	oneErrorLine(t, h.createContext("a", "http://acme.worksection.com", "k"), "--account-url", "https")
 	r := h.run("context", "create", "a", "--account-url", srv.URL, "--api-key", "flag-secret-123")
 	oneErrorLine(t, r, "never takes the key from --api-key", "--api-key-stdin")

@@ -2,50 +2,13 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"github.com/spf13/cobra"
 
 	ws "github.com/worksection-go/worksection"
-	"github.com/worksection-go/worksection/roster"
 )
-
-func (a *app) usersCmd() *cobra.Command {
-	list := listCmd(a, "List the account's members", (*ws.Client).GetUsers, usersView)
-	var p roster.Person
-	var emails []string
-	var maxInvites int
-	invite := &cobra.Command{
-		Use:   "invite --email EMAIL [--email EMAIL...] [--team TEAM] [--role user|guest|reader]",
-		Short: "Invite people to the account (creating the team if missing; members are left as they are)",
-		Args:  noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			people := make([]roster.Person, len(emails))
-			for i, e := range emails {
-				people[i] = p
-				people[i].Email = e
-			}
-			return a.sync(cmd.Context(), roster.Source{People: people}, maxInvites)
-		},
-	}
-	f := invite.Flags()
-	f.StringSliceVar(&emails, "email", nil, "email of a person to invite (repeat or comma-separate for several)")
-	f.StringVar(&p.FirstName, "first-name", "", "first name")
-	f.StringVar(&p.LastName, "last-name", "", "last name")
-	f.StringVar(&p.Title, "title", "", "position")
-	f.StringVar(&p.Team, "team", "", "team (created if missing; default: the account admin's team)")
-	f.StringVar(&p.Department, "department", "", "department")
-	f.Var((*roleFlag)(&p.Role), "role", "user, guest or reader (default user)")
-	f.IntVar(&maxInvites, "max-invites", roster.DefaultMaxInvites, "refuse to invite more people than this")
-	_ = invite.RegisterFlagCompletionFunc("role", cobra.FixedCompletions([]string{"user", "guest", "reader"}, cobra.ShellCompDirectiveNoFileComp))
-	return group("users", "List and invite members", list, required(invite, "email"))
-}
-
-func usersView(users []ws.User) view {
-	return listView([]string{"ID", "NAME", "EMAIL", "ROLE", "TEAM", "DEPARTMENT", "TITLE"}, users, func(u ws.User) []string {
-		return []string{u.ID.String(), u.Name, u.Email, string(u.Role), u.Group, u.Department, u.Title}
-	})
-}
 
 // roleFlag is a --role value.
 type roleFlag ws.Role
@@ -56,20 +19,23 @@ func (r *roleFlag) Type() string       { return "role" }
 
 func (a *app) teamsCmd() *cobra.Command {
 	list := listCmd(a, "List the account's teams", (*ws.Client).GetUserGroups, teamsView)
-	var client bool
-	var title string
+	var p ws.AddUserGroupParams
 	create := argOrFlag(&cobra.Command{
 		Use:   "create TITLE",
 		Short: "Create a team (an existing team of that title is returned as is)",
-		RunE: a.run(func(ctx context.Context, c *ws.Client) (view, error) {
-			g, err := c.AddUserGroup(ctx, ws.AddUserGroupParams{Title: title, Client: client})
-			if err != nil {
-				return view{}, err
-			}
-			return teamsView([]ws.UserGroup{*g}), nil
-		}),
-	}, "title", "the team's title", &title)
-	create.Flags().BoolVar(&client, "client", false, "an external client team rather than your company's")
+		Example: `  worksection teams create Sales
+  worksection teams create --title "Acme Partners" --client --dry-run`,
+		RunE: validated(&p, a.write(func() []request { return []request{newRequest("add_user_group", p)} },
+			func(ctx context.Context, c *ws.Client) (view, error) {
+				g, err := c.AddUserGroup(ctx, p)
+				if err != nil {
+					return view{}, err
+				}
+				return teamsView([]ws.UserGroup{*g}), nil
+			})),
+	}, "title", "the team's title", &p.Title)
+	create.Flags().BoolVar(&p.Client, "client", false, "an external client team rather than your company's")
+	a.addDryRun(create)
 	return group("teams", "List and create teams", list, create)
 }
 
@@ -85,14 +51,17 @@ func (a *app) contactsCmd() *cobra.Command {
 	add := &cobra.Command{
 		Use:   "add --email EMAIL --name NAME",
 		Short: "Add a contact (no invitation is sent)",
-		Args:  noArgs,
-		RunE: validated(&p, a.run(func(ctx context.Context, c *ws.Client) (view, error) {
-			ct, err := c.AddContact(ctx, p)
-			if err != nil {
-				return view{}, err
-			}
-			return contactsView([]ws.Contact{*ct}), nil
-		})),
+		Example: `  worksection contacts add --email pat@vendor.example --name "Pat Doe" --folder Vendors
+  worksection contacts add --email pat@vendor.example --name "Pat Doe" --dry-run`,
+		Args: noArgs,
+		RunE: validated(&p, a.write(func() []request { return []request{newRequest("add_contact", p)} },
+			func(ctx context.Context, c *ws.Client) (view, error) {
+				ct, err := c.AddContact(ctx, p)
+				if err != nil {
+					return view{}, err
+				}
+				return contactsView([]ws.Contact{*ct}), nil
+			})),
 	}
 	f := add.Flags()
 	f.StringVar(&p.Email, "email", "", "email")
@@ -100,6 +69,8 @@ func (a *app) contactsCmd() *cobra.Command {
 	f.StringVar(&p.Title, "title", "", "position")
 	f.StringVar(&p.Group, "folder", "", "contact folder")
 	f.StringVar(&p.Phone, "phone", "", "phone")
+	fieldFlag(add, "folder", "Group")
+	a.addDryRun(add)
 	return group("contacts", "List and add contacts", list, required(add, "email", "name"))
 }
 
@@ -111,18 +82,22 @@ func contactsView(contacts []ws.Contact) view {
 
 func (a *app) foldersCmd() *cobra.Command {
 	list := listCmd(a, "List the contact folders", (*ws.Client).GetContactGroups, foldersView)
-	var title string
+	var p ws.AddContactGroupParams
 	create := argOrFlag(&cobra.Command{
 		Use:   "create TITLE",
 		Short: "Create a contact folder (an existing folder of that title is returned as is)",
-		RunE: a.run(func(ctx context.Context, c *ws.Client) (view, error) {
-			g, err := c.AddContactGroup(ctx, ws.AddContactGroupParams{Title: title})
-			if err != nil {
-				return view{}, err
-			}
-			return foldersView([]ws.ContactGroup{*g}), nil
-		}),
-	}, "title", "the folder's title", &title)
+		Example: `  worksection folders create Vendors
+  worksection folders create --title Vendors --dry-run`,
+		RunE: validated(&p, a.write(func() []request { return []request{newRequest("add_contact_group", p)} },
+			func(ctx context.Context, c *ws.Client) (view, error) {
+				g, err := c.AddContactGroup(ctx, p)
+				if err != nil {
+					return view{}, err
+				}
+				return foldersView([]ws.ContactGroup{*g}), nil
+			})),
+	}, "title", "the folder's title", &p.Title)
+	a.addDryRun(create)
 	return group("folders", "List and create contact folders", list, create)
 }
 
@@ -148,8 +123,10 @@ func (a *app) subscribeCmd(on bool) *cobra.Command {
 	c := &cobra.Command{
 		Use:   use + " --task ID --email EMAIL",
 		Short: short,
-		Args:  noArgs,
-		RunE: validated(&p, a.run(func(ctx context.Context, c *ws.Client) (view, error) {
+		Example: fmt.Sprintf(`  worksection %s --task 1203 --email kate.greenway@acme.example
+  worksection %s --task 1203 --email kate.greenway@acme.example --dry-run`, use, use),
+		Args: noArgs,
+		RunE: validated(&p, a.write(func() []request { return []request{newRequest(use, p)} }, func(ctx context.Context, c *ws.Client) (view, error) {
 			if err := call(c, ctx, p); err != nil {
 				return view{}, err
 			}
@@ -160,12 +137,20 @@ func (a *app) subscribeCmd(on bool) *cobra.Command {
 	}
 	c.Flags().Var((*idFlag)(&p.TaskID), "task", "task id")
 	c.Flags().StringVar(&p.Email, "email", "", "the member's email")
+	fieldFlag(c, "task", "TaskID")
+	a.addDryRun(c)
 	return required(c, "task", "email")
 }
 
 // idFlag is an id value such as --task.
 type idFlag ws.ID
 
-func (f *idFlag) String() string     { return string(*f) }
-func (f *idFlag) Set(s string) error { *f = idFlag(s); return nil }
-func (f *idFlag) Type() string       { return "id" }
+func (f *idFlag) String() string { return string(*f) }
+func (f *idFlag) Set(s string) error {
+	if err := checkID("", s); err != nil {
+		return errNotNumber
+	}
+	*f = idFlag(s)
+	return nil
+}
+func (f *idFlag) Type() string { return "id" }

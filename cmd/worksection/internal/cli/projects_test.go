@@ -135,9 +135,9 @@ func TestProjectMembers(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &refs))
 	assert.Equal(t, []ws.UserRef{{ID: "3994", Email: "kate.greenway@acme.example", Name: "Kate Greenway"}}, refs)
 
-	oneErrorLine(t, h.run("projects", "members", "add", "26", "--email", "nobody@x.example"), "Invalid email", "nobody@x.example")
+	oneErrorLine(t, h.run("projects", "members", "add", "26", "--email", "nobody@x.example"), "worksection: nobody@x.example is not a member of the account")
 	oneErrorLine(t, h.run("projects", "members", "list", "99"), "Project is invalid")
-	oneErrorLine(t, h.run("projects", "members", "list", "abc"), "projectID")
+	oneErrorLine(t, h.run("projects", "members", "list", "abc"), `project id "abc" is not a number`)
 	oneErrorLine(t, h.run("projects", "members", "add", "26"), `required flag(s) "email" not set`)
 }
 
@@ -194,7 +194,7 @@ func TestSyncProjects(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(r.stdout, "99"), "the refusal is listed once")
 
 	api.calls = nil
-	r = h.run("sync", "apply", "--from", people, "-o", "json")
+	r = h.run("sync", "apply", "--yes", "--from", people, "-o", "json")
 	assert.Equal(t, 1, r.code, "a refused row: exit 1")
 	assert.Equal(t, []string{"get_users", "get_user_groups", "get_project", "get_project", "add_user", "add_project_members"}, api.calls,
 		"two reads, one read per listed project, one call per invite and per project")
@@ -209,7 +209,7 @@ func TestSyncProjects(t *testing.T) {
 	assert.Equal(t, ws.ID("99"), res.Problems[0].Project)
 	assert.Empty(t, res.Failed)
 
-	r = h.run("sync", "apply", "--from", people, "-o", "table")
+	r = h.run("sync", "apply", "--yes", "--from", people, "-o", "table")
 	assert.Equal(t, 1, strings.Count(r.stdout, "99"), "once in the table too: %s", r.stdout)
 	assert.Regexp(t, `(?m)^refuse project +line 4 +refused +new@acme.example: project 99: Project is invalid$`, r.stdout)
 

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -27,7 +28,11 @@ login" an OAuth token; "worksection auth status" shows which one is used.
 
 Output: -o table, json or csv; table on a terminal, JSON otherwise.
 Exit status: 0 success, 1 error, 2 "sync plan" has changes,
-4 a credential was refused (authentication): the account's or WEBASYST_TOKEN.`,
+4 a credential was refused (authentication): the account's or WEBASYST_TOKEN,
+130 interrupted (Ctrl-C).`,
+		Example: `  worksection users list
+  worksection users get kate.greenway@acme.example -o json
+  worksection schedule set --user kate.greenway@acme.example --date 2026-12-24 --kind vacation --dry-run`,
 		SilenceErrors: true, // Run prints errors, on one line
 		SilenceUsage:  true,
 		// A bad -o is refused before a command changes anything.
@@ -38,9 +43,7 @@ Exit status: 0 success, 1 error, 2 "sync plan" has changes,
 	}
 	root.SetOut(a.env.Stdout)
 	root.SetErr(a.env.Stderr)
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
-	})
+	root.SetFlagErrorFunc(flagError)
 	f := root.PersistentFlags()
 	f.StringVarP(&a.output, "output", "o", "", "output format: table, json or csv (default: table on a terminal, else json)")
 	f.StringVar(&a.account, "account-url", "", "account URL, e.g. https://acme.worksection.com (env "+envAccountURL+")")
@@ -126,10 +129,25 @@ func argOrFlag(c *cobra.Command, name, usage string, dest *string) *cobra.Comman
 			return fmt.Errorf("the %s is given twice: %q and --%s %q", name, args[0], name, *dest)
 		case len(args) == 1:
 			*dest = args[0]
-		case *dest == "":
-			return fmt.Errorf("missing the %s: give it as the argument or with --%s", name, name)
+		}
+		if strings.TrimSpace(*dest) == "" {
+			return fmt.Errorf("--%s is required (give it as the argument or with --%s)", name, name)
 		}
 		return nil
+	}
+	return c
+}
+
+// idArgOrFlag is argOrFlag for an id: `task id "abc" is not a number` is
+// refused before anything is sent.
+func idArgOrFlag(c *cobra.Command, name string, dest *string) *cobra.Command {
+	argOrFlag(c, name, "the "+name+" id", dest)
+	args := c.Args
+	c.Args = func(cmd *cobra.Command, a []string) error {
+		if err := args(cmd, a); err != nil {
+			return err
+		}
+		return checkID(name, *dest)
 	}
 	return c
 }

@@ -69,7 +69,7 @@ func TestWebasystTextIsPrintable(t *testing.T) {
 
 	for _, args := range [][]string{
 		{"sync", "plan", "--from", "webasyst", "-o", "table"}, {"sync", "plan", "--from", "webasyst", "-o", "csv"},
-		{"sync", "plan", "--from", "webasyst", "-o", "json"}, {"sync", "apply", "--from", "webasyst", "-o", "table"},
+		{"sync", "plan", "--from", "webasyst", "-o", "json"}, {"sync", "apply", "--yes", "--from", "webasyst", "-o", "table"},
 		{"teams", "list", "-o", "table"}, {"teams", "list", "-o", "csv"}, {"teams", "list", "-o", "json"},
 	} {
 		r := h.run(args...)

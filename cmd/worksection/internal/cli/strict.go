@@ -49,9 +49,42 @@ func unknownSubcommand(c *cobra.Command, args []string) error {
 	}
 	msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
 	if s := c.SuggestionsFor(args[0]); len(s) > 0 {
-		msg += fmt.Sprintf("; did you mean %q?", s[0])
+		msg += fmt.Sprintf("; did you mean %q?", closest(args[0], s))
 	}
 	return fmt.Errorf("%s (see '%s --help')", msg, c.CommandPath())
+}
+
+// closest is the suggestion fewest edits away from typed ("lst": "list",
+// not "get"), the first of equals.
+func closest(typed string, suggestions []string) string {
+	best := suggestions[0]
+	for _, s := range suggestions[1:] {
+		if editDistance(typed, s) < editDistance(typed, best) {
+			best = s
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // noArgs is the Args of a command that takes no operands.

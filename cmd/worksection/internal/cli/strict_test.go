@@ -14,7 +14,7 @@ func TestTyposAreErrors(t *testing.T) {
 	h := newHarness(t, nil)
 	for args, want := range map[string]string{
 		"users lst":            `unknown command "lst" for "worksection users"; did you mean "list"?`,
-		"users get x":          `unknown command "get" for "worksection users"`,
+		"users show x":         `unknown command "show" for "worksection users"`,
 		"completion tcsh":      `unknown command "tcsh" for "worksection completion"`,
 		"help bogus":           `unknown help topic "bogus"`,
 		"help users lst":       `unknown help topic "users lst"`,

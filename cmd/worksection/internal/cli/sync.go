@@ -4,33 +4,39 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	ws "github.com/worksection-go/worksection"
-	"github.com/worksection-go/worksection/internal/sides"
 	"github.com/worksection-go/worksection/roster"
-	"github.com/worksection-go/worksection/webasyst"
-	"github.com/worksection-go/worksection/webasyst/webasysttest"
 )
-
-// fromWebasyst is the --from value that reads a Webasyst Teamwork team.
-const fromWebasyst = "webasyst"
 
 func (a *app) syncCmd() *cobra.Command {
 	var from string
+	var allowEmpty bool
+	var maxInvites int
 	plan := &cobra.Command{
-		Use:   "plan --from people.csv|webasyst",
+		Use:   "plan --from people.csv|-|webasyst [--max-invites N] [--allow-empty]",
 		Short: "Show what sync apply would change; exit 0 if nothing, 2 if there are changes",
 		Long: `Compare a roster with the account and print the plan: teams to create, people to
-invite, members to add to projects, members the roster does not list (reported
-only: the API cannot remove users), and rows refused with their line.
+invite, members to add to projects, members whose team or role differ from the
+roster ("differs") and members the roster does not list ("unmanaged"), both
+reported only: the API cannot change or remove users; and rows refused with
+their line.
 
-The CSV file has a header row naming the columns email, first_name, last_name,
-title, team, department, role (user, guest or reader) and projects (project ids,
-space-, comma- or semicolon-separated), in any order; other columns are ignored.
+The CSV file (or standard input, with --from -) has a header row naming the
+columns email, first_name, last_name, title, team, department, role (user, guest
+or reader) and projects (project ids, space-, comma- or semicolon-separated), in
+any order; other columns are ignored. Cells are separated by commas, semicolons
+or tabs, as the header line shows. UTF-8 (with or without a byte order mark) and
+UTF-16 with a byte order mark are read; other bytes are refused, naming the line.
+A row is read against the header cell by cell: missing cells at its end are
+empty, and cells beyond the header must be empty, else the row is refused.
+
+A roster that names nobody (a header-only CSV, an empty Webasyst team) is an
+error unless --allow-empty. --max-invites makes plan exit 1 when sync apply
+would refuse the plan for inviting more people than that.
 
 Each row has one outcome. A row with no email, an invalid email or role, or an
 email listed before is refused whole. A project the row names that cannot be
@@ -40,9 +46,15 @@ with its line, by plan, apply and their JSON alike.
 
 Exit status: 0 nothing to do, 2 changes to make, 1 a row or project step was
 refused (the plan is still printed) or an error.`,
+		Example: `  worksection sync plan --from webasyst   # exit 1: the fake team has a row with no email
+  worksection sync plan --from people.csv --max-invites 20
+  printf 'email;team\nann@new.example;Sales\n' | worksection sync plan --from -`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			src, err := a.source(cmd.Context(), from)
+			if err := checkMaxInvites(maxInvites); err != nil {
+				return err
+			}
+			src, err := a.source(cmd.Context(), from, allowEmpty)
 			if err != nil {
 				return err
 			}
@@ -56,15 +68,17 @@ refused (the plan is still printed) or an error.`,
 			if len(p.Problems) > 0 {
 				return fmt.Errorf("the roster has %s (%s); fix the source and plan again", refusedCount(p.Problems), firstTrouble(roster.Report{}, p))
 			}
+			if err := tooManyInvites(p, maxInvites); err != nil {
+				return fmt.Errorf("sync apply would refuse this plan: %w", err)
+			}
 			if p.HasChanges() {
 				return exitCode(2)
 			}
 			return nil
 		},
 	}
-	var maxInvites int
 	apply := &cobra.Command{
-		Use:   "apply --from people.csv|webasyst [--max-invites N]",
+		Use:   "apply --from people.csv|-|webasyst [--max-invites N] [--allow-empty] [--yes] [--dry-run]",
 		Short: "Make the changes sync plan shows; safe to run again",
 		Long: `Read the account again, then create the missing teams, invite the people who are
 not members, and add members to their projects. A failed step does not stop the
@@ -73,11 +87,25 @@ left, so nobody is invited twice.
 
 Rows and project steps are refused as sync plan shows (see "sync plan --help").
 
+The API cannot remove a member, so on a terminal it shows the plan and asks
+"Apply these changes to <account host>? [y/N]"; --yes skips the question and
+is needed when standard input is not a terminal. --dry-run prints the
+requests it would send and sends nothing.
+
 Exit status: 0 when everything was applied, 1 when a step failed, a row or
-project step was refused, or on error.`,
+project step was refused, the question was not answered y, or on error.`,
+		Example: `  worksection sync apply --from webasyst --dry-run
+  worksection sync apply --from webasyst --yes   # exit 1: the fake team has a row with no email
+  worksection sync apply --from people.csv --max-invites 500 --yes`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			src, err := a.source(cmd.Context(), from)
+			if from == fromStdin && !a.yes && !a.dryRun {
+				return errors.New("--from - reads the roster from standard input, so the changes cannot be confirmed there: pass --yes")
+			}
+			if err := a.mayApply(maxInvites); err != nil {
+				return err
+			}
+			src, err := a.source(cmd.Context(), from, allowEmpty)
 			if err != nil {
 				return err
 			}
@@ -85,67 +113,16 @@ project step was refused, or on error.`,
 		},
 	}
 	for _, c := range []*cobra.Command{plan, apply} {
-		c.Flags().StringVar(&from, "from", "", "a CSV file, or \"webasyst\" for the Webasyst team at "+envWebasystURL+" (token in "+envWebasystTok+")")
+		c.Flags().StringVar(&from, "from", "", "a CSV file, - for CSV on standard input, or \"webasyst\" for the Webasyst team at "+envWebasystURL+" (token in "+envWebasystTok+")")
 		_ = c.MarkFlagRequired("from")
 		_ = c.MarkFlagFilename("from", "csv")
+		c.Flags().BoolVar(&allowEmpty, "allow-empty", false, "accept a roster that names nobody (a header-only CSV, an empty Webasyst team)")
 	}
+	plan.Flags().IntVar(&maxInvites, "max-invites", roster.DefaultMaxInvites, "exit 1 if the plan invites more people than this (sync apply would refuse it)")
 	apply.Flags().IntVar(&maxInvites, "max-invites", roster.DefaultMaxInvites, "refuse a plan inviting more people than this")
+	a.addYes(apply)
+	a.addDryRun(apply)
 	return group("sync", "Sync the account's members with a roster (CSV or Webasyst)", plan, apply)
-}
-
-// source reads the roster --from names. A Webasyst team is read only
-// after the account is known: a built-in fake stands in for one side only
-// when the other is fake too.
-func (a *app) source(ctx context.Context, from string) (roster.Source, error) {
-	if from == fromWebasyst {
-		if _, err := a.connect(ctx); err != nil {
-			return roster.Source{}, err
-		}
-		wa, fake, err := a.webasyst()
-		if err != nil {
-			return roster.Source{}, err
-		}
-		err = sides.Check(sides.Side{Name: "the Webasyst team", Fake: fake, Vars: []string{envWebasystURL, envWebasystTok}}, a.accountSide())
-		if err != nil {
-			return roster.Source{}, err
-		}
-		if fake {
-			a.notice("%s and %s are not set: reading a built-in fake Webasyst team", envWebasystURL, envWebasystTok)
-		}
-		team, err := wa.TeamList(ctx)
-		if err != nil {
-			return roster.Source{}, fmt.Errorf("reading the Webasyst team: %w", err)
-		}
-		return roster.FromWebasyst(team), nil
-	}
-	f, err := os.Open(from)
-	if err != nil {
-		return roster.Source{}, err
-	}
-	defer f.Close()
-	src, err := roster.ReadCSV(f)
-	if err != nil {
-		return roster.Source{}, fmt.Errorf("%s: %w", from, err)
-	}
-	return src, nil
-}
-
-// webasyst connects to WEBASYST_URL with WEBASYST_TOKEN, or to a built-in
-// fake team (fake) when neither is set.
-func (a *app) webasyst() (c *webasyst.Client, fake bool, err error) {
-	base, tok := a.env.Getenv(envWebasystURL), a.env.Getenv(envWebasystTok)
-	switch {
-	case base != "" && tok != "":
-		c, err := webasyst.NewClient(base, tok)
-		return c, false, err
-	case base != "":
-		return nil, false, errPartialCredentials(envWebasystURL, envWebasystTok)
-	case tok != "":
-		return nil, false, errPartialCredentials(envWebasystTok, envWebasystURL)
-	}
-	srv := webasysttest.NewServer()
-	a.closers = append(a.closers, srv.Close)
-	return srv.Client(), true, nil
 }
 
 // load connects and plans src against the account.
@@ -160,26 +137,30 @@ func (a *app) load(ctx context.Context, src roster.Source) (*ws.Client, roster.P
 
 // sync loads and applies a roster, then prints what happened.
 func (a *app) sync(ctx context.Context, src roster.Source, maxInvites int) error {
-	if maxInvites < 1 {
-		return fmt.Errorf("--max-invites must be at least 1, not %d", maxInvites)
-	}
 	c, p, err := a.load(ctx, src)
 	if err != nil {
+		return err
+	}
+	if err := tooManyInvites(p, maxInvites); err != nil {
+		return err
+	}
+	if a.dryRun {
+		return a.printRequests(planRequests(p))
+	}
+	if err := a.confirm(ctx, p); err != nil {
 		return err
 	}
 	progress, done := a.progress(len(p.CreateTeams) + len(p.Invite) + len(p.AddToProjects))
 	r, err := roster.Apply(ctx, c, p, roster.ApplyOptions{MaxInvites: maxInvites, Progress: progress})
 	done()
-	if errors.Is(err, roster.ErrTooManyInvites) {
-		return fmt.Errorf("%w (pass --max-invites %d to allow it)", err, len(p.Invite))
-	}
 	res := applyResult{Report: r, Members: emailsOf(p.Members), Problems: p.Problems}
 	if emitErr := a.emit(applyView(res)); err == nil {
 		err = emitErr
 	}
 	switch {
 	case errors.Is(err, context.Canceled):
-		return errors.New("interrupted; run it again to finish: it does only what is left")
+		a.notice("run it again to finish: it does only what is left")
+		return err // exit 130, "interrupted"
 	case err != nil:
 		return err
 	}
@@ -190,10 +171,20 @@ func (a *app) sync(ctx context.Context, src roster.Source, maxInvites int) error
 	return nil
 }
 
+// tooManyInvites refuses, before anything is sent or asked, a plan that
+// invites more people than --max-invites (roster.Apply would refuse it).
+func tooManyInvites(p roster.Plan, maxInvites int) error {
+	if len(p.Invite) <= maxInvites {
+		return nil
+	}
+	return &userError{msg: fmt.Sprintf("the plan invites %d people, more than --max-invites %d (pass --max-invites %d to allow it)",
+		len(p.Invite), maxInvites, len(p.Invite)), err: roster.ErrTooManyInvites}
+}
+
 // firstTrouble names the first failure, skip or refused row, for the
 // error line; the output lists them all.
 func firstTrouble(r roster.Report, p roster.Plan) string {
-	for _, list := range [][]roster.Outcome{r.Failed, r.Skipped} {
+	for _, list := range [][]roster.Outcome{r.Failed, r.Interrupted, r.Skipped} {
 		if len(list) > 0 {
 			return fmt.Sprintf("first: %s %s: %s", list[0].Action, list[0].Target, list[0].Reason)
 		}
@@ -218,7 +209,7 @@ func emailsOf(people []roster.Person) []string {
 
 func applyView(r applyResult) view {
 	v := view{header: []string{"ACTION", "TARGET", "STATUS", "DETAIL"}, data: r}
-	for _, list := range [][]roster.Outcome{r.Done, r.Failed, r.Skipped} {
+	for _, list := range [][]roster.Outcome{r.Done, r.Failed, r.Interrupted, r.Skipped} {
 		for _, o := range list {
 			v.rows = append(v.rows, []string{string(o.Action), o.Target, string(o.Status), outcomeDetail(o)})
 		}
@@ -271,16 +262,19 @@ func planView(p roster.Plan) view {
 	for _, ch := range p.AddToProjects {
 		v.rows = append(v.rows, []string{string(roster.ActionAddToProject), ch.ProjectID.String(), "", "", strings.Join(ch.Emails, ", ")})
 	}
+	for _, d := range p.Differs {
+		v.rows = append(v.rows, []string{"differs", d.Email, d.Name, "", fmt.Sprintf("%s: %q in the roster, %q on the account; the API cannot change it", d.Field, d.Source, d.Account)})
+	}
 	for _, u := range p.Unmanaged {
 		v.rows = append(v.rows, []string{"unmanaged", u.Email, u.Name, u.Group, "not in the roster; left as is"})
 	}
 	for _, pr := range p.Problems {
 		v.rows = append(v.rows, []string{refuseAction(pr), pr.Where(), pr.Name, "", problemDetail(pr)})
 	}
-	summary := fmt.Sprintf("%s to create, %s to invite, %s to add members to; %s, %d unmanaged, %s.",
+	summary := fmt.Sprintf("%s to create, %s to invite, %s to add members to; %s, %d differ, %d unmanaged, %s.",
 		count(len(p.CreateTeams), "team", "teams"), count(len(p.Invite), "person", "people"),
 		count(len(p.AddToProjects), "project", "projects"), count(len(p.Members), "already a member", "already members"),
-		len(p.Unmanaged), refusedCount(p.Problems))
+		len(p.Differs), len(p.Unmanaged), refusedCount(p.Problems))
 	if p.HasChanges() {
 		v.footer = "Plan: " + summary + " Run sync apply to make these changes."
 	} else {

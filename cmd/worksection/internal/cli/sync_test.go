@@ -21,14 +21,14 @@ func TestSyncNeverMixesAFakeWithARealSide(t *testing.T) {
 	defer srv.Close()
 	wa := webasysttest.NewServer()
 	defer wa.Close()
-	for _, cmd := range []string{"plan", "apply"} {
+	for _, args := range [][]string{{"sync", "plan", "--from", "webasyst"}, {"sync", "apply", "--yes", "--from", "webasyst"}} {
 		h := newHarness(t, srv) // a real account, no Webasyst variables
-		oneErrorLine(t, h.run("sync", cmd, "--from", "webasyst"),
+		oneErrorLine(t, h.run(args...),
 			"the Webasyst team is a built-in fake (WEBASYST_URL and WEBASYST_TOKEN not set)", "the Worksection account is real")
 
 		h = newHarness(t, nil) // a real team, no account
 		h.env[envWebasystURL], h.env[envWebasystTok] = wa.URL, wa.Token
-		r := h.run("sync", cmd, "--from", "webasyst")
+		r := h.run(args...)
 		assert.Equal(t, 1, r.code)
 		last := lines(r.stderr)[len(lines(r.stderr))-1]
 		assert.Contains(t, last, "the Worksection account is a built-in fake (WORKSECTION_ACCOUNT_URL and WORKSECTION_API_KEY (or a context) not set)")
@@ -37,7 +37,7 @@ func TestSyncNeverMixesAFakeWithARealSide(t *testing.T) {
 	assert.Empty(t, srv.Requests(), "nothing reached the real account")
 	assert.Zero(t, wa.Requests(), "nothing was read from the real team")
 
-	r := newHarness(t, nil).run("sync", "apply", "--from", "webasyst") // both fake: a demo
+	r := newHarness(t, nil).run("sync", "apply", "--yes", "--from", "webasyst") // both fake: a demo
 	assert.Contains(t, r.stderr, "[6/6] invite eve@webasyst.example: done")
 }
 
@@ -67,7 +67,7 @@ func TestSyncRowOutcomesAgree(t *testing.T) {
 	assert.Len(t, plan.Problems, 2)
 
 	var res applyResult
-	r = h.run("sync", "apply", "--from", people)
+	r = h.run("sync", "apply", "--yes", "--from", people)
 	assert.Equal(t, 1, r.code, "apply exits as plan did")
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &res))
 	require.Len(t, res.Done, 1)
@@ -75,4 +75,35 @@ func TestSyncRowOutcomesAgree(t *testing.T) {
 	assert.Len(t, res.Problems, 2)
 	assert.Contains(t, r.stderr, "1 row refused, 1 project step refused")
 	assert.Equal(t, 1, srv.ActionCount("add_user"))
+}
+
+// sync plan lists members whose team or role differ from the roster as
+// "differs" (not a change: exit 0 when that is all), and says in advance
+// when apply would refuse the plan for --max-invites.
+func TestSyncPlanDriftAndMaxInvites(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	h := newHarness(t, srv)
+	drift := writeCSV(t, "email,team,role\nkate.greenway@acme.example,Design,guest\noleg.koval@acme.example,development,\n")
+	r := h.run("sync", "plan", "--from", drift, "-o", "table")
+	assert.Equal(t, 0, r.code, "drift is not a change: %s", r.stderr)
+	assert.Regexp(t, `(?m)^differs +kate.greenway@acme.example +Kate Greenway +- +team: "Design" in the roster, "Development" on the account; the API cannot change it$`, r.stdout)
+	assert.Regexp(t, `(?m)^differs +kate.greenway@acme.example .*role: "guest" in the roster, "account admin" on the account`, r.stdout)
+	assert.NotContains(t, r.stdout, "differs  oleg", "same team, by case; a blank role is no drift")
+	assert.Contains(t, r.stdout, "2 differ")
+
+	r = h.run("sync", "plan", "--from", drift, "-o", "json")
+	var plan roster.Plan
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &plan))
+	assert.Len(t, plan.Differs, 2)
+
+	three := writeCSV(t, "email\na@new.example\nb@new.example\nc@new.example\n")
+	r = h.run("sync", "plan", "--from", three, "--max-invites", "2")
+	oneErrorLine(t, r, "sync apply would refuse this plan", "more than --max-invites 2", "--max-invites 3")
+	assert.Contains(t, r.stdout, `"invite"`, "the plan is still printed")
+	assert.NotContains(t, r.stderr, "roster:", "in the user's terms, not the package's")
+	assert.Equal(t, 2, h.run("sync", "plan", "--from", three, "--max-invites", "3").code)
+	oneErrorLine(t, h.run("sync", "plan", "--from", three, "--max-invites", "x"), `--max-invites "x" is not a number`)
+	assert.Zero(t, srv.ActionCount("add_user"))
 }
