@@ -122,7 +122,9 @@ type MD5Variant struct {
 
 // String describes the variant for a report, e.g.
 // "md5 over RFC 3986, hash last".
-func (v MD5Variant) String() string { return "md5 over " + v.Hashed.String() + ", " + v.Layout.String() }
+func (v MD5Variant) String() string {
+	return "md5 over " + v.Hashed.String() + ", " + v.Layout.String()
+}
 
 // Sign returns the query to send for params signed with key, and the hash
 // it carries (a secret: mask it in anything shown). The hash covers the

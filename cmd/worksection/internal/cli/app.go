@@ -9,10 +9,13 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
+	"golang.org/x/oauth2"
 	"golang.org/x/term"
 
 	ws "github.com/worksection-go/worksection"
+	"github.com/worksection-go/worksection/worksectiontest"
 )
 
 // Env is everything the command takes from the outside world; tests
@@ -25,6 +28,9 @@ type Env struct {
 	ConfigDir  func() (string, error)                // where `login` saves its token
 	Options    []ws.Option                           // extra client options (tests turn off rate limiting)
 	Browse     func(ctx context.Context, url string) // opens the sign-in URL; nil prints it only
+	// ProbeGap is the pause doctor leaves after each answer (tests shorten
+	// it); 0 means the documented one request a second, with a margin.
+	ProbeGap time.Duration
 }
 
 // System is the real environment of a process.
@@ -88,6 +94,17 @@ type app struct {
 	closers   []func()
 	client    *ws.Client
 	loginPort int // login --port
+	// used is the credential connect chose, for doctor, which signs its
+	// own requests; fakeOptions configure the built-in fake it starts.
+	used        usedCredential
+	fakeOptions []worksectiontest.Option
+}
+
+// usedCredential is the secret behind a.client: one of the three is set.
+type usedCredential struct {
+	apiKey string
+	tokens oauth2.TokenSource
+	fake   *worksectiontest.Server
 }
 
 func (a *app) close() {

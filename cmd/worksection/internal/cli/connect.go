@@ -38,6 +38,7 @@ func (a *app) connect(ctx context.Context) (*ws.Client, error) {
 	switch {
 	case account != "" && key != "":
 		a.client, err = ws.NewClient(account, append([]ws.Option{ws.WithAPIKey(key)}, a.env.Options...)...)
+		a.used.apiKey = key
 	case account != "":
 		return nil, errPartialCredentials(accountFrom, envAPIKey+" (or --api-key)")
 	case key != "":
@@ -66,8 +67,9 @@ func (a *app) setting(flag, flagName, env string) (value, from string) {
 }
 
 func (a *app) fake() *ws.Client {
-	srv := worksectiontest.NewServer()
+	srv := worksectiontest.NewServer(a.fakeOptions...)
 	a.closers = append(a.closers, srv.Close)
+	a.used.fake = srv
 	a.notice("%s and %s are not set: using a built-in fake account with sample data (changes are not kept)", envAccountURL, envAPIKey)
 	return srv.Client(a.env.Options...)
 }
@@ -88,5 +90,6 @@ func (a *app) savedLogin(ctx context.Context) (*ws.Client, error) {
 		return nil, fmt.Errorf("the saved login's OAuth server: %w", err)
 	}
 	ts := ws.NewSharedTokenSource(ctx, cfg, store)
+	a.used.tokens = ts
 	return ws.NewClient(ws.AccountURL(tok), append([]ws.Option{ws.WithTokenSource(ts)}, a.env.Options...)...)
 }

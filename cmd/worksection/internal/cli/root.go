@@ -20,7 +20,8 @@ WORKSECTION_API_KEY (Account → API), or a saved "worksection login". With
 none of them, commands run against a built-in fake account with sample data.
 
 Output: -o table, json or csv; table on a terminal, JSON otherwise.
-Exit status: 0 success, 1 error; "sync plan" exits 2 when there are changes.`,
+Exit status: 0 success, 1 error; "sync plan" exits 2 when there are changes;
+"doctor" exits 3 when a probe finds the server differs from the SDK.`,
 		SilenceErrors: true, // Run prints errors, on one line
 		SilenceUsage:  true,
 		// A bad -o is refused before a command changes anything.
@@ -41,7 +42,7 @@ Exit status: 0 success, 1 error; "sync plan" exits 2 when there are changes.`,
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{formatTable, formatJSON, formatCSV}, cobra.ShellCompDirectiveNoFileComp))
 
 	root.AddCommand(a.usersCmd(), a.teamsCmd(), a.contactsCmd(), a.foldersCmd(), a.subscribeCmd(true), a.subscribeCmd(false),
-		a.taskCmd(), a.projectsCmd(), a.scheduleCmd(), a.syncCmd(), a.loginCmd(), a.fakeCmd(), a.versionCmd())
+		a.taskCmd(), a.projectsCmd(), a.scheduleCmd(), a.syncCmd(), a.loginCmd(), a.fakeCmd(), a.versionCmd(), a.doctorCmd())
 	return root
 }
 

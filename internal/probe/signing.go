@@ -1,0 +1,214 @@
+package probe
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/worksection-go/worksection/internal/auth"
+)
+
+// spec is one probe: what it asks and what the SDK assumes, for the
+// report, and how it runs.
+type spec struct {
+	id, title, question, assumes string
+	run                          func(r *run, ctx context.Context, res *Result)
+}
+
+// probes run in this order; the report lists them so.
+var probes = []spec{
+	{"md5-encoding", "md5 signing of awkward values",
+		"Does the server accept the md5 hash of a read whose parameters hold @, a space, + and ~ (get_users_schedule for the owner's email, in 2031)?",
+		"The hash is md5 of the query exactly as sent, encoded like PHP's http_build_query (space as +, @ as %40, ~ as %7E), then the key.",
+		(*run).probeEncoding},
+	{"hash-position", "Where hash may stand",
+		"Does the server rebuild the query from its parameters (hash may stand anywhere) or hash the raw query string (hash must be last)?",
+		"The server rebuilds the query from the parameters it received, so position does not matter (the SDK sends hash last either way).",
+		(*run).probeHashPosition},
+	{"hmac-header", "HMAC in the vendor's 2026 shape",
+		"Is get_users accepted signed with \"Authorization: Admin <t>_<hmac>\", POST with the parameters in a JSON body?",
+		"Accepted, as the vendor's 2026 clients send it (WithHMACSigning; md5 stays the default).",
+		(*run).probeHMAC},
+	{"token-json-body", "JSON bodies with an access token",
+		"Does the user API accept get_users as a POST with a JSON body and an access token?",
+		"Accepted: the SDK moves a token call's parameters into a JSON body when the URL would pass 8 KB.",
+		(*run).probeTokenBody},
+	{"rate-limit", "The rate limit's answer",
+		"Two get_user_groups sent about 50 ms apart, past the SDK's limiter: is the second refused, and how?",
+		"Refused with HTTP 200 and the error envelope \"Too many requests\" (the SDK also recognises HTTP 429, and waits as Retry-After says).",
+		(*run).probeRateLimit},
+	{"me-shape", "me's shape",
+		"Is me's data an object or a one-element array?",
+		"An object, as the vendor's recording shows (the SDK also reads the FAQ's one-element array).",
+		(*run).probeMe},
+	{"duplicate-member", "Duplicate member",
+		"What does add_user answer for the email of an existing member (the owner's)?",
+		"An error envelope whose message holds \"already\" or \"exist\", which the SDK matches to recognise a duplicate.",
+		(*run).probeDuplicate},
+}
+
+// The 2031 range keeps the schedule read clear of any real day off.
+const dateStart, dateEnd = "01.01.2031", "31.01.2031"
+
+// hashOutcome is what an md5-signed answer says about its hash.
+type hashOutcome int
+
+const (
+	hashAccepted  hashOutcome = iota // ok, or an error past the hash check
+	hashRefused                      // the SDK's ErrUnauthorized
+	hashUnsettled                    // no envelope, or an error that may come before the hash check
+)
+
+func hashVerdict(a *answer) hashOutcome {
+	m := strings.ToLower(a.message)
+	switch {
+	case a.refusedCredential():
+		return hashRefused
+	case a.ok():
+		return hashAccepted
+	case !a.envelope, strings.HasPrefix(m, "action is"): // "Action is invalid/required" may come before the hash check
+		return hashUnsettled
+	}
+	return hashAccepted
+}
+
+func (o hashOutcome) String() string {
+	return [...]string{"hash accepted", "hash refused", "not settled"}[o]
+}
+
+// probeEncoding sends the SDK's PHP-style hash, and if it is refused the
+// RFC 3986 and unencoded ones.
+func (r *run) probeEncoding(ctx context.Context, res *Result) {
+	if !r.needsKey(res) || !r.hasOwner(res) {
+		return
+	}
+	// A second, made-up address brings the space, + and ~; the server
+	// checks the hash before it looks the members up.
+	params := []auth.Param{{Key: "action", Value: "get_users_schedule"},
+		{Key: "users", Value: r.owner.email + ", doctor+probe~check@example.invalid"},
+		{Key: "datestart", Value: dateStart}, {Key: "dateend", Value: dateEnd}}
+	results := map[auth.Encoding]hashOutcome{}
+	var seen []string
+	for _, enc := range []auth.Encoding{auth.PHPEncoding, auth.RFC3986Encoding, auth.NoEncoding} {
+		v := auth.MD5Variant{Hashed: enc}
+		a, err := r.s.send(ctx, r.s.signMD5(res.ID, v, http.MethodGet, params))
+		if !settle(res, a, err) {
+			return
+		}
+		out := hashVerdict(a)
+		if out == hashUnsettled {
+			res.Verdict, res.Reason = Unknown, v.String()+": "+a.describe()
+			return
+		}
+		results[enc] = out
+		seen = append(seen, fmt.Sprintf("%s: %s (%s)", v, out, a.describe()))
+		if enc == auth.PHPEncoding && out == hashAccepted {
+			res.Verdict, res.Observed = Agrees, seen[0]
+			return
+		}
+	}
+	res.Verdict, res.Observed = Differs, strings.Join(seen, "; ")
+	var works []string
+	for _, enc := range []auth.Encoding{auth.RFC3986Encoding, auth.NoEncoding} {
+		if results[enc] == hashAccepted {
+			works = append(works, "md5 over "+enc.String()+" values")
+		}
+	}
+	res.Instead = strings.Join(works, ", or ")
+}
+
+// probeHashPosition sends a read with its parameters sorted, hash first in
+// its sorted place, then last. Its values read the same in every encoding,
+// so only the position differs.
+func (r *run) probeHashPosition(ctx context.Context, res *Result) {
+	if !r.needsKey(res) || !r.hasOwner(res) {
+		return
+	}
+	params := []auth.Param{{Key: "action", Value: "get_users_schedule"}, {Key: "users", Value: r.owner.id},
+		{Key: "datestart", Value: dateStart}, {Key: "dateend", Value: dateEnd}}
+	var out [2]hashOutcome
+	var seen []string
+	for i, layout := range []auth.Layout{auth.SortedHashInPlace, auth.SortedHashLast} {
+		v := auth.MD5Variant{Layout: layout}
+		a, err := r.s.send(ctx, r.s.signMD5(res.ID, v, http.MethodGet, params))
+		if !settle(res, a, err) {
+			return
+		}
+		out[i] = hashVerdict(a)
+		seen = append(seen, fmt.Sprintf("%s: %s (%s)", layout, out[i], a.describe()))
+	}
+	res.Observed = strings.Join(seen, "; ")
+	switch out {
+	case [2]hashOutcome{hashAccepted, hashAccepted}:
+		res.Verdict = Agrees
+	case [2]hashOutcome{hashRefused, hashAccepted}:
+		res.Verdict, res.Instead = Differs, "hash last, as the SDK sends it: the server hashes the query string as sent, up to \"&hash=\""
+	case [2]hashOutcome{hashAccepted, hashRefused}:
+		res.Verdict, res.Instead = Differs, "hash in its sorted place: the server refuses it last"
+	default:
+		res.Verdict, res.Reason = Unknown, "no layout was accepted, so position alone does not settle it: "+res.Observed
+		res.Observed = ""
+	}
+}
+
+// probeHMAC sends get_users signed as the vendor's 2026 clients sign.
+func (r *run) probeHMAC(ctx context.Context, res *Result) {
+	if !r.needsKey(res) {
+		return
+	}
+	now := r.cfg.Now()
+	cred := auth.AdminToken(r.cfg.APIKey, "get_users", now.Unix())
+	_, sig, _ := strings.Cut(cred, "_")
+	// No parameters: an empty body, as the SDK and the vendor's clients send.
+	req := request{probe: res.ID, action: "get_users", signing: "HMAC header (Authorization: Admin)", method: http.MethodPost,
+		path: hmacPath, query: "action=get_users", secrets: []string{cred, sig},
+		header: http.Header{"Authorization": {"Admin " + cred}, "Content-Type": {"application/json; charset=utf-8"}}}
+	a, err := r.s.send(ctx, req)
+	if !settle(res, a, err) {
+		return
+	}
+	res.Observed = a.describe()
+	if a.ok() {
+		res.Verdict = Agrees
+		return
+	}
+	res.Verdict = Differs
+	if skew := clockSkew(a, now); skew != "" {
+		res.Observed += "; " + skew
+	}
+	if r.owner.err == nil {
+		res.Instead = "md5 query signing (the SDK's default), accepted for get_users"
+	}
+}
+
+// clockSkew says how far the server's Date is from the time signed, when
+// it is over a minute: the HMAC carries the time.
+func clockSkew(a *answer, signed time.Time) string {
+	t, err := http.ParseTime(a.header.Get("Date"))
+	if err != nil {
+		return ""
+	}
+	d := t.Sub(signed).Round(time.Second)
+	if d < time.Minute && d > -time.Minute {
+		return ""
+	}
+	return fmt.Sprintf("the server's clock is %s from this machine's, and the signature carries the time", d)
+}
+
+func (r *run) needsKey(res *Result) bool {
+	if r.cfg.APIKey == "" {
+		res.Verdict, res.Reason = Unknown, "needs the admin API key (these credentials are an access token)"
+		return false
+	}
+	return true
+}
+
+func (r *run) hasOwner(res *Result) bool {
+	if why := r.needsOwner(); why != "" {
+		res.Verdict, res.Reason = Unknown, why
+		return false
+	}
+	return true
+}
