@@ -34,10 +34,11 @@ type harness struct {
 	tty     bool
 	config  string
 	options []ws.Option // replace the default (no rate limit)
+	gap     time.Duration // doctor's pause between requests
 }
 
 func newHarness(t *testing.T, srv *worksectiontest.Server) *harness {
-	h := &harness{t: t, env: map[string]string{}, config: t.TempDir()}
+	h := &harness{t: t, env: map[string]string{}, config: t.TempDir(), gap: 10 * time.Millisecond}
 	if srv != nil {
 		h.env[envAccountURL], h.env[envAPIKey] = srv.URL, srv.APIKey
 	}
@@ -58,6 +59,7 @@ func (h *harness) runCtx(ctx context.Context, stdout io.Writer, args ...string) 
 		ConfigDir:  func() (string, error) { return h.config, nil },
 		Options:    append([]ws.Option{ws.WithRateLimit(rate.Inf, 0)}, h.options...),
 		Browse:     browse,
+		ProbeGap:   h.gap,
 	}
 	code := Run(ctx, env, args)
 	out := ""
