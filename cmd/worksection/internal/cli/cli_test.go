@@ -33,7 +33,7 @@ type harness struct {
 	env     map[string]string
 	tty     bool
 	config  string
-	options []ws.Option // replace the default (no rate limit)
+	options []ws.Option   // replace the default (no rate limit)
 	gap     time.Duration // doctor's pause between requests
 }
 
