@@ -1,0 +1,105 @@
+package probe
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/worksection-go/worksection/internal/auth"
+)
+
+func TestHashVerdict(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		body string
+		want hashOutcome
+	}{
+		{`{"status":"ok","data":{}}`, hashAccepted},
+		{`{"status":"error","status_code":11,"message":"Invalid email"}`, hashAccepted}, // past the hash check
+		{`{"status":"error","status_code":2,"message":"Action hash is missed or invalid"}`, hashRefused},
+		{`{"status":"error","status_code":0,"message":"Action is invalid"}`, hashUnsettled},
+		{`<html>500</html>`, hashUnsettled},
+	} {
+		a := sendOne(t, newTestRun(t, reply(200, tc.body), ""))
+		assert.Equal(t, tc.want, hashVerdict(a), tc.body)
+	}
+}
+
+// byQuery answers ok to the queries accept approves, else the refused hash.
+func byQuery(accept func(query string) bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if accept(r.URL.RawQuery) {
+			_, _ = w.Write([]byte(`{"status":"ok","data":[]}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"status":"error","status_code":2,"message":"Action hash is missed or invalid"}`))
+	}
+}
+
+func TestEncodingProbe(t *testing.T) {
+	t.Parallel()
+	// A server that takes any RFC 3986-encoded query: both alternatives
+	// are sent that way, so both are accepted.
+	rfc := func(q string) bool { return !strings.Contains(q, "+") && !strings.Contains(q, "%7E") }
+	r := newTestRun(t, byQuery(rfc), "")
+	var res Result
+	r.probeEncoding(context.Background(), &res)
+	assert.Equal(t, Differs, res.Verdict)
+	assert.Equal(t, "md5 over RFC 3986 values, or md5 over unencoded values", res.Instead)
+	assert.Equal(t, []int{1, 2, 3}, res.Requests)
+
+	r = newTestRun(t, byQuery(func(string) bool { return false }), "")
+	res = Result{}
+	r.probeEncoding(context.Background(), &res)
+	assert.Equal(t, Differs, res.Verdict)
+	assert.Empty(t, res.Instead, "nothing found that works")
+	assert.Contains(t, res.Observed, "md5 over unencoded, hash last: hash refused")
+
+	r.owner = owner{err: assert.AnError}
+	res = Result{}
+	r.probeEncoding(context.Background(), &res)
+	assert.Equal(t, Unknown, res.Verdict)
+	assert.Contains(t, res.Reason, "the owner's email is needed")
+}
+
+func TestHashPositionProbeBothRefused(t *testing.T) {
+	t.Parallel()
+	r := newTestRun(t, byQuery(func(string) bool { return false }), "")
+	var res Result
+	r.probeHashPosition(context.Background(), &res)
+	assert.Equal(t, Unknown, res.Verdict)
+	assert.Contains(t, res.Reason, "no layout was accepted")
+	assert.Len(t, res.Requests, 2)
+}
+
+func TestHMACProbe(t *testing.T) {
+	t.Parallel()
+	var got *http.Request
+	signed := time.Unix(1700000000, 0)
+	r := newTestRun(t, func(w http.ResponseWriter, req *http.Request) {
+		got = req
+		w.Header().Set("Date", signed.Add(10*time.Minute).UTC().Format(http.TimeFormat))
+		_, _ = w.Write([]byte(`{"status":"error","status_code":2,"message":"Action hash is missed or invalid"}`))
+	}, "", func(c *Config) { c.Now = func() time.Time { return signed } })
+	var res Result
+	r.probeHMAC(context.Background(), &res)
+	assert.Equal(t, Differs, res.Verdict)
+	assert.Contains(t, res.Observed, "the server's clock is 10m0s from this machine's")
+	assert.Equal(t, "md5 query signing (the SDK's default), accepted for get_users", res.Instead)
+	// The vendor's shape: POST /api/admin/v2?action=get_users, JSON, the header.
+	assert.Equal(t, http.MethodPost, got.Method)
+	assert.Equal(t, "/api/admin/v2", got.URL.Path)
+	assert.Equal(t, "action=get_users", got.URL.RawQuery)
+	assert.Equal(t, "application/json; charset=utf-8", got.Header.Get("Content-Type"))
+	assert.Equal(t, "Admin "+auth.AdminToken(testKey, "get_users", signed.Unix()), got.Header.Get("Authorization"))
+
+	r.cfg.APIKey = ""
+	res = Result{}
+	r.probeHMAC(context.Background(), &res)
+	assert.Equal(t, Unknown, res.Verdict)
+	assert.Contains(t, res.Reason, "needs the admin API key")
+}
