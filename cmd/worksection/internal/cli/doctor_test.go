@@ -94,8 +94,9 @@ var (
 type probeServer struct {
 	*httptest.Server
 	md5        func(raw string) bool
-	refuseHMAC bool // and echo the credential in the message
-	limit429   bool // answer the rate limit with HTTP 429 and Retry-After: 1
+	refuseHMAC bool   // and echo the credential in the message
+	limit429   bool   // answer the rate limit with HTTP 429 and Retry-After: 1
+	duplicate  string // add_user's message; "User already exists" if empty
 	block      chan struct{}
 
 	mu         sync.Mutex
@@ -157,7 +158,11 @@ func (s *probeServer) serve(w http.ResponseWriter, r *http.Request) {
 	case "get_users_schedule", "get_user_groups":
 		answer(w, http.StatusOK, map[string]any{"status": "ok", "data": []any{}})
 	case "add_user":
-		answer(w, http.StatusOK, refusal(11, "User already exists"))
+		msg := s.duplicate
+		if msg == "" {
+			msg = "User already exists"
+		}
+		answer(w, http.StatusOK, refusal(11, msg))
 	default:
 		answer(w, http.StatusOK, refusal(0, "Action is invalid"))
 	}
@@ -388,4 +393,17 @@ func TestDoctorHelp(t *testing.T) {
 	assert.Contains(t, r.stdout, `"doctor" exits 3`)
 	assert.Contains(t, r.stdout, "doctor")
 	assert.Equal(t, 1, h.run("doctor", "extra").code)
+}
+
+func TestDoctorTableStripsServerControlCharacters(t *testing.T) {
+	t.Parallel()
+	s := newProbeServer(t, func(s *probeServer) { s.duplicate = "Email \x1b[31mtaken\u202e" })
+	h := newHarness(t, nil)
+	h.env[envAccountURL], h.env[envAPIKey] = s.URL, probeKey
+	r := h.run("doctor", "-o", "table", "--write-probes")
+	assert.Equal(t, exitDiffers, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "7. Duplicate member: DIFFERS")
+	assert.Contains(t, r.stdout, `"Email \x1b[31mtaken\u202e"`, "shown quoted, escapes visible")
+	assert.NotContains(t, r.stdout, "\x1b")
+	assert.NotContains(t, r.stdout, "\u202e")
 }
