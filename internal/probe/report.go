@@ -96,3 +96,14 @@ func (r *Report) Answered() bool {
 	}
 	return false
 }
+
+// Accepted reports whether any request was answered "ok": when none was,
+// the credentials were likely refused.
+func (r *Report) Accepted() bool {
+	for _, e := range r.Requests {
+		if e.Status == "ok" {
+			return true
+		}
+	}
+	return false
+}

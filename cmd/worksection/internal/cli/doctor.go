@@ -42,7 +42,8 @@ To report a difference, attach the output of "worksection doctor -o json"
 to a bug report.
 
 Exit status: 0 when every probe agrees or is unknown, 3 when any differs,
-1 on an error.`,
+1 on an error (such as an account that no request reached or that accepted
+none).`,
 		Example: "  worksection doctor\n  worksection doctor -o json > doctor.json\n  worksection doctor --write-probes",
 		Args:    cobra.NoArgs,
 		RunE:    func(cmd *cobra.Command, _ []string) error { return a.doctor(cmd.Context(), write) },
@@ -88,6 +89,8 @@ func (a *app) doctor(ctx context.Context, write bool) error {
 		return fmt.Errorf("doctor interrupted: the report above holds what was found: %w", context.Canceled)
 	case !rep.Answered():
 		return errors.New("doctor: no request reached " + rep.Account + "; see the report above")
+	case !rep.Accepted():
+		return errors.New("doctor: " + rep.Account + " accepted no request; check the credentials (see the report above)")
 	case rep.Count(probe.Differs) > 0:
 		return exitCode(exitDiffers)
 	}

@@ -361,6 +361,18 @@ func TestDoctorUnreachableIsAnError(t *testing.T) {
 	assert.Contains(t, r.stderr, "no request reached")
 }
 
+func TestDoctorRefusedKeyIsAnError(t *testing.T) {
+	t.Parallel()
+	s := newProbeServer(t, nil)
+	h := newHarness(t, nil)
+	h.env[envAccountURL], h.env[envAPIKey] = s.URL, "wrong-key"
+	r := h.run("doctor", "-o", "json")
+	assert.Equal(t, 1, r.code)
+	rep := decodeReport(t, r)
+	assert.Contains(t, probeResult(t, rep, "md5-encoding").Reason, "Action hash is missed or invalid")
+	assert.Contains(t, r.stderr, "accepted no request; check the credentials")
+}
+
 func TestDoctorInterrupted(t *testing.T) {
 	t.Parallel()
 	s := newProbeServer(t, func(s *probeServer) { s.block = make(chan struct{}) })
