@@ -89,7 +89,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		r.readOwnerMD5(ctx)
 	}
 	for _, p := range probes {
-		res := Result{ID: p.id, Title: p.title, Question: p.question, Assumes: p.assumes}
+		res := Result{ID: p.id, Title: p.title, Question: p.question, Assumes: p.assumes, Requests: []int{}}
 		if ctx.Err() != nil {
 			res.Verdict, res.Reason = Unknown, "not run: interrupted"
 		} else {

@@ -42,7 +42,9 @@ func TestRunInterruptedBeforeAnything(t *testing.T) {
 	for _, p := range rep.Probes {
 		assert.Equal(t, Unknown, p.Verdict)
 		assert.Equal(t, "not run: interrupted", p.Reason)
+		assert.NotNil(t, p.Requests, "[] in JSON, never null")
 	}
+	assert.NotNil(t, rep.Requests)
 	assert.Equal(t, "acme.worksection.com", rep.Account)
 	assert.Equal(t, ws.Version, rep.SDKVersion)
 }
@@ -63,5 +65,6 @@ func TestRunAgreesWithTheFake(t *testing.T) {
 	assert.Len(t, rep.Requests, 10)
 	assert.Equal(t, "admin API key and access token", rep.Credentials)
 	assert.True(t, rep.Answered())
+	assert.True(t, rep.Accepted())
 	assert.Equal(t, 1, srv.RateLimited(), "only the pair's second was refused")
 }
