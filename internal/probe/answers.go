@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -64,14 +65,14 @@ func (r *run) ownerFromToken(a *answer) {
 func (r *run) probeRateLimit(ctx context.Context, res *Result) {
 	mk := func() (request, error) {
 		if r.cfg.APIKey != "" {
-			return r.s.signMD5(res.ID, auth.MD5Variant{}, http.MethodGet, []auth.Param{{Key: "action", Value: "get_user_groups"}}), nil
+			return r.s.signMD5(res.ID, auth.MD5Variant{}, http.MethodGet, action("get_user_groups")), nil
 		}
 		return r.s.signToken(ctx, res.ID, http.MethodGet, action("get_user_groups"), nil)
 	}
 	first, err1 := mk()
 	second, err2 := mk()
 	if err1 != nil || err2 != nil {
-		res.Verdict, res.Reason = Unknown, fmt.Sprint("signing failed: ", firstError(err1, err2))
+		res.Verdict, res.Reason = Unknown, "signing failed: "+errors.Join(err1, err2).Error()
 		return
 	}
 	if err := r.s.wait(ctx); err != nil {
@@ -131,15 +132,6 @@ func (r *run) rateVerdict(a *answer, res *Result) {
 		}
 		res.Instead += " (the SDK recognises it as ErrRateLimited and waits as Retry-After says)"
 	}
-}
-
-func firstError(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // retryAfter reads Retry-After in seconds or as an HTTP date; 0 if absent.
