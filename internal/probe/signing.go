@@ -58,24 +58,54 @@ type hashOutcome int
 const (
 	hashAccepted  hashOutcome = iota // ok, or an error past the hash check
 	hashRefused                      // the SDK's ErrUnauthorized
-	hashUnsettled                    // no envelope, or an error that may come before the hash check
+	hashUnsettled                    // no envelope
+	hashNoAction                     // "Action is invalid": it may come before the hash check
 )
 
 func hashVerdict(a *answer) hashOutcome {
-	m := strings.ToLower(a.message)
 	switch {
 	case a.refusedCredential():
 		return hashRefused
 	case a.ok():
 		return hashAccepted
-	case !a.envelope, strings.HasPrefix(m, "action is"): // "Action is invalid/required" may come before the hash check
+	case !a.envelope:
 		return hashUnsettled
+	case strings.HasPrefix(strings.ToLower(a.message), "action is"):
+		return hashNoAction
 	}
 	return hashAccepted
 }
 
 func (o hashOutcome) String() string {
-	return [...]string{"hash accepted", "hash refused", "not settled"}[o]
+	return [...]string{"hash accepted", "hash refused", "not settled", "action not served"}[o]
+}
+
+// reads are the md5 probes' requests, best first: get_users_schedule, and
+// if the server does not serve it (the vendor's PHP client notes "Action
+// is invalid"), get_users with the same users parameter, which get_users
+// ignores but the hash covers, as it covers every parameter (the docs).
+// The key users sorts after hash, so the hash-position probe can tell.
+func reads(users string) [][]auth.Param {
+	return [][]auth.Param{
+		{{Key: "action", Value: "get_users_schedule"}, {Key: "users", Value: users}, {Key: "datestart", Value: dateStart}, {Key: "dateend", Value: dateEnd}},
+		{{Key: "action", Value: "get_users"}, {Key: "users", Value: users}},
+	}
+}
+
+// onServedRead runs try on each read until one is served (try returns
+// true), and notes in res the reads the server did not serve.
+func onServedRead(res *Result, users string, try func(params []auth.Param) (served bool)) {
+	var skipped []string
+	for _, params := range reads(users) {
+		if try(params) {
+			if len(skipped) > 0 {
+				res.Observed = "on " + params[0].Value + " (" + strings.Join(skipped, "; ") + "): " + res.Observed
+			}
+			return
+		}
+		skipped = append(skipped, params[0].Value+" is not served")
+	}
+	res.Verdict, res.Reason = Unknown, "the server answers \"Action is …\" to every read tried ("+strings.Join(skipped, "; ")+"), which may come before the hash check"
 }
 
 // probeEncoding sends the SDK's PHP-style hash, and if it is refused the
@@ -86,27 +116,34 @@ func (r *run) probeEncoding(ctx context.Context, res *Result) {
 	}
 	// A second, made-up address brings the space, + and ~; the server
 	// checks the hash before it looks the members up.
-	params := []auth.Param{{Key: "action", Value: "get_users_schedule"},
-		{Key: "users", Value: r.owner.email + ", doctor+probe~check@example.invalid"},
-		{Key: "datestart", Value: dateStart}, {Key: "dateend", Value: dateEnd}}
+	onServedRead(res, r.owner.email+", doctor+probe~check@example.invalid", func(params []auth.Param) bool {
+		return r.encodingOn(ctx, res, params)
+	})
+}
+
+// encodingOn is probeEncoding on one read; false if the read is not served.
+func (r *run) encodingOn(ctx context.Context, res *Result, params []auth.Param) bool {
 	results := map[auth.Encoding]hashOutcome{}
 	var seen []string
 	for _, enc := range []auth.Encoding{auth.PHPEncoding, auth.RFC3986Encoding, auth.NoEncoding} {
 		v := auth.MD5Variant{Hashed: enc}
 		a, err := r.s.send(ctx, r.s.signMD5(res.ID, v, http.MethodGet, params))
 		if !settle(res, a, err) {
-			return
+			return true
 		}
 		out := hashVerdict(a)
-		if out == hashUnsettled {
+		switch {
+		case out == hashNoAction && enc == auth.PHPEncoding:
+			return false
+		case out == hashUnsettled || out == hashNoAction:
 			res.Verdict, res.Reason = Unknown, v.String()+": "+a.describe()
-			return
+			return true
 		}
 		results[enc] = out
 		seen = append(seen, fmt.Sprintf("%s: %s (%s)", v, out, a.describe()))
 		if enc == auth.PHPEncoding && out == hashAccepted {
 			res.Verdict, res.Observed = Agrees, seen[0]
-			return
+			return true
 		}
 	}
 	res.Verdict, res.Observed = Differs, strings.Join(seen, "; ")
@@ -117,6 +154,7 @@ func (r *run) probeEncoding(ctx context.Context, res *Result) {
 		}
 	}
 	res.Instead = strings.Join(works, ", or ")
+	return true
 }
 
 // probeHashPosition sends a read with its parameters sorted, hash first in
@@ -126,17 +164,23 @@ func (r *run) probeHashPosition(ctx context.Context, res *Result) {
 	if !r.needsKey(res) || !r.hasOwner(res) {
 		return
 	}
-	params := []auth.Param{{Key: "action", Value: "get_users_schedule"}, {Key: "users", Value: r.owner.id},
-		{Key: "datestart", Value: dateStart}, {Key: "dateend", Value: dateEnd}}
+	onServedRead(res, r.owner.id, func(params []auth.Param) bool { return r.positionOn(ctx, res, params) })
+}
+
+// positionOn is probeHashPosition on one read; false if it is not served.
+func (r *run) positionOn(ctx context.Context, res *Result, params []auth.Param) bool {
 	var out [2]hashOutcome
 	var seen []string
 	for i, layout := range []auth.Layout{auth.SortedHashInPlace, auth.SortedHashLast} {
 		v := auth.MD5Variant{Layout: layout}
 		a, err := r.s.send(ctx, r.s.signMD5(res.ID, v, http.MethodGet, params))
 		if !settle(res, a, err) {
-			return
+			return true
 		}
 		out[i] = hashVerdict(a)
+		if i == 0 && out[i] == hashNoAction {
+			return false
+		}
 		seen = append(seen, fmt.Sprintf("%s: %s (%s)", layout, out[i], a.describe()))
 	}
 	res.Observed = strings.Join(seen, "; ")
@@ -151,6 +195,7 @@ func (r *run) probeHashPosition(ctx context.Context, res *Result) {
 		res.Verdict, res.Reason = Unknown, "no layout was accepted, so position alone does not settle it: "+res.Observed
 		res.Observed = ""
 	}
+	return true
 }
 
 // probeHMAC sends get_users signed as the vendor's 2026 clients sign.

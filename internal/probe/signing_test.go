@@ -21,7 +21,7 @@ func TestHashVerdict(t *testing.T) {
 		{`{"status":"ok","data":{}}`, hashAccepted},
 		{`{"status":"error","status_code":11,"message":"Invalid email"}`, hashAccepted}, // past the hash check
 		{`{"status":"error","status_code":2,"message":"Action hash is missed or invalid"}`, hashRefused},
-		{`{"status":"error","status_code":0,"message":"Action is invalid"}`, hashUnsettled},
+		{`{"status":"error","status_code":0,"message":"Action is invalid"}`, hashNoAction},
 		{`<html>500</html>`, hashUnsettled},
 	} {
 		a := sendOne(t, newTestRun(t, reply(200, tc.body), ""))
@@ -102,4 +102,42 @@ func TestHMACProbe(t *testing.T) {
 	r.probeHMAC(context.Background(), &res)
 	assert.Equal(t, Unknown, res.Verdict)
 	assert.Contains(t, res.Reason, "needs the admin API key")
+}
+
+// notServed answers "Action is invalid" to get_users_schedule and passes
+// the rest to next.
+func notServed(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("action") == "get_users_schedule" {
+			_, _ = w.Write([]byte(`{"status":"error","status_code":0,"message":"Action is invalid"}`))
+			return
+		}
+		next(w, r)
+	}
+}
+
+func TestMD5ProbesFallBackToGetUsers(t *testing.T) {
+	t.Parallel()
+	var queries []string
+	r := newTestRun(t, notServed(func(w http.ResponseWriter, req *http.Request) {
+		queries = append(queries, req.URL.RawQuery)
+		_, _ = w.Write([]byte(`{"status":"ok","data":[]}`))
+	}), "")
+	var res Result
+	r.probeEncoding(context.Background(), &res)
+	assert.Equal(t, Agrees, res.Verdict)
+	assert.Equal(t, []int{1, 2}, res.Requests)
+	assert.Contains(t, res.Observed, "on get_users (get_users_schedule is not served): md5 over PHP urlencode, hash last: hash accepted")
+	assert.Contains(t, queries[0], "action=get_users&users=ann.lee%40acme.example%2C+doctor%2Bprobe%7Echeck%40example.invalid&hash=")
+
+	res = Result{}
+	r.probeHashPosition(context.Background(), &res)
+	assert.Equal(t, Agrees, res.Verdict)
+	assert.Regexp(t, `^action=get_users&hash=[0-9a-f]{32}&users=7$`, queries[1], "hash in its sorted place, before users")
+
+	r = newTestRun(t, reply(200, `{"status":"error","status_code":0,"message":"Action is invalid"}`), "")
+	res = Result{}
+	r.probeEncoding(context.Background(), &res)
+	assert.Equal(t, Unknown, res.Verdict)
+	assert.Contains(t, res.Reason, "get_users_schedule is not served; get_users is not served")
 }
