@@ -110,6 +110,20 @@ func (e *OAuthError) Is(target error) bool {
 	return e.HTTPStatus == http.StatusUnauthorized
 }
 
+// clientRefused reports whether err is the OAuth server refusing the
+// client's own credentials (a wrong or missing client id or secret): the
+// refresh token was not used, and signing in again would not help.
+func clientRefused(err error) bool {
+	var oe *OAuthError
+	return errors.As(err, &oe) && (oe.Code == "invalid_client" || oe.Code == "unauthorized_client")
+}
+
+// clientRefusedErr explains a refusal of the client credentials.
+func clientRefusedErr(err error) error {
+	return fmt.Errorf("worksection: oauth: the OAuth client's credentials were refused: check the client id and client secret "+
+		"(the refresh token was not used and is kept): %w", err)
+}
+
 // oauthErrorBody reads an OAuth error from a body through the envelope
 // decoder (which folds {"error","errorDescription"} into it), or nil if the
 // body holds none.

@@ -30,6 +30,7 @@ type TokenSource struct {
 	mu       sync.Mutex
 	tok      *oauth2.Token
 	inflight *refreshCall
+	last     error // the last refresh's outcome, for Flush
 	final    error // an invalid grant: no refresh can succeed any more
 }
 
@@ -93,12 +94,28 @@ func (s *TokenSource) refreshUnless(ctx context.Context, hc *http.Client, good f
 		go s.run(call, hc, s.tok)
 	}
 	s.mu.Unlock()
-	select {
-	case <-call.done:
-		return call.tok, call.err
-	case <-ctx.Done():
-		return nil, fmt.Errorf("worksection: oauth: waiting for the token refresh: %w", ctx.Err())
+	if err := waitRenewal(ctx, call.done, func() error { return call.err }, "worksection: oauth"); err != nil {
+		return nil, err
 	}
+	return call.tok, nil
+}
+
+// Flush waits until the refresh in flight, if any, has been answered and
+// passed to onRefresh, or has failed, or ctx ends. It returns the outcome
+// of the last refresh: nil when there was none or it and onRefresh
+// succeeded, their error otherwise, and ctx's error, wrapped, when ctx
+// ended first. Call it
+// before a short-lived program exits (defer ts.Flush(ctx)): a caller whose
+// context ended stops waiting, but its refresh goes on, and the old
+// refresh token dies as soon as the server answers.
+func (s *TokenSource) Flush(ctx context.Context) error {
+	s.mu.Lock()
+	call, last := s.inflight, s.last
+	s.mu.Unlock()
+	if call == nil {
+		return last
+	}
+	return waitRenewal(ctx, call.done, func() error { return call.err }, "worksection: oauth: flush")
 }
 
 // run performs one refresh, detached from the callers' contexts: once the
@@ -123,14 +140,17 @@ func (s *TokenSource) run(call *refreshCall, hc *http.Client, old *oauth2.Token)
 	if tok != nil {
 		s.tok = tok // the old pair is dead now: keep the new one whatever the hook said
 	}
-	if errors.Is(err, ErrUnauthorized) {
+	switch {
+	case clientRefused(err):
+		err = clientRefusedErr(err) // the refresh token was not used: keep it
+	case errors.Is(err, ErrUnauthorized):
 		// Final: retrying cannot help. If an earlier refresh reached the
 		// server but its answer was lost, the server rotated the pair then
 		// and the stored refresh token is dead.
 		err = fmt.Errorf("%w (the refresh token is no longer valid, perhaps because an earlier refresh's answer was lost after the server rotated it: sign in again)", err)
 		s.final = err
 	}
-	s.inflight = nil
+	s.inflight, s.last = nil, err
 	s.mu.Unlock()
 	if err != nil {
 		tok = nil

@@ -7,6 +7,7 @@
 //	lim := redisstore.NewLimiter(rdb, "worksection:acme:rate", time.Second)
 //	ts := worksection.NewSharedTokenSource(ctx, cfg, redisstore.NewTokenStore(rdb, "worksection:acme:token"))
 //	c, err := worksection.NewClient(accountURL, worksection.WithTokenSource(ts), worksection.WithLimiter(lim))
+//	defer ts.Flush(ctx) // a short-lived program: save a refresh in flight before exiting
 //
 // Every process must use the same keys (and the same interval). The
 // limiter keeps its state in a hash at its key; the token store keeps the

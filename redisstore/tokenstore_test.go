@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"testing"
 	"time"
 
@@ -11,7 +12,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 
+	ws "github.com/worksection-go/worksection"
 	"github.com/worksection-go/worksection/internal/redistest"
+	"github.com/worksection-go/worksection/worksectiontest"
 )
 
 func TestTokenStoreSaveLoad(t *testing.T) {
@@ -185,4 +188,46 @@ func TestTokenStoreBadArguments(t *testing.T) {
 	s.LeaseTTL = time.Minute
 	_, err = s.Lock(ctx)
 	require.ErrorContains(t, err, "LeaseTTL")
+}
+
+// A replica that holds the live pair writes it back when Redis lost the
+// key (restarted without persistence, FLUSHALL, eviction), instead of
+// signing every replica out.
+func TestSharedTokenSourceSurvivesFlushAll(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	rdb := srv.Client(t)
+	key := redistest.Key(t)
+	store := NewTokenStore(rdb, key)
+	fake := worksectiontest.NewServer()
+	defer fake.Close()
+	cfg := fake.OAuthConfig("http://127.0.0.1/callback")
+	ctx := context.Background()
+
+	tok := fake.NewToken("john.smith@acme.example")
+	tok.Expiry, tok.ExpiresIn = time.Now().Add(8*time.Second), 8 // due 4 s before expiry
+	require.NoError(t, store.Save(ctx, tok))
+	ts := ws.NewSharedTokenSource(ctx, cfg, store)
+	_, err := ts.Token()
+	require.NoError(t, err)
+	require.Zero(t, fake.RefreshCount())
+
+	if os.Getenv("REDIS_URL") == "" {
+		require.NoError(t, rdb.FlushAll(ctx).Err()) // our own redis-server
+	} else {
+		require.NoError(t, rdb.Del(ctx, key).Err()) // a shared one: lose just our key
+	}
+	time.Sleep(time.Until(tok.Expiry.Add(-3500 * time.Millisecond))) // due now
+
+	_, err = ts.Token()
+	require.NoError(t, err, "this replica holds the only live refresh token")
+	require.NoError(t, ts.Flush(ctx))
+	saved, err := store.Load(ctx)
+	require.NoError(t, err)
+	require.NotNil(t, saved, "written back under the lock")
+	assert.True(t, tok.RefreshToken != saved.RefreshToken, "and refreshed with")
+	assert.Equal(t, 1, fake.RefreshCount())
+	other, err := ws.NewSharedTokenSource(ctx, cfg, NewTokenStore(srv.Client(t), key)).Token()
+	require.NoError(t, err, "another replica signs in from the store")
+	assert.Equal(t, saved.AccessToken, other.AccessToken)
 }

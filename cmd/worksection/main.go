@@ -8,12 +8,11 @@
 //	worksection sync plan --from people.csv
 //
 // Credentials: --account-url and --api-key, or WORKSECTION_ACCOUNT_URL and
-// WORKSECTION_API_KEY, or a saved `worksection login`. Run `worksection
-// help` for the commands.
+// WORKSECTION_API_KEY, or a saved context (`worksection context create`,
+// `worksection login`). Run `worksection help` for the commands.
 package main
 
 import (
-	"context"
 	"os"
 	"os/signal"
 	"syscall"
@@ -22,8 +21,7 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Run(ctx, cli.System(), os.Args[1:])
-	stop()
-	os.Exit(code)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	os.Exit(cli.Main(cli.System(), os.Args[1:], sigs, os.Exit))
 }

@@ -15,7 +15,13 @@
 // Otherwise it runs the whole flow against the built-in fake server,
 // playing the browser itself.
 //
-//	go run ./examples/oauth-login -token-file token.json
+// The token goes in the user's config folder (on Linux
+// ~/.config/worksection/oauth-login-token.json), never the working
+// directory; -token-file chooses another file. Before it exits the program
+// flushes the token source: a refresh the server has answered must reach
+// the file, or the next run's refresh token is dead.
+//
+//	go run ./examples/oauth-login
 package main
 
 import (
@@ -29,6 +35,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -49,10 +56,16 @@ func main() {
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("oauth-login", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	tokenFile := fs.String("token-file", "worksection-token.json", "where to save the token (mode 0600)")
+	tokenFile := fs.String("token-file", "", "where to save the token, mode 0600 (default: worksection/oauth-login-token.json in the user's config folder)")
 	timeout := fs.Duration("timeout", 5*time.Minute, "how long to wait for the sign-in")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *tokenFile == "" {
+		var err error
+		if *tokenFile, err = defaultTokenFile(); err != nil {
+			return err
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
@@ -105,7 +118,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	fmt.Fprintf(stdout, "Token saved to %s\n", *tokenFile)
 
-	c, err := ws.NewClientFromToken(ctx, cfg, tok, ws.WithTokenSource(ws.NewSharedTokenSource(ctx, cfg, store)))
+	ts := ws.NewSharedTokenSource(ctx, cfg, store)
+	defer flush(ctx, ts, stderr)
+	c, err := ws.NewClientFromToken(ctx, cfg, tok, ws.WithTokenSource(ts))
 	if err != nil {
 		return err
 	}
@@ -115,6 +130,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	fmt.Fprintf(stdout, "Signed in as %s <%s>, %s in %s, account %s\n", me.Name, me.Email, me.Role, me.Group, c.AccountURL())
 	return nil
+}
+
+// flush waits for a refresh already started to be saved, even after ctx
+// ended (Ctrl-C): the server has rotated the refresh token by then.
+func flush(ctx context.Context, ts *ws.SharedTokenSource, stderr io.Writer) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := ts.Flush(ctx); err != nil {
+		fmt.Fprintln(stderr, "oauth-login: renewing the token:", err)
+	}
+}
+
+// defaultTokenFile is the token's file in the user's config folder.
+func defaultTokenFile() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("no config folder for the token (use -token-file): %w", err)
+	}
+	dir = filepath.Join(dir, "worksection")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "oauth-login-token.json"), nil
 }
 
 // callback receives the redirect with the code, checking state.

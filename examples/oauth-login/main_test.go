@@ -39,3 +39,19 @@ func TestOAuthLoginOnFake(t *testing.T) {
 	assert.NotContains(t, out, saved.AccessToken, "tokens are not printed")
 	assert.NotContains(t, out, saved.RefreshToken)
 }
+
+func TestOAuthLoginKeepsTheTokenInTheConfigFolder(t *testing.T) {
+	config, work := t.TempDir(), t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", config)
+	t.Setenv("HOME", config)
+	t.Chdir(work)
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"-timeout", "20s"}, func(string) string { return "" }, &stdout, &stderr)
+	require.NoError(t, err, stderr.String())
+	info, err := os.Stat(filepath.Join(config, "worksection", "oauth-login-token.json"))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+	entries, err := os.ReadDir(work)
+	require.NoError(t, err)
+	assert.Empty(t, entries, "nothing in the working directory")
+}

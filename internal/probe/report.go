@@ -59,7 +59,10 @@ type Exchange struct {
 	RetryAfter string `json:"retry_after,omitempty"` // the header as sent
 	Date       string `json:"date,omitempty"`        // the server's Date header
 	Error      string `json:"error,omitempty"`       // no answer, or one that is not an envelope
-	Millis     int64  `json:"duration_ms"`
+	// Refused: the SDK would read the answer as a refused credential
+	// (ErrUnauthorized: a hash or token the server did not accept).
+	Refused bool  `json:"credential_refused,omitempty"`
+	Millis  int64 `json:"duration_ms"`
 }
 
 // Report is a whole run.
@@ -106,4 +109,19 @@ func (r *Report) Accepted() bool {
 		}
 	}
 	return false
+}
+
+// Refused reports whether no request was accepted and the server refused
+// the credentials: the run learnt nothing but that.
+func (r *Report) Refused() bool {
+	refused := false
+	for _, e := range r.Requests {
+		switch {
+		case e.Status == "ok":
+			return false
+		case e.Refused:
+			refused = true
+		}
+	}
+	return refused
 }

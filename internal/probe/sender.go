@@ -207,6 +207,7 @@ func (s *sender) mask(a *answer) {
 	a.Message, a.Details = s.red.Text(a.message), s.red.Text(a.details)
 	a.RetryAfter = s.red.Text(a.header.Get("Retry-After"))
 	a.Date = s.red.Text(a.header.Get("Date"))
+	a.Refused = a.refusedCredential()
 }
 
 // apiError is the answer as the SDK would see it, for its classification

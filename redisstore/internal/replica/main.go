@@ -98,8 +98,9 @@ func run(redisURL, prefix, server string, every time.Duration, end time.Time, wo
 	cfg := ws.NewOAuth2Config(os.Getenv("WS_CLIENT_ID"), os.Getenv("WS_CLIENT_SECRET"), server+"/callback")
 	cfg.Endpoint = endpoint
 	rt := &stampTransport{}
+	ts := ws.NewSharedTokenSource(ctx, cfg, store)
 	c, err := ws.NewClient(server, ws.WithHTTPClient(&http.Client{Transport: rt, Timeout: 30 * time.Second}),
-		ws.WithTokenSource(ws.NewSharedTokenSource(ctx, cfg, store)),
+		ws.WithTokenSource(ts),
 		ws.WithLimiter(redisstore.NewLimiter(rdb, prefix+":rate", every)),
 		ws.WithRetry(ws.RetryPolicy{MaxAttempts: 5, MinWait: every, MaxWait: 5 * time.Second}))
 	if err != nil {
@@ -137,10 +138,11 @@ func run(redisURL, prefix, server string, every time.Duration, end time.Time, wo
 	}
 	wg.Wait()
 	rep.End = time.Now()
-	// Let a background refresh of ours finish before exiting: a process
-	// that exits holding the lock keeps the others waiting for its lease.
-	if unlock, err := store.Lock(ctx); err == nil {
-		unlock()
+	// Let a background refresh of ours finish and be saved before exiting:
+	// a process that exits holding the lock keeps the others waiting for
+	// its lease, and one that exits before saving loses the rotated token.
+	if err := ts.Flush(ctx); err != nil {
+		rep.Errors = append(rep.Errors, "flush: "+err.Error())
 	}
 	rep.Sent = rt.sent
 	return json.NewEncoder(os.Stdout).Encode(rep)

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/oauth2"
 	"golang.org/x/term"
 
 	ws "github.com/worksection-go/worksection"
@@ -22,12 +21,14 @@ import (
 // replace each part.
 type Env struct {
 	Getenv     func(string) string
+	Stdin      io.Reader // where `context create --api-key-stdin` reads the key; a terminal is prompted
 	Stdout     io.Writer
 	Stderr     io.Writer
 	IsTerminal func(io.Writer) bool                  // whether output goes to a terminal
-	ConfigDir  func() (string, error)                // where `login` saves its token
+	ConfigDir  func() (string, error)                // the user's config folder: contexts and secret files
 	Options    []ws.Option                           // extra client options (tests turn off rate limiting)
 	Browse     func(ctx context.Context, url string) // opens the sign-in URL; nil prints it only
+	Keyring    Keyring                               // the OS keyring for contexts' secrets; nil: none (a file instead)
 	// ProbeGap is the pause doctor leaves after each answer (tests shorten
 	// it); 0 means the documented one request a second, with a margin.
 	ProbeGap time.Duration
@@ -35,7 +36,8 @@ type Env struct {
 
 // System is the real environment of a process.
 func System() Env {
-	return Env{Getenv: os.Getenv, Stdout: os.Stdout, Stderr: os.Stderr, IsTerminal: isTerminal, ConfigDir: os.UserConfigDir}
+	return Env{Getenv: os.Getenv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, IsTerminal: isTerminal,
+		ConfigDir: os.UserConfigDir, Keyring: osKeyring{}}
 }
 
 func isTerminal(w io.Writer) bool {
@@ -49,12 +51,25 @@ type exitCode int
 
 func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
+// exitUnauthorized is the exit status when the account refuses the
+// credential (ws.ErrUnauthorized).
+const exitUnauthorized = 4
+
 // Run runs the command line args and returns the process exit status:
-// 0 on success, 1 on any error (printed as one line on stderr), and what a
-// command asks for otherwise (sync plan: 2 when there are changes).
+// 0 on success, 1 on any error (printed as one line on stderr), 4 when the
+// credential is refused, 130 when ctx ended (interrupted), and what a
+// command asks for otherwise (sync plan: 2 when there are changes). Before
+// it returns, it waits for a token renewal in flight to be saved.
 func Run(ctx context.Context, env Env, args []string) int {
 	a := &app{env: env}
-	defer a.close()
+	code := a.execute(ctx, args)
+	a.flush(ctx, code == 0)
+	a.close()
+	return code
+}
+
+// execute runs the command and prints its error.
+func (a *app) execute(ctx context.Context, args []string) int {
 	root := a.root()
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
@@ -64,13 +79,20 @@ func Run(ctx context.Context, env Env, args []string) int {
 		return 0
 	case errors.As(err, &code):
 		return int(code)
+	case ctx.Err() != nil && errors.Is(err, context.Canceled):
+		a.notice("interrupted")
+		return exitInterrupted
+	}
+	status := 1
+	if isRefused(err) {
+		status, err = exitUnauthorized, a.refused(err)
 	}
 	msg := oneLine(err.Error())
 	if !strings.HasPrefix(msg, "worksection: ") { // SDK errors name the package already
 		msg = "worksection: " + msg
 	}
-	fmt.Fprintln(env.Stderr, msg)
-	return 1
+	fmt.Fprintln(a.env.Stderr, msg)
+	return status
 }
 
 // oneLine joins a multi-line message (cobra's suggestions, errors.Join)
@@ -87,23 +109,26 @@ func oneLine(s string) string {
 
 // app holds one run's state: flags and what it started.
 type app struct {
-	env       Env
-	output    string // -o
-	account   string // --account-url
-	apiKey    string // --api-key
-	closers   []func()
-	client    *ws.Client
-	loginPort int // login --port
-	// used is the credential connect chose, for doctor, which signs its
-	// own requests; fakeOptions configure the built-in fake it starts.
+	env         Env
+	output      string     // -o
+	account     string     // --account-url
+	apiKey      string     // --api-key
+	contextFlag string     // --context
+	cred        credential // what connect signed in with, for messages
+	closers     []func()
+	tokens      *ws.SharedTokenSource // a saved login's, flushed at exit
+	client      *ws.Client
+	loginPort   int // login --port
+	// used is the secret behind client, for doctor, which signs its own
+	// requests (a token is in tokens); fakeOptions configure the built-in
+	// fake it starts.
 	used        usedCredential
 	fakeOptions []worksectiontest.Option
 }
 
-// usedCredential is the secret behind a.client: one of the three is set.
+// usedCredential is the API key or built-in fake connect chose, if any.
 type usedCredential struct {
 	apiKey string
-	tokens oauth2.TokenSource
 	fake   *worksectiontest.Server
 }
 

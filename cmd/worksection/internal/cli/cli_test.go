@@ -33,7 +33,9 @@ type harness struct {
 	env     map[string]string
 	tty     bool
 	config  string
-	options []ws.Option   // replace the default (no rate limit)
+	options []ws.Option // replace the default (no rate limit)
+	stdin   string
+	keyring Keyring       // nil: none, so secrets go in files
 	gap     time.Duration // doctor's pause between requests
 }
 
@@ -51,22 +53,28 @@ func (h *harness) run(args ...string) result {
 
 func (h *harness) runCtx(ctx context.Context, stdout io.Writer, args ...string) result {
 	var stderr bytes.Buffer
-	env := Env{
+	code := Run(ctx, h.environ(stdout, &stderr), args)
+	out := ""
+	if b, ok := stdout.(interface{ String() string }); ok {
+		out = b.String()
+	}
+	return result{code: code, stdout: out, stderr: stderr.String()}
+}
+
+// environ is the Env the harness runs the command in.
+func (h *harness) environ(stdout, stderr io.Writer) Env {
+	return Env{
 		Getenv:     func(k string) string { return h.env[k] },
+		Stdin:      strings.NewReader(h.stdin),
+		Keyring:    h.keyring,
 		Stdout:     stdout,
-		Stderr:     &stderr,
+		Stderr:     stderr,
 		IsTerminal: func(io.Writer) bool { return h.tty },
 		ConfigDir:  func() (string, error) { return h.config, nil },
 		Options:    append([]ws.Option{ws.WithRateLimit(rate.Inf, 0)}, h.options...),
 		Browse:     browse,
 		ProbeGap:   h.gap,
 	}
-	code := Run(ctx, env, args)
-	out := ""
-	if b, ok := stdout.(interface{ String() string }); ok {
-		out = b.String()
-	}
-	return result{code: code, stdout: out, stderr: stderr.String()}
 }
 
 // browse plays the user who clicks "Allow": the fake approves at once and
@@ -150,7 +158,7 @@ func TestCredentials(t *testing.T) {
 	h := newHarness(t, nil)
 	r := h.run("users", "list")
 	require.Equal(t, 0, r.code)
-	assert.Equal(t, []string{"worksection: WORKSECTION_ACCOUNT_URL and WORKSECTION_API_KEY are not set: using a built-in fake account with sample data (changes are not kept)"}, lines(r.stderr))
+	assert.Equal(t, []string{"worksection: WORKSECTION_ACCOUNT_URL and WORKSECTION_API_KEY are not set: using a built-in fake account with sample data (changes are not kept; no context is active)"}, lines(r.stderr))
 
 	h.env[envAccountURL] = "https://acme.worksection.com"
 	r = h.run("users", "list")
@@ -399,10 +407,11 @@ func TestLoginSavesTokenAndIsUsed(t *testing.T) {
 	oneErrorLine(t, h.run("login"), "WORKSECTION_CLIENT_ID is set but WORKSECTION_CLIENT_SECRET is not")
 
 	h.env[envClientSecret], h.env[envOAuthURL] = srv.ClientSecret, srv.URL
-	r := h.run("login")
+	r := h.run("login", "-o", "table")
 	require.Equal(t, 0, r.code, r.stderr)
-	path := filepath.Join(h.config, "worksection", "token.json")
-	assert.Contains(t, r.stdout, "Signed in to "+srv.URL+"; token saved to "+path)
+	assert.Contains(t, r.stdout, "Signed in to "+hostOf(srv.URL)+`; the token is saved in context "default" (in a file of mode 0600).`)
+	assert.Contains(t, r.stderr, "no OS keyring: secrets are kept in files of mode 0600")
+	path := filepath.Join(h.config, "worksection", "secrets", "default")
 	fi, err := os.Stat(path)
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
@@ -419,7 +428,7 @@ func TestLoginSavesTokenAndIsUsed(t *testing.T) {
 	assert.NotContains(t, r.stdout+r.stderr, saved.AccessToken, "the token is never printed")
 	assert.NotContains(t, r.stdout+r.stderr, srv.ClientSecret)
 
-	// No account variables now: the saved login is used, not the fake.
+	// No account variables now: the context login made active is used, not the fake.
 	r = h.run("users", "list")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Empty(t, r.stderr)
@@ -554,8 +563,9 @@ func TestReviewFindings(t *testing.T) {
 	assert.NotContains(t, r.stdout, "\x1b")
 	assert.NotContains(t, r.stdout, "\u202e")
 
-	half := newHarness(t, nil)
-	require.NoError(t, os.MkdirAll(filepath.Join(half.config, "worksection"), 0o700))
-	require.NoError(t, os.WriteFile(filepath.Join(half.config, "worksection", "login.json"), []byte(`{"client_id":"x"}`), 0o600))
-	oneErrorLine(t, half.run("users", "list"), "no saved token", "worksection login")
+	half := newHarness(t, nil) // a context without its secret is an error, never the fake
+	half.stdin = "k"
+	require.Equal(t, 0, half.run("context", "create", "half", "--account-url", srv.URL, "--api-key-stdin").code)
+	require.NoError(t, os.Remove(filepath.Join(half.config, "worksection", "secrets", "half")))
+	oneErrorLine(t, half.run("users", "list"), `context "half" (`+hostOf(srv.URL)+`, api key) has no saved API key`)
 }

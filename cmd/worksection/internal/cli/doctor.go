@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	ws "github.com/worksection-go/worksection"
 	"github.com/worksection-go/worksection/internal/probe"
 	"github.com/worksection-go/worksection/worksectiontest"
 )
@@ -42,8 +43,8 @@ To report a difference, attach the output of "worksection doctor -o json"
 to a bug report.
 
 Exit status: 0 when every probe agrees or is unknown, 3 when any differs,
-1 on an error (such as an account that no request reached or that accepted
-none).`,
+4 when the account refused the credential for every request, 1 on another
+error (such as an account that no request reached), 130 when interrupted.`,
 		Example: "  worksection doctor\n  worksection doctor -o json > doctor.json\n  worksection doctor --write-probes",
 		Args:    cobra.NoArgs,
 		RunE:    func(cmd *cobra.Command, _ []string) error { return a.doctor(cmd.Context(), write) },
@@ -68,9 +69,9 @@ func (a *app) doctor(ctx context.Context, write bool) error {
 		cfg.Token = func(context.Context) (string, error) { return tok, nil }
 	case u.apiKey != "":
 		cfg.APIKey = u.apiKey
-	case u.tokens != nil:
+	case a.tokens != nil:
 		cfg.Token = func(context.Context) (string, error) {
-			t, err := u.tokens.Token()
+			t, err := a.tokens.Token()
 			if err != nil {
 				return "", err
 			}
@@ -89,8 +90,10 @@ func (a *app) doctor(ctx context.Context, write bool) error {
 		return fmt.Errorf("doctor interrupted: the report above holds what was found: %w", context.Canceled)
 	case !rep.Answered():
 		return errors.New("doctor: no request reached " + rep.Account + "; see the report above")
+	case rep.Refused():
+		return fmt.Errorf("doctor: %s accepted no request (see the report above): %w", rep.Account, ws.ErrUnauthorized)
 	case !rep.Accepted():
-		return errors.New("doctor: " + rep.Account + " accepted no request; check the credentials (see the report above)")
+		return errors.New("doctor: " + rep.Account + " accepted no request; see the report above")
 	case rep.Count(probe.Differs) > 0:
 		return exitCode(exitDiffers)
 	}

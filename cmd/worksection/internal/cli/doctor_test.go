@@ -73,6 +73,19 @@ func TestDoctorAgreesWithTheAssumedServer(t *testing.T) {
 	assert.Contains(t, probeResult(t, rep, "duplicate-member").Observed, "User already exists")
 }
 
+func TestDoctorUsesAContextsKey(t *testing.T) {
+	t.Parallel()
+	s := newProbeServer(t, func(s *probeServer) { s.md5 = rebuildUnencoded })
+	h := newHarness(t, nil)
+	require.Equal(t, 0, h.createContext("acme", s.URL, probeKey).code)
+	r := h.run("doctor", "-o", "json", "--context", "acme")
+	assert.Equal(t, exitDiffers, r.code, r.stderr)
+	rep := decodeReport(t, r)
+	assert.Equal(t, "admin API key", rep.Credentials)
+	assert.Equal(t, "md5 over unencoded values", probeResult(t, rep, "md5-encoding").Instead)
+	assert.NotContains(t, r.stdout+r.stderr, probeKey)
+}
+
 func TestDoctorFindsUnencodedHashes(t *testing.T) {
 	t.Parallel()
 	s := newProbeServer(t, func(s *probeServer) { s.md5 = rebuildUnencoded })
@@ -184,10 +197,12 @@ func TestDoctorRefusedKeyIsAnError(t *testing.T) {
 	h := newHarness(t, nil)
 	h.env[envAccountURL], h.env[envAPIKey] = s.URL, "wrong-key"
 	r := h.run("doctor", "-o", "json")
-	assert.Equal(t, 1, r.code)
+	assert.Equal(t, exitUnauthorized, r.code)
 	rep := decodeReport(t, r)
 	assert.Contains(t, probeResult(t, rep, "md5-encoding").Reason, "Action hash is missed or invalid")
-	assert.Contains(t, r.stderr, "accepted no request; check the credentials")
+	assert.True(t, rep.Requests[0].Refused)
+	assert.Contains(t, r.stderr, "accepted no request")
+	assert.Contains(t, r.stderr, "refused the API key from "+envAPIKey)
 }
 
 func TestDoctorInterrupted(t *testing.T) {
@@ -203,7 +218,7 @@ func TestDoctorInterrupted(t *testing.T) {
 	start := time.Now()
 	r := h.runCtx(ctx, &syncBuffer{}, "doctor", "-o", "json")
 	assert.Less(t, time.Since(start), 10*time.Second)
-	assert.NotEqual(t, 0, r.code)
+	assert.Equal(t, exitInterrupted, r.code)
 	rep := decodeReport(t, r)
 	assert.True(t, rep.Interrupted)
 	assert.Equal(t, probe.Agrees, probeResult(t, rep, "md5-encoding").Verdict, "what was found is kept")
@@ -219,7 +234,7 @@ func TestDoctorHelp(t *testing.T) {
 	assert.Contains(t, r.stdout, "3 when any differs")
 	assert.Contains(t, r.stdout, "--write-probes")
 	r = h.run("--help")
-	assert.Contains(t, r.stdout, `"doctor" exits 3`)
+	assert.Contains(t, r.stdout, `3 "doctor" found the server differs`)
 	assert.Contains(t, r.stdout, "doctor")
 	assert.Equal(t, 1, h.run("doctor", "extra").code)
 }

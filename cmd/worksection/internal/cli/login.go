@@ -12,8 +12,11 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/oauth2"
 
 	ws "github.com/worksection-go/worksection"
+	"github.com/worksection-go/worksection/internal/storedtoken"
+	"github.com/worksection-go/worksection/internal/transport"
 )
 
 // loginScopes are what the tool's commands need.
@@ -25,14 +28,20 @@ func (a *app) loginCmd() *cobra.Command {
 	var timeout time.Duration
 	c := &cobra.Command{
 		Use:   "login",
-		Short: "Sign in with OAuth2 and save the token (mode 0600) in your config folder",
-		Long: `Sign in to Worksection with OAuth2 in the browser and save the token, mode 0600,
-in your config folder (worksection/token.json). Later commands use it when
-` + envAccountURL + ` and ` + envAPIKey + ` are not set.
+		Short: "Sign in with OAuth2 and save the token in a context (the active one, or --context)",
+		Long: `Sign in to Worksection with OAuth2 in the browser and save the token in a
+context: --context NAME (created if missing), else ` + envContext + `, else the
+active context, else a new context "default", which becomes active if none
+is. The token goes in the OS keyring, or in a file of mode 0600 in your
+config folder where there is none. Saving into an existing context replaces
+its credential, if the account is the same.
 
 Needs an OAuth app: ` + envClientID + ` and ` + envClientSecret + ` (the secret is also
-needed later, to refresh the token). Register http://127.0.0.1:PORT/callback
-as its redirect URL and pass --port PORT.`,
+needed later, to refresh the token, and is never saved). Register
+http://127.0.0.1:PORT/callback as its redirect URL and pass --port PORT.`,
+		Example: `  # Against "worksection fake", with the variables it prints for OAuth:
+  worksection login --context fake-oauth
+  worksection whoami --context fake-oauth`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if clientID == "" {
@@ -53,9 +62,18 @@ as its redirect URL and pass --port PORT.`,
 			case secret == "":
 				return errPartialCredentials(envClientID, envClientSecret)
 			}
+			target, err := a.loginTarget()
+			if err != nil {
+				return err
+			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 			defer cancel()
-			return a.login(ctx, loginApp{ClientID: clientID, OAuthURL: oauthURL}, secret)
+			tok, err := a.login(ctx, clientID, oauthURL, secret)
+			if err != nil {
+				return err
+			}
+			return a.saveLogin(ctx, savedContext{Name: target, AccountURL: ws.AccountURL(tok), Credential: kindToken,
+				ClientID: clientID, OAuthURL: oauthURL}, tok)
 		},
 	}
 	c.Flags().StringVar(&clientID, "client-id", "", "OAuth client id (env "+envClientID+")")
@@ -65,20 +83,17 @@ as its redirect URL and pass --port PORT.`,
 	return c
 }
 
-func (a *app) login(ctx context.Context, app loginApp, secret string) error {
-	path, err := a.configPath(tokenFileName)
+// login signs in through the browser and returns the token.
+func (a *app) login(ctx context.Context, clientID, oauthURL, secret string) (*oauth2.Token, error) {
+	endpoint, err := ws.EndpointAt(oauthURL)
 	if err != nil {
-		return fmt.Errorf("finding your config folder: %w", err)
-	}
-	endpoint, err := ws.EndpointAt(app.OAuthURL)
-	if err != nil {
-		return err
+		return nil, err
 	}
 	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", a.loginPort))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	cfg := ws.NewOAuth2Config(app.ClientID, secret, "http://"+ln.Addr().String()+"/callback", loginScopes...)
+	cfg := ws.NewOAuth2Config(clientID, secret, "http://"+ln.Addr().String()+"/callback", loginScopes...)
 	cfg.Endpoint = endpoint
 	state := randomHex()
 	codes := make(chan string, 1)
@@ -95,21 +110,16 @@ func (a *app) login(ctx context.Context, app loginApp, secret string) error {
 	select {
 	case code = <-codes:
 	case <-ctx.Done():
-		return fmt.Errorf("waiting for the sign-in: %w", ctx.Err())
+		return nil, fmt.Errorf("waiting for the sign-in: %w", ctx.Err())
 	}
 	tok, err := ws.Exchange(ctx, cfg, code)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	account := ws.AccountURL(tok)
-	if account == "" {
-		return errors.New("the token response names no account_url")
+	if ws.AccountURL(tok) == "" {
+		return nil, errors.New("the token response names no account_url")
 	}
-	if err := a.saveLogin(ctx, app, tok); err != nil {
-		return fmt.Errorf("saving the token: %w", err)
-	}
-	_, err = fmt.Fprintf(a.env.Stdout, "Signed in to %s; token saved to %s (mode 0600).\n", account, path)
-	return err
+	return tok, nil
 }
 
 // callback receives the redirect with the code, checking state.
@@ -135,4 +145,69 @@ func randomHex() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return strings.ToLower(hex.EncodeToString(b))
+}
+
+// loginTarget is the context login saves into, checked before the browser
+// opens: the chosen one, or "default".
+func (a *app) loginTarget() (string, error) {
+	cfg, err := a.loadConfig()
+	if err != nil {
+		return "", err
+	}
+	name, _ := a.chosenContext(cfg)
+	if name == "" {
+		name = "default"
+	}
+	return name, checkName(name)
+}
+
+// saveLogin keeps the token as the context's credential, replacing what it
+// had if it is for the same account.
+func (a *app) saveLogin(ctx context.Context, sc savedContext, tok *oauth2.Token) error {
+	account, err := transport.ParseBaseURL(sc.AccountURL, false, accountURLExample)
+	if err != nil {
+		return fmt.Errorf("the token response's account_url: %w", err)
+	}
+	sc.AccountURL = account
+	b, err := storedtoken.Marshal(tok)
+	if err != nil {
+		return err
+	}
+	var v view
+	activated := false
+	err = a.updateConfig(ctx, func(cfg *config) error {
+		if old := cfg.find(sc.Name); old != nil {
+			if old.host() != sc.host() {
+				return fmt.Errorf("%s is for another account than %s, where you signed in: nothing saved; sign in with --context NEW-NAME", old.describe(), sc.host())
+			}
+			if err := a.secrets(cfg).forget(old); err != nil {
+				return err
+			}
+		}
+		if sc.Store, err = a.keepSecret(cfg, sc.Name, string(b)); err != nil {
+			return err
+		}
+		cfg.put(sc)
+		if activated = cfg.Active == ""; activated {
+			cfg.Active = sc.Name
+		}
+		v = contextView(cfg, &sc)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if activated {
+		a.noteShadowed(sc.Name)
+	}
+	v.footer = fmt.Sprintf("Signed in to %s; the token is saved in context %q (%s).", sc.host(), sc.Name, storeWords(sc.Store))
+	return a.emit(v)
+}
+
+// storeWords says where a secret is, for messages.
+func storeWords(store string) string {
+	if store == storeKeyring {
+		return "in the OS keyring"
+	}
+	return "in a file of mode 0600"
 }

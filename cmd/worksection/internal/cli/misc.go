@@ -50,7 +50,7 @@ in memory for as long as it runs, so changes persist across commands.`,
 			fmt.Fprintf(w, "  worksection users list\n\n")
 			fmt.Fprintf(w, "OAuth sign-in against it:\n\n")
 			fmt.Fprintf(w, "  export %s=%s %s=%s %s=%s\n", envClientID, srv.ClientID, envClientSecret, srv.ClientSecret, envOAuthURL, srv.URL)
-			fmt.Fprintf(w, "  worksection login\n")
+			fmt.Fprintf(w, "  worksection login --context fake-oauth\n")
 			<-cmd.Context().Done()
 			return nil
 		},

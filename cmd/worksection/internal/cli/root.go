@@ -15,13 +15,20 @@ func (a *app) root() *cobra.Command {
 		Short: "Manage a Worksection account's members: users, teams, contacts, projects, schedules, roster sync",
 		Long: `worksection manages a Worksection account's members from the command line.
 
-Credentials: --account-url and --api-key, or WORKSECTION_ACCOUNT_URL and
-WORKSECTION_API_KEY (Account → API), or a saved "worksection login". With
-none of them, commands run against a built-in fake account with sample data.
+Credentials, first found wins:
+  1. flags: --account-url and --api-key
+  2. variables: ` + envAccountURL + ` and ` + envAPIKey + ` (Account → API)
+     (a flag and a variable may make the pair; half a pair is an error)
+  3. a context named by --context NAME or ` + envContext + `=NAME
+  4. the active context ("worksection context use NAME")
+  5. with none of them, a built-in fake account with sample data
+"worksection context create" saves an account and its API key, "worksection
+login" an OAuth token; "worksection auth status" shows which one is used.
 
 Output: -o table, json or csv; table on a terminal, JSON otherwise.
-Exit status: 0 success, 1 error; "sync plan" exits 2 when there are changes;
-"doctor" exits 3 when a probe finds the server differs from the SDK.`,
+Exit status: 0 success, 1 error, 2 "sync plan" has changes,
+3 "doctor" found the server differs from what the SDK assumes,
+4 a credential was refused (authentication): the account's or WEBASYST_TOKEN.`,
 		SilenceErrors: true, // Run prints errors, on one line
 		SilenceUsage:  true,
 		// A bad -o is refused before a command changes anything.
@@ -38,11 +45,13 @@ Exit status: 0 success, 1 error; "sync plan" exits 2 when there are changes;
 	f := root.PersistentFlags()
 	f.StringVarP(&a.output, "output", "o", "", "output format: table, json or csv (default: table on a terminal, else json)")
 	f.StringVar(&a.account, "account-url", "", "account URL, e.g. https://acme.worksection.com (env "+envAccountURL+")")
-	f.StringVar(&a.apiKey, "api-key", "", "admin API key (env "+envAPIKey+"; prefer the variable: flags show in ps)")
+	f.StringVar(&a.apiKey, "api-key", "", "admin API key (env "+envAPIKey+"; prefer the variable or a context: flags show in ps)")
+	f.StringVar(&a.contextFlag, "context", "", "use this saved context for this run (env "+envContext+"; see 'worksection context')")
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{formatTable, formatJSON, formatCSV}, cobra.ShellCompDirectiveNoFileComp))
 
 	root.AddCommand(a.usersCmd(), a.teamsCmd(), a.contactsCmd(), a.foldersCmd(), a.subscribeCmd(true), a.subscribeCmd(false),
-		a.taskCmd(), a.projectsCmd(), a.scheduleCmd(), a.syncCmd(), a.loginCmd(), a.fakeCmd(), a.versionCmd(), a.doctorCmd())
+		a.taskCmd(), a.projectsCmd(), a.scheduleCmd(), a.syncCmd(), a.loginCmd(), a.fakeCmd(), a.versionCmd(),
+		a.contextCmd(), a.authCmd(), a.logoutCmd(), a.whoamiCmd(), a.doctorCmd())
 	return root
 }
 
