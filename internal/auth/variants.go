@@ -28,6 +28,12 @@ const (
 	// NoEncoding leaves values as they are ("email=a@b.com&name=Ann Lee"),
 	// what the vendor's Postman collection hashes.
 	NoEncoding
+	// EveryByteEncoding percent-encodes every byte but ASCII letters and
+	// digits ("." as %2E): what it sends decodes to the same parameters,
+	// but its bytes are no other encoding's, so only a server that
+	// rebuilds the query from the parameters accepts a hash over another
+	// encoding. For sending, not hashing.
+	EveryByteEncoding
 )
 
 // String names the encoding for a report.
@@ -39,6 +45,8 @@ func (e Encoding) String() string {
 		return "RFC 3986"
 	case NoEncoding:
 		return "unencoded"
+	case EveryByteEncoding:
+		return "every byte escaped"
 	}
 	return "unknown encoding"
 }
@@ -49,7 +57,9 @@ func (e Encoding) Escape(s string) string {
 	case PHPEncoding:
 		return wire.Escape(s)
 	case RFC3986Encoding:
-		return rfc3986(s)
+		return percent(s, "-._~")
+	case EveryByteEncoding:
+		return percent(s, "")
 	}
 	return s
 }
@@ -63,14 +73,14 @@ func (e Encoding) Query(params []Param) string {
 	return strings.Join(parts, "&")
 }
 
-// rfc3986 percent-encodes every byte but the unreserved ALPHA, DIGIT and
-// "-._~", in upper-case hex.
-func rfc3986(s string) string {
+// percent percent-encodes every byte but ASCII letters, digits and keep,
+// in upper-case hex: with keep "-._~", RFC 3986's unreserved characters.
+func percent(s, keep string) string {
 	const upper = "0123456789ABCDEF"
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~", c) >= 0 {
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte(keep, c) >= 0 {
 			b.WriteByte(c)
 			continue
 		}
@@ -118,12 +128,18 @@ type MD5Variant struct {
 	// server decodes to the same values.
 	Hashed Encoding
 	Layout Layout
+	// SendEscaped sends the query in EveryByteEncoding, whatever Hashed.
+	SendEscaped bool
 }
 
 // String describes the variant for a report, e.g.
 // "md5 over RFC 3986, hash last".
 func (v MD5Variant) String() string {
-	return "md5 over " + v.Hashed.String() + ", " + v.Layout.String()
+	s := "md5 over " + v.Hashed.String() + ", " + v.Layout.String()
+	if v.SendEscaped {
+		s += ", sent with every byte escaped"
+	}
+	return s
 }
 
 // Sign returns the query to send for params signed with key, and the hash
@@ -136,7 +152,10 @@ func (v MD5Variant) Sign(params []Param, key string) (query, hash string) {
 	}
 	hash = MD5Hash(v.Hashed.Query(params), key)
 	sent := v.Hashed
-	if sent == NoEncoding {
+	switch {
+	case v.SendEscaped:
+		sent = EveryByteEncoding
+	case sent == NoEncoding:
 		sent = RFC3986Encoding
 	}
 	at := len(params)

@@ -18,6 +18,16 @@ func TestEncodings(t *testing.T) {
 	assert.Equal(t, "users=a%2Bb%40x.com%2C+c%7Ed", PHPEncoding.Query(params))
 	assert.Equal(t, "users=a%2Bb%40x.com%2C%20c~d", RFC3986Encoding.Query(params))
 	assert.Equal(t, "users=a+b@x.com, c~d", NoEncoding.Query(params))
+	assert.Equal(t, "users=a%2Bb%40x%2Ecom%2C%20c%7Ed", EveryByteEncoding.Query(params))
+}
+
+func TestSendEscaped(t *testing.T) {
+	t.Parallel()
+	params := []Param{{"action", "get_users"}, {"datestart", "01.01.2031"}}
+	got, hash := MD5Variant{SendEscaped: true}.Sign(params, docKey)
+	assert.Equal(t, MD5Hash("action=get_users&datestart=01.01.2031", docKey), hash, "the hash is over PHP's form")
+	assert.Equal(t, "action=get%5Fusers&datestart=01%2E01%2E2031&hash="+hash, got, "the bytes sent are not")
+	assert.Equal(t, "md5 over PHP urlencode, hash last, sent with every byte escaped", MD5Variant{SendEscaped: true}.String())
 }
 
 func TestPHPGivenOrderIsWhatTheSDKSends(t *testing.T) {

@@ -25,7 +25,7 @@ var probes = []spec{
 		(*run).probeEncoding},
 	{"hash-position", "Where hash may stand",
 		"Does the server rebuild the query from its parameters (hash may stand anywhere) or hash the raw query string (hash must be last)?",
-		"The server rebuilds the query from the parameters it received, so position does not matter (the SDK sends hash last either way).",
+		"The server rebuilds the query from the parameters it received before hashing, so hash may stand anywhere (the SDK sends it last, so a server that rebuilds but wants hash last agrees too).",
 		(*run).probeHashPosition},
 	{"hmac-header", "HMAC in the vendor's 2026 shape",
 		"Is get_users accepted signed with \"Authorization: Admin <t>_<hmac>\", POST with the parameters in a JSON body?",
@@ -159,7 +159,10 @@ func (r *run) encodingOn(ctx context.Context, res *Result, params []auth.Param) 
 
 // probeHashPosition sends a read with its parameters sorted, hash first in
 // its sorted place, then last. Its values read the same in every encoding,
-// so only the position differs.
+// so only the position differs. If only the last is accepted, a third
+// request, hash last over PHP's form but sent with every byte escaped,
+// tells a server that hashes the raw query (which refuses it) from one
+// that rebuilds the query but wants hash last (which accepts it).
 func (r *run) probeHashPosition(ctx context.Context, res *Result) {
 	if !r.needsKey(res) || !r.hasOwner(res) {
 		return
@@ -169,30 +172,42 @@ func (r *run) probeHashPosition(ctx context.Context, res *Result) {
 
 // positionOn is probeHashPosition on one read; false if it is not served.
 func (r *run) positionOn(ctx context.Context, res *Result, params []auth.Param) bool {
-	var out [2]hashOutcome
+	variants := []auth.MD5Variant{{Layout: auth.SortedHashInPlace}, {Layout: auth.SortedHashLast}, {Layout: auth.SortedHashLast, SendEscaped: true}}
+	var out []hashOutcome
 	var seen []string
-	for i, layout := range []auth.Layout{auth.SortedHashInPlace, auth.SortedHashLast} {
-		v := auth.MD5Variant{Layout: layout}
+	for i, v := range variants {
+		if i == 2 && (out[0] == hashAccepted || out[1] != hashAccepted) {
+			break // settled without the third
+		}
 		a, err := r.s.send(ctx, r.s.signMD5(res.ID, v, http.MethodGet, params))
 		if !settle(res, a, err) {
 			return true
 		}
-		out[i] = hashVerdict(a)
-		if i == 0 && out[i] == hashNoAction {
+		o := hashVerdict(a)
+		if i == 0 && o == hashNoAction {
 			return false
 		}
-		seen = append(seen, fmt.Sprintf("%s: %s (%s)", layout, out[i], a.describe()))
+		out = append(out, o)
+		seen = append(seen, fmt.Sprintf("%s: %s (%s)", strings.TrimPrefix(v.String(), "md5 over PHP urlencode, "), o, a.describe()))
 	}
 	res.Observed = strings.Join(seen, "; ")
-	switch out {
-	case [2]hashOutcome{hashAccepted, hashAccepted}:
-		res.Verdict = Agrees
-	case [2]hashOutcome{hashRefused, hashAccepted}:
-		res.Verdict, res.Instead = Differs, "hash last, as the SDK sends it: the server hashes the query string as sent, up to \"&hash=\""
-	case [2]hashOutcome{hashAccepted, hashRefused}:
-		res.Verdict, res.Instead = Differs, "hash in its sorted place: the server refuses it last"
-	default:
+	inPlace, last := out[0], out[1]
+	switch {
+	case inPlace != hashAccepted && last != hashAccepted:
 		res.Verdict, res.Reason = Unknown, "no layout was accepted, so position alone does not settle it: "+res.Observed
+		res.Observed = ""
+	case last != hashAccepted:
+		res.Verdict, res.Instead = Differs, "hash in its sorted place: the server refuses it last"
+	case inPlace == hashAccepted:
+		res.Verdict = Agrees
+	case out[2] == hashAccepted:
+		res.Verdict = Agrees
+		res.Observed += "; the server rebuilds the query, and wants hash last, where the SDK puts it"
+	case out[2] == hashRefused:
+		res.Verdict = Differs
+		res.Instead = "hash last, over the query's bytes exactly as sent (the SDK does both): the server hashes the raw query string up to \"&hash=\""
+	default:
+		res.Verdict, res.Reason = Unknown, "the escaped request's answer does not settle it: "+res.Observed
 		res.Observed = ""
 	}
 	return true

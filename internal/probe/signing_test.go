@@ -3,6 +3,7 @@ package probe
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -140,4 +141,49 @@ func TestMD5ProbesFallBackToGetUsers(t *testing.T) {
 	r.probeEncoding(context.Background(), &res)
 	assert.Equal(t, Unknown, res.Verdict)
 	assert.Contains(t, res.Reason, "get_users_schedule is not served; get_users is not served")
+}
+
+// rawLast accepts the hash of the query bytes before "&hash=" only: what a
+// server that hashes the raw query string does.
+func rawLast(q string) bool {
+	i := strings.LastIndex(q, "&hash=")
+	return i >= 0 && q[i+len("&hash="):] == auth.MD5Hash(q[:i], testKey)
+}
+
+func TestHashPositionProbe(t *testing.T) {
+	t.Parallel()
+	// Rebuilding from the decoded parameters (PHP's form), hash last only:
+	// what the fake does.
+	rebuildLast := func(q string) bool {
+		i := strings.LastIndex(q, "&hash=")
+		vals, err := url.ParseQuery(q[:max(i, 0)])
+		if i < 0 || err != nil {
+			return false
+		}
+		var params []auth.Param
+		for _, kv := range strings.Split(q[:i], "&") {
+			k, _, _ := strings.Cut(kv, "=")
+			k, _ = url.QueryUnescape(k)
+			params = append(params, auth.Param{Key: k, Value: vals.Get(k)})
+		}
+		return q[i+len("&hash="):] == auth.MD5Hash(auth.PHPEncoding.Query(params), testKey)
+	}
+	for _, tc := range []struct {
+		name     string
+		accept   func(string) bool
+		verdict  Verdict
+		requests int
+		text     string
+	}{
+		{"anywhere", func(string) bool { return true }, Agrees, 2, ""},
+		{"rebuilds, hash last", rebuildLast, Agrees, 3, "the server rebuilds the query, and wants hash last"},
+		{"raw query", rawLast, Differs, 3, "the server hashes the raw query string"},
+	} {
+		r := newTestRun(t, byQuery(tc.accept), "")
+		var res Result
+		r.probeHashPosition(context.Background(), &res)
+		assert.Equal(t, tc.verdict, res.Verdict, tc.name)
+		assert.Len(t, res.Requests, tc.requests, tc.name)
+		assert.Contains(t, res.Observed+res.Instead, tc.text, tc.name)
+	}
 }

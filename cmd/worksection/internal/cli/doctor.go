@@ -55,7 +55,7 @@ error (such as an account that no request reached), 130 when interrupted.`,
 }
 
 func (a *app) doctor(ctx context.Context, write bool) error {
-	a.fakeOptions = []worksectiontest.Option{worksectiontest.WithLenientHashes(), worksectiontest.WithRateLimit(fakeLimit)}
+	a.fakeOptions = []worksectiontest.Option{worksectiontest.WithRateLimit(fakeLimit)}
 	c, err := a.connect(ctx)
 	if err != nil {
 		return err

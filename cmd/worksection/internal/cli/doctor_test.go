@@ -107,8 +107,8 @@ func TestDoctorFindsHashMustBeLast(t *testing.T) {
 	assert.Equal(t, probe.Agrees, probeResult(t, rep, "md5-encoding").Verdict, "the bytes hashed are the bytes sent")
 	p := probeResult(t, rep, "hash-position")
 	assert.Equal(t, probe.Differs, p.Verdict)
-	assert.Contains(t, p.Instead, "hash last")
-	assert.Len(t, p.Requests, 2)
+	assert.Contains(t, p.Instead, "the server hashes the raw query string")
+	assert.Len(t, p.Requests, 3, "in its place, last, last with every byte escaped")
 }
 
 func TestDoctorFindsHMACRefused(t *testing.T) {
