@@ -191,6 +191,13 @@ func (r *run) positionOn(ctx context.Context, res *Result, params []auth.Param) 
 		seen = append(seen, fmt.Sprintf("%s: %s (%s)", strings.TrimPrefix(v.String(), "md5 over PHP urlencode, "), o, a.describe()))
 	}
 	res.Observed = strings.Join(seen, "; ")
+	positionVerdict(out, res)
+	return true
+}
+
+// positionVerdict reads the hash-position answers: in place, last, and
+// (when sent) last with every byte escaped.
+func positionVerdict(out []hashOutcome, res *Result) {
 	inPlace, last := out[0], out[1]
 	switch {
 	case inPlace != hashAccepted && last != hashAccepted:
@@ -210,7 +217,6 @@ func (r *run) positionOn(ctx context.Context, res *Result, params []auth.Param) 
 		res.Verdict, res.Reason = Unknown, "the escaped request's answer does not settle it: "+res.Observed
 		res.Observed = ""
 	}
-	return true
 }
 
 // probeHMAC sends get_users signed as the vendor's 2026 clients sign.

@@ -60,25 +60,7 @@ func (a *app) doctor(ctx context.Context, write bool) error {
 	if err != nil {
 		return err
 	}
-	cfg := probe.Config{Account: c.AccountURL(), WriteProbes: write, Gap: a.env.ProbeGap}
-	switch u := a.used; {
-	case u.fake != nil:
-		// The fake takes both kinds of credential, so every probe runs.
-		tok := u.fake.NewAccessToken(u.fake.Users()[0].Email)
-		cfg.Fake, cfg.APIKey, cfg.Gap = true, u.fake.APIKey, fakeLimit+fakeLimit/10
-		cfg.Token = func(context.Context) (string, error) { return tok, nil }
-	case u.apiKey != "":
-		cfg.APIKey = u.apiKey
-	case a.tokens != nil:
-		cfg.Token = func(context.Context) (string, error) {
-			t, err := a.tokens.Token()
-			if err != nil {
-				return "", err
-			}
-			return t.AccessToken, nil
-		}
-	}
-	rep, err := probe.Run(ctx, cfg)
+	rep, err := probe.Run(ctx, a.probeConfig(c.AccountURL(), write))
 	if err != nil {
 		return err
 	}
@@ -98,6 +80,29 @@ func (a *app) doctor(ctx context.Context, write bool) error {
 		return exitCode(exitDiffers)
 	}
 	return nil
+}
+
+// probeConfig gives the probes the credential connect chose.
+func (a *app) probeConfig(account string, write bool) probe.Config {
+	cfg := probe.Config{Account: account, WriteProbes: write, Gap: a.env.ProbeGap}
+	switch u := a.used; {
+	case u.fake != nil:
+		// The fake takes both kinds of credential, so every probe runs.
+		tok := u.fake.NewAccessToken(u.fake.Users()[0].Email)
+		cfg.Fake, cfg.APIKey, cfg.Gap = true, u.fake.APIKey, fakeLimit+fakeLimit/10
+		cfg.Token = func(context.Context) (string, error) { return tok, nil }
+	case u.apiKey != "":
+		cfg.APIKey = u.apiKey
+	case a.tokens != nil:
+		cfg.Token = func(context.Context) (string, error) {
+			t, err := a.tokens.Token()
+			if err != nil {
+				return "", err
+			}
+			return t.AccessToken, nil
+		}
+	}
+	return cfg
 }
 
 // emitReport prints the report: the whole of it as JSON, one row a probe
