@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -65,6 +66,33 @@ func TestAsANewUser(t *testing.T) {
 	code, _, stderr = run(append(base, "WORKSECTION_ACCOUNT_URL=https://acme.worksection.com"), "users", "list")
 	assert.Equal(t, 1, code)
 	assert.Equal(t, "worksection: WORKSECTION_ACCOUNT_URL is set but WORKSECTION_API_KEY (or --api-key) is not; set both, or neither to use the built-in fake\n", stderr)
+
+	// doctor on the built-in fake: every probe agrees; Ctrl-C stops it at
+	// once and prints what was found.
+	code, stdout, stderr = run(base, "doctor", "--write-probes", "-o", "json")
+	assert.Equal(t, 0, code, "%s\n%s", stdout, stderr)
+	var report struct {
+		Fake        bool `json:"fake"`
+		Interrupted bool `json:"interrupted"`
+		Probes      []struct{ Verdict string }
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &report))
+	assert.True(t, report.Fake)
+	assert.Len(t, report.Probes, 7)
+	doctor := exec.Command(bin, "doctor", "-o", "json")
+	doctor.Env = base
+	var dout strings.Builder
+	doctor.Stdout = &dout
+	require.NoError(t, doctor.Start())
+	time.Sleep(time.Second) // a run on the fake takes over 2 s: 10 requests 220 ms apart
+	require.NoError(t, doctor.Process.Signal(syscall.SIGINT))
+	stopped := time.Now()
+	assert.Error(t, doctor.Wait(), "interrupted is not success")
+	assert.Less(t, time.Since(stopped), 2*time.Second, "stops at once")
+	report.Interrupted = false
+	require.NoError(t, json.Unmarshal([]byte(dout.String()), &report), dout.String())
+	assert.True(t, report.Interrupted)
+	assert.Len(t, report.Probes, 7, "every probe is reported, those not run as unknown")
 
 	// The fake in the foreground of its own process.
 	fake := exec.Command(bin, "fake")

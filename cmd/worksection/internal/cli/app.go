@@ -9,10 +9,12 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"golang.org/x/term"
 
 	ws "github.com/worksection-go/worksection"
+	"github.com/worksection-go/worksection/worksectiontest"
 )
 
 // Env is everything the command takes from the outside world; tests
@@ -30,6 +32,9 @@ type Env struct {
 	Options         []ws.Option                           // extra client options (tests turn off rate limiting)
 	Browse          func(ctx context.Context, url string) // opens the sign-in URL; nil prints it only
 	Keyring         Keyring                               // the OS keyring for contexts' secrets; nil: none (a file instead)
+	// ProbeGap is the pause doctor leaves after each answer (tests shorten
+	// it); 0 means the documented one request a second, with a margin.
+	ProbeGap time.Duration
 }
 
 // System is the real environment of a process.
@@ -121,6 +126,17 @@ type app struct {
 	loginPort   int  // login --port
 	dryRun      bool // --dry-run of a write
 	yes         bool // --yes: apply without asking
+	// used is the secret behind client, for doctor, which signs its own
+	// requests (a token is in tokens); fakeOptions configure the built-in
+	// fake it starts.
+	used        usedCredential
+	fakeOptions []worksectiontest.Option
+}
+
+// usedCredential is the API key or built-in fake connect chose, if any.
+type usedCredential struct {
+	apiKey string
+	fake   *worksectiontest.Server
 }
 
 func (a *app) close() {

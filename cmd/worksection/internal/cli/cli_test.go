@@ -36,12 +36,13 @@ type harness struct {
 	config   string
 	options  []ws.Option // replace the default (no rate limit)
 	stdin    string
-	stdinTTY bool    // whether stdin counts as a terminal (confirmation prompts)
-	keyring  Keyring // nil: none, so secrets go in files
+	stdinTTY bool          // whether stdin counts as a terminal (confirmation prompts)
+	keyring  Keyring       // nil: none, so secrets go in files
+	gap      time.Duration // doctor's pause between requests
 }
 
 func newHarness(t *testing.T, srv *worksectiontest.Server) *harness {
-	h := &harness{t: t, env: map[string]string{}, config: t.TempDir()}
+	h := &harness{t: t, env: map[string]string{}, config: t.TempDir(), gap: 10 * time.Millisecond}
 	if srv != nil {
 		h.env[envAccountURL], h.env[envAPIKey] = srv.URL, srv.APIKey
 	}
@@ -75,6 +76,7 @@ func (h *harness) environ(stdout, stderr io.Writer) Env {
 		ConfigDir:       func() (string, error) { return h.config, nil },
 		Options:         append([]ws.Option{ws.WithRateLimit(rate.Inf, 0)}, h.options...),
 		Browse:          browse,
+		ProbeGap:        h.gap,
 	}
 }
 

@@ -77,6 +77,7 @@ func (a *app) dial(ctx context.Context) (*ws.Client, error) {
 			a.notice("%s %q is not used: %s and %s come first", from, name, accountFrom, keyFrom)
 		}
 		a.cred = credential{host: hostOf(account), kind: kindAPIKey, from: keyFrom}
+		a.used.apiKey = key
 		return ws.NewClient(account, append([]ws.Option{ws.WithAPIKey(key)}, a.env.Options...)...)
 	case account != "":
 		return nil, errPartialCredentials(accountFrom, envAPIKey+" (or --api-key)")
@@ -113,10 +114,11 @@ func (a *app) setting(flag, flagName, env string) (value, from string) {
 }
 
 func (a *app) fake() *ws.Client {
-	srv := worksectiontest.NewServer()
+	srv := worksectiontest.NewServer(a.fakeOptions...)
 	a.closers = append(a.closers, srv.Close)
 	a.notice("%s and %s are not set: using a built-in fake account with sample data (changes are not kept; no context is active)", envAccountURL, envAPIKey)
 	a.cred = credential{host: hostOf(srv.URL), kind: kindAPIKey, from: fromFake}
+	a.used.fake = srv
 	return srv.Client(a.env.Options...)
 }
 
@@ -130,6 +132,7 @@ func (a *app) contextClient(ctx context.Context, s secrets, sc *savedContext) (*
 	if err != nil {
 		return nil, noSecret(sc, err)
 	}
+	a.used.apiKey = key
 	return ws.NewClient(sc.AccountURL, append([]ws.Option{ws.WithAPIKey(key)}, a.env.Options...)...)
 }
 

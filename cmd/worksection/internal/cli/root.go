@@ -28,6 +28,7 @@ login" an OAuth token; "worksection auth status" shows which one is used.
 
 Output: -o table, json or csv; table on a terminal, JSON otherwise.
 Exit status: 0 success, 1 error, 2 "sync plan" has changes,
+3 "doctor" found the server differs from what the SDK assumes,
 4 a credential was refused (authentication): the account's or WEBASYST_TOKEN,
 130 interrupted (Ctrl-C).`,
 		Example: `  worksection users list
@@ -53,7 +54,7 @@ Exit status: 0 success, 1 error, 2 "sync plan" has changes,
 
 	root.AddCommand(a.usersCmd(), a.teamsCmd(), a.contactsCmd(), a.foldersCmd(), a.subscribeCmd(true), a.subscribeCmd(false),
 		a.taskCmd(), a.projectsCmd(), a.scheduleCmd(), a.syncCmd(), a.loginCmd(), a.fakeCmd(), a.versionCmd(),
-		a.contextCmd(), a.authCmd(), a.logoutCmd(), a.whoamiCmd())
+		a.contextCmd(), a.authCmd(), a.logoutCmd(), a.whoamiCmd(), a.doctorCmd())
 	strict(root)
 	return root
 }
