@@ -1,4 +1,4 @@
-//go:build !windows
+//go:build linux
 
 package main
 
@@ -16,6 +16,7 @@ import (
 	"github.com/creack/pty"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 )
 
 // terminal is the tool running on a pseudo-terminal, which stays open
@@ -69,6 +70,17 @@ func (term *terminal) waitFor(s string) {
 		"waiting for %q on the terminal: %q", s, term.output())
 }
 
+// waitEchoOff waits (up to 30 s) until the tool has turned the terminal's
+// echo off, as a person reads the prompt before typing: typing at once
+// races the tool between printing the prompt and reading the key.
+func (term *terminal) waitEchoOff() {
+	term.t.Helper()
+	require.Eventually(term.t, func() bool {
+		st, err := unix.IoctlGetTermios(int(term.tty.Fd()), unix.TCGETS)
+		return err == nil && st.Lflag&unix.ECHO == 0
+	}, 30*time.Second, 5*time.Millisecond, "the tool never turned echo off")
+}
+
 // exit waits for the process and returns its exit status.
 func (term *terminal) exit() int {
 	err := term.cmd.Wait()
@@ -93,6 +105,7 @@ func TestContextCreatePromptsOnATerminal(t *testing.T) {
 		}
 		term := u.onTerminal(args...)
 		term.waitFor("API key for " + strings.TrimPrefix(url, "http://") + " (Account → API; not shown as you type): ")
+		term.waitEchoOff()
 		_, err := term.ptmx.Write([]byte(key + "\r"))
 		require.NoError(t, err)
 		require.Equal(t, 0, term.exit(), term.output())
@@ -111,6 +124,7 @@ func TestContextCreatePromptInterrupted(t *testing.T) {
 	u := newUser(t, "WORKSECTION_NO_KEYRING=1")
 	term := u.onTerminal("context", "create", "gone", "--account-url", "https://acme.worksection.com")
 	term.waitFor("not shown as you type): ")
+	term.waitEchoOff()
 	_, err := term.ptmx.Write([]byte("half-typed\x03"))
 	require.NoError(t, err)
 	assert.NotEqual(t, 0, term.exit())
