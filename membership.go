@@ -41,7 +41,8 @@ func (e *APIError) isNotMember() bool {
 }
 
 // isAlreadyExists reports add_user's answer about an email that is already
-// a member ("User already exists").
+// a member ("User already exists"): the message holds "already" or
+// "exist". The retry loop reads back a member on the same rule.
 func (e *APIError) isAlreadyExists() bool {
-	return e.Action == "add_user" && containsFold(e.Message, "already")
+	return e.Action == "add_user" && (containsFold(e.Message, "already") || containsFold(e.Message, "exist"))
 }

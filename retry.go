@@ -225,14 +225,7 @@ func serverFault(status int) bool {
 }
 
 // isDuplicate reports the server refusing a record that already exists.
-func isDuplicate(err error) bool {
-	var ae *APIError
-	if !errors.As(err, &ae) {
-		return false
-	}
-	m := strings.ToLower(ae.Message)
-	return strings.Contains(m, "already") || strings.Contains(m, "exist")
-}
+func isDuplicate(err error) bool { return errors.Is(err, ErrAlreadyExists) }
 
 func retryAfter(err error) time.Duration {
 	var ae *APIError

@@ -218,19 +218,12 @@ func (r *run) probeDuplicate(ctx context.Context, res *Result) {
 	case a.refusedCredential(), !a.envelope:
 		res.Verdict, res.Reason = Unknown, "add_user failed: "+a.describe()
 		res.Observed = ""
-	case isDuplicate(a.message):
+	case errors.Is(a.apiError(), ws.ErrAlreadyExists):
 		res.Verdict = Agrees
 	default:
 		res.Verdict = Differs
 		res.Instead = fmt.Sprintf("recognise this answer (code %s, message %q) as a duplicate: the SDK does not", codeText(a.Code), a.Message)
 	}
-}
-
-// isDuplicate is the SDK's rule for a refused duplicate (isDuplicate in
-// the root package's retry.go): the message holds "already" or "exist".
-func isDuplicate(message string) bool {
-	m := strings.ToLower(message)
-	return strings.Contains(m, "already") || strings.Contains(m, "exist")
 }
 
 func codeText(c *int) string {
