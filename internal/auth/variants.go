@@ -3,8 +3,6 @@ package auth
 import (
 	"slices"
 	"strings"
-
-	"github.com/worksection-go/worksection/internal/wire"
 )
 
 // This file holds the md5 signatures the SDK does not send but a server
@@ -55,7 +53,7 @@ func (e Encoding) String() string {
 func (e Encoding) Escape(s string) string {
 	switch e {
 	case PHPEncoding:
-		return wire.Escape(s)
+		return Escape(s)
 	case RFC3986Encoding:
 		return percent(s, "-._~")
 	case EveryByteEncoding:
