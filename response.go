@@ -248,7 +248,9 @@ func describe(err error) error {
 	if te.Field == "" {
 		return errors.New("want " + want)
 	}
-	return fmt.Errorf("field %s: want %s", te.Field, want)
+	// The path's last part is the key; the ones before can be Go names of
+	// embedded wire structs.
+	return fmt.Errorf("field %s: want %s", te.Field[strings.LastIndex(te.Field, ".")+1:], want)
 }
 
 // headBytes is how much of a body is kept for an error's excerpt.

@@ -128,12 +128,12 @@ type number struct{ v *float64 }
 // UnmarshalJSON accepts a number, a numeric string, "" or null.
 func (n *number) UnmarshalJSON(b []byte) error {
 	s, _, err := scalar(b)
-	if s = strings.TrimSpace(s); err != nil || s == "" {
+	if s = strings.TrimSpace(s); s == "" && err == nil {
 		n.v = nil
-		return err
+		return nil
 	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
+	f, perr := strconv.ParseFloat(s, 64)
+	if err != nil || perr != nil {
 		return errors.New("rate: want a number or numeric string")
 	}
 	n.v = &f
