@@ -280,13 +280,13 @@ func (c *Client) attempt(ctx context.Context, r *request, data dataDecoder, atte
 	defer resp.Body.Close()
 	// Decoded from the stream: a list's elements as they arrive, never
 	// the whole body in memory.
-	body := newBodyReader(resp.Body, c.maxBody, resp.ContentLength)
+	body := transport.NewBodyReader(resp.Body, c.maxBody, resp.ContentLength)
 	env, err = readEnvelope(body, data)
 	if l, ok := c.limiter.(completionLimiter); ok {
 		l.Completed()
 	}
-	c.log(ctx, action, attempt, resp.StatusCode, time.Since(start), int(body.n), err)
-	env, err = checkResponse(red, action, resp, body.head, env, err)
+	c.log(ctx, action, attempt, resp.StatusCode, time.Since(start), int(body.N), err)
+	env, err = checkResponse(red, action, resp, body.Head, env, err)
 	return env, sent, err
 }
 

@@ -128,7 +128,7 @@ func clientRefusedErr(err error) error {
 // decoder (which folds {"error","errorDescription"} into it), or nil if the
 // body holds none.
 func oauthErrorBody(status int, body []byte, red transport.Redactor) *OAuthError {
-	env, err := readEnvelope(newBodyReader(bytes.NewReader(body), int64(len(body)), -1), nil)
+	env, err := readEnvelope(transport.NewBodyReader(bytes.NewReader(body), int64(len(body)), -1), nil)
 	if err != nil || env.OK || env.Details == "" && env.Message == "" {
 		return nil
 	}

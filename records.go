@@ -2,6 +2,7 @@ package worksection
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -78,7 +79,7 @@ func (l *recordList[W, T, PW]) decodeData(dec *json.Decoder, size int64) error {
 			}
 		}
 		if dataErr != nil || i == maxListItems {
-			dataErr = cmpErr(dataErr, fmt.Errorf("want at most %d elements", maxListItems))
+			dataErr = cmp.Or(dataErr, fmt.Errorf("want at most %d elements", maxListItems))
 			if err := skip(dec); err != nil {
 				return err
 			}

@@ -2,6 +2,7 @@ package worksection
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -52,7 +53,7 @@ type dataDecoder interface {
 // readEnvelope decodes the envelope from r and, in the same pass, its data
 // with data (nil: skipped). An error envelope is returned without error,
 // whatever its data.
-func readEnvelope(r *bodyReader, data dataDecoder) (envelope, error) {
+func readEnvelope(r *transport.BodyReader, data dataDecoder) (envelope, error) {
 	dec := json.NewDecoder(r)
 	var h header
 	var dataErr error
@@ -68,7 +69,7 @@ func readEnvelope(r *bodyReader, data dataDecoder) (envelope, error) {
 			err = h.read(dec, key)
 		} else {
 			h.hasData, dataErr = true, nil // the last data key counts
-			err = readData(dec, r.size, data, &dataErr)
+			err = readData(dec, r.Size(), data, &dataErr)
 		}
 		if err != nil {
 			return envelope{}, streamErr(err)
@@ -78,7 +79,7 @@ func readEnvelope(r *bodyReader, data dataDecoder) (envelope, error) {
 		return envelope{}, err
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return envelope{}, streamErr(cmpErr(err, errors.New("more after the envelope")))
+		return envelope{}, streamErr(cmp.Or(err, errors.New("more after the envelope")))
 	}
 	env, err := h.envelope()
 	if data != nil && !h.hasData {
@@ -120,13 +121,6 @@ func expect(dec *json.Decoder, want json.Delim) error {
 func skip(dec *json.Decoder) error {
 	var v json.RawMessage
 	return dec.Decode(&v)
-}
-
-func cmpErr(err, otherwise error) error {
-	if err != nil {
-		return err
-	}
-	return otherwise
 }
 
 // streamBroken reports a failure of the stream rather than of the data:
@@ -251,44 +245,4 @@ func describe(err error) error {
 	// The path's last part is the key; the ones before can be Go names of
 	// embedded wire structs.
 	return fmt.Errorf("field %s: want %s", te.Field[strings.LastIndex(te.Field, ".")+1:], want)
-}
-
-// headBytes is how much of a body is kept for an error's excerpt.
-const headBytes = 512
-
-// bodyReader reads a response body for the decoder: at most limit bytes,
-// exactly its Content-Length when one is declared (a body longer or
-// shorter is a failed read), keeping the first bytes for an excerpt.
-type bodyReader struct {
-	r     io.Reader
-	limit int64 // the client's cap
-	size  int64 // the declared length, -1 if none
-	n     int64 // bytes read so far
-	head  []byte
-}
-
-func newBodyReader(r io.Reader, limit, size int64) *bodyReader {
-	return &bodyReader{r: r, limit: limit, size: size}
-}
-
-func (b *bodyReader) Read(p []byte) (int, error) {
-	if b.size > b.limit {
-		return 0, fmt.Errorf("%w: %d bytes, limit %d", transport.ErrBodyTooLarge, b.size, b.limit)
-	}
-	n, err := b.r.Read(p)
-	if keep := min(n, headBytes-len(b.head)); keep > 0 {
-		b.head = append(b.head, p[:keep]...)
-	}
-	b.n += int64(n)
-	switch {
-	case b.n > b.limit:
-		return n, fmt.Errorf("%w: over the %d byte limit", transport.ErrBodyTooLarge, b.limit)
-	case b.size >= 0 && b.n > b.size:
-		return n, fmt.Errorf("%w: body longer than its Content-Length %d", transport.ErrReadBody, b.size)
-	case err == io.EOF && b.size >= 0 && b.n < b.size:
-		return n, fmt.Errorf("%w: body cut short: %d of %d bytes", transport.ErrReadBody, b.n, b.size)
-	case err != nil && err != io.EOF:
-		return n, fmt.Errorf("%w: %w", transport.ErrReadBody, err)
-	}
-	return n, err
 }

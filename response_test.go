@@ -117,12 +117,12 @@ func TestEnvelopeShapes(t *testing.T) {
 		{"oauth snake", `{"error":"invalid_grant","error_description":"revoked"}`, envelope{Message: "revoked", Details: "invalid_grant"}},
 		{"capital OK", `{"status":"OK"}`, envelope{OK: true}},
 	} {
-		got, err := readEnvelope(newBodyReader(strings.NewReader(tc.body), 1<<20, -1), nil)
+		got, err := readEnvelope(transport.NewBodyReader(strings.NewReader(tc.body), 1<<20, -1), nil)
 		require.NoError(t, err, tc.name)
 		assert.Equal(t, tc.want, got, tc.name)
 	}
 	for _, body := range []string{`<html></html>`, `[]`, `{"data":1}`, `{"status":"maybe"}`, `{"status":"ok","data":[`, `{"status":{}}`} {
-		_, err := readEnvelope(newBodyReader(strings.NewReader(body), 1<<20, -1), nil)
+		_, err := readEnvelope(transport.NewBodyReader(strings.NewReader(body), 1<<20, -1), nil)
 		require.ErrorIs(t, err, errNotEnvelope, body)
 	}
 }
@@ -133,8 +133,8 @@ func TestEnvelopeShapes(t *testing.T) {
 func TestBodyLimits(t *testing.T) {
 	t.Parallel()
 	body := []byte(`{"status":"ok","data":[` + strings.Repeat(`{"id":"1","name":"`+strings.Repeat("x", 100)+`"},`, 999) + `{"id":"2"}]}`)
-	decode := func(r io.Reader, limit, size int64) (*bodyReader, []User, error) {
-		b := newBodyReader(r, limit, size)
+	decode := func(r io.Reader, limit, size int64) (*transport.BodyReader, []User, error) {
+		b := transport.NewBodyReader(r, limit, size)
 		l := &recordList[userWire, User, *userWire]{}
 		_, err := readEnvelope(b, l)
 		return b, l.items, err
@@ -142,8 +142,8 @@ func TestBodyLimits(t *testing.T) {
 	b, users, err := decode(iotest.OneByteReader(bytes.NewReader(body)), int64(len(body)), int64(len(body)))
 	require.NoError(t, err)
 	assert.Len(t, users, 1000)
-	assert.Equal(t, int64(len(body)), b.n)
-	assert.Equal(t, body[:headBytes], b.head, "the first bytes, for an excerpt")
+	assert.Equal(t, int64(len(body)), b.N)
+	assert.Equal(t, body[:transport.HeadBytes], b.Head, "the first bytes, for an excerpt")
 
 	_, _, err = decode(bytes.NewReader(body), int64(len(body)-1), -1)
 	assert.ErrorIs(t, err, transport.ErrBodyTooLarge)
@@ -153,7 +153,7 @@ func TestBodyLimits(t *testing.T) {
 	b, _, err = decode(io.MultiReader(bytes.NewReader(body[:100]), iotest.ErrReader(io.ErrUnexpectedEOF)), 1<<20, -1)
 	assert.ErrorIs(t, err, transport.ErrReadBody)
 	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
-	assert.Equal(t, body[:100], b.head)
+	assert.Equal(t, body[:100], b.Head)
 
 	// A body shorter or longer than its Content-Length is a failed read.
 	_, _, err = decode(bytes.NewReader(body), 1<<20, int64(len(body))+1)
@@ -163,7 +163,7 @@ func TestBodyLimits(t *testing.T) {
 
 	// A huge declared size reserves little more than what arrived.
 	small := []byte(`{"status":"ok","data":[` + strings.Repeat(`{"id":"1"},`, 300) + `{"id":"1"}]}`)
-	b = newBodyReader(bytes.NewReader(small), 64<<20, 64<<20)
+	b = transport.NewBodyReader(bytes.NewReader(small), 64<<20, 64<<20)
 	l := &recordList[userWire, User, *userWire]{}
 	_, err = readEnvelope(b, l)
 	assert.ErrorIs(t, err, transport.ErrReadBody, "cut short")
@@ -226,7 +226,7 @@ func FuzzReadEnvelope(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		l := &recordList[userWire, User, *userWire]{}
-		_, err := readEnvelope(newBodyReader(bytes.NewReader(body), 1<<20, -1), l)
+		_, err := readEnvelope(transport.NewBodyReader(bytes.NewReader(body), 1<<20, -1), l)
 		if err != nil && !errors.Is(err, errNotEnvelope) && !errors.Is(err, errData) {
 			t.Fatalf("unexpected kind of error: %v", err)
 		}
