@@ -58,6 +58,36 @@ func getOne[W, T any, PW wireRecord[W, T]](ctx context.Context, c *Client, actio
 	return &o.item, nil
 }
 
+// create runs a write that answers with the record it made, decoded
+// through W. After a failure that may have been applied, or an answer
+// naming another record (answered false), it reads back with list and
+// returns the record match accepts, if any.
+func create[W, T any, PW wireRecord[W, T]](ctx context.Context, c *Client, action, what string, params any,
+	list func(context.Context) ([]T, error), match, answered func(T) bool) (*T, error) {
+	var found *T
+	verify := func(ctx context.Context) (bool, error) {
+		items, err := list(ctx)
+		for i := range items {
+			if match(items[i]) {
+				found = &items[i]
+				return true, nil
+			}
+		}
+		return false, err
+	}
+	v, err := getOne[W, T, PW](ctx, c, action, params, verify)
+	if err == nil && found == nil && !answered(*v) {
+		err = c.unexpectedAnswer(ctx, action, what, verify)
+	}
+	switch {
+	case err != nil:
+		return nil, err
+	case found != nil:
+		return found, nil
+	}
+	return v, nil
+}
+
 // do runs action with params and decodes the answer's data with data (nil
 // to ignore it). It returns the envelope, for its message.
 func (c *Client) do(ctx context.Context, action string, params any, data dataDecoder, verify verifyFunc) (envelope, error) {

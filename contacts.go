@@ -118,31 +118,8 @@ func (c *Client) AddContact(ctx context.Context, p AddContactParams) (*Contact, 
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	var found *Contact
-	verify := func(ctx context.Context) (bool, error) {
-		contacts, err := c.GetContacts(ctx)
-		if err != nil {
-			return false, err
-		}
-		for _, existing := range contacts {
-			if p.matches(existing) {
-				found = &existing
-				return true, nil
-			}
-		}
-		return false, nil
-	}
-	ct, err := getOne[contactWire, Contact](ctx, c, "add_contact", p, verify)
-	if err == nil && found == nil && !SameEmail(ct.Email, p.Email) {
-		err = c.unexpectedAnswer(ctx, "add_contact", "contact", verify)
-	}
-	switch {
-	case err != nil:
-		return nil, err
-	case found != nil:
-		return found, nil
-	}
-	return ct, nil
+	return create[contactWire](ctx, c, "add_contact", "contact", p, c.GetContacts, p.matches,
+		func(ct Contact) bool { return SameEmail(ct.Email, p.Email) })
 }
 
 // GetContactGroups lists the contact folders (action get_contact_groups).

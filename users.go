@@ -149,29 +149,6 @@ func (c *Client) AddUser(ctx context.Context, p AddUserParams) (*User, error) {
 		return nil, err
 	}
 	p.Role = ParseRole(string(p.Role))
-	var found *User
-	verify := func(ctx context.Context) (bool, error) {
-		users, err := c.GetUsers(ctx)
-		if err != nil {
-			return false, err
-		}
-		for i := range users {
-			if SameEmail(users[i].Email, p.Email) {
-				found = &users[i]
-				return true, nil
-			}
-		}
-		return false, nil
-	}
-	u, err := getOne[userWire, User](ctx, c, "add_user", p, verify)
-	if err == nil && found == nil && !SameEmail(u.Email, p.Email) {
-		err = c.unexpectedAnswer(ctx, "add_user", "member", verify)
-	}
-	switch {
-	case err != nil:
-		return nil, err
-	case found != nil:
-		return found, nil
-	}
-	return u, nil
+	sameEmail := func(u User) bool { return SameEmail(u.Email, p.Email) }
+	return create[userWire](ctx, c, "add_user", "member", p, c.GetUsers, sameEmail, sameEmail)
 }
