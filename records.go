@@ -69,37 +69,23 @@ func (l *recordList[W, T, PW]) decodeData(dec *json.Decoder, size int64) error {
 	case tok != json.Delim('[') && tok != json.Delim('{'):
 		return errors.New("want a list")
 	}
-	keyed := tok == json.Delim('{')
 	var dataErr error
 	var w W // reused: decoded in place, then copied into the list
 	for i := 0; dec.More(); i++ {
-		if keyed {
+		if tok == json.Delim('{') { // PHP's object keyed by id: skip the key
 			if _, err := dec.Token(); err != nil {
 				return err
 			}
 		}
 		if dataErr != nil || i == maxListItems {
 			dataErr = cmp.Or(dataErr, fmt.Errorf("want at most %d elements", maxListItems))
-			if err := skip(dec); err != nil {
-				return err
-			}
-			continue
+			err = skip(dec)
+		} else if err = l.element(dec, &w, size); err != nil && !streamBroken(err) {
+			dataErr, err = fmt.Errorf("element %d: %w", i, describe(err)), nil
 		}
-		var zero W // a null element leaves it without an id
-		w = zero
-		err := dec.Decode(PW(&w))
-		if err == nil {
-			var v T
-			if v, err = PW(&w).record(); err == nil {
-				l.reserve(dec, size)
-				l.items = append(l.items, v)
-				continue
-			}
-		}
-		if streamBroken(err) {
+		if err != nil {
 			return err
 		}
-		dataErr = fmt.Errorf("element %d: %w", i, describe(err))
 	}
 	if _, err := dec.Token(); err != nil {
 		return err
@@ -108,6 +94,21 @@ func (l *recordList[W, T, PW]) decodeData(dec *json.Decoder, size int64) error {
 		l.items = nil
 	}
 	return dataErr
+}
+
+// element decodes the next element into w and appends its record.
+func (l *recordList[W, T, PW]) element(dec *json.Decoder, w *W, size int64) error {
+	var zero W // a null element leaves w without an id
+	*w = zero
+	if err := dec.Decode(PW(w)); err != nil {
+		return err
+	}
+	v, err := PW(w).record()
+	if err == nil {
+		l.reserve(dec, size)
+		l.items = append(l.items, v)
+	}
+	return err
 }
 
 // reserve makes room for more elements when the list is full. With the

@@ -88,19 +88,17 @@ func scalar(b []byte) (s string, ok bool, err error) {
 		return "", false, nil
 	case len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' && plainASCII(b[1:len(b)-1]):
 		return string(b[1 : len(b)-1]), true, nil // the common case, without a second decode
-	case len(b) > 0 && (b[0] == '-' || '0' <= b[0] && b[0] <= '9') && json.Valid(b):
-		return string(b), true, nil
-	case len(b) > 0 && b[0] == '"':
-		if json.Unmarshal(b, &s) != nil {
-			return "", false, errors.New("want a string or number")
-		}
-		return s, true, nil
+	case b[0] == '"':
+		err = json.Unmarshal(b, &s)
+	case (b[0] == '-' || '0' <= b[0] && b[0] <= '9') && json.Valid(b): // a number
+		s = string(b)
+	default:
+		err = errors.New("not a scalar")
 	}
-	var n json.Number
-	if json.Unmarshal(b, &n) != nil {
+	if err != nil {
 		return "", false, errors.New("want a string or number")
 	}
-	return string(n), true, nil
+	return s, true, nil
 }
 
 // plainASCII reports a string's inside that needs no unescaping.
