@@ -53,48 +53,21 @@ type sharedRenewal struct {
 
 // NewSharedTokenSource returns a token source for several processes (or
 // replicas) that sign in as one user and so share one rotating refresh
-// token through store. It serves the stored token while it is valid,
-// reading the store on every call (a file read, a Redis GET), so that a
-// token another process saved is used at once. When the token is due (a
-// minute before expiry, or half its lifetime if shorter) it is refreshed
-// in the background while still being served; when it is about to expire,
-// or the API answered 401, callers wait for the renewal. A renewal takes
-// the store's lock and reloads: if another process has refreshed already,
-// it uses that token without refreshing; only if the token is still stale
-// does it refresh, save the new pair and release the lock. Concurrent
-// callers in one process share one renewal.
+// token through store. It reads the store on every call, so a token
+// another process saved is used at once. A token due for refresh (a
+// minute before expiry, or half its lifetime if shorter) is refreshed in
+// the background while still served; callers wait only when it is about
+// to expire or the API refused it. A renewal takes the store's lock and
+// reloads, refreshing only if no other process has; concurrent callers in
+// one process share it. A short-lived program must call Flush before it
+// exits, so that a refreshed pair reaches the store. How failures are
+// handled (a refused refresh token, refused client credentials, a store
+// that lost the token, a lost answer) is in docs/replicas.md.
 //
-// A short-lived program must call Flush before it exits: a background
-// refresh may be under way, and once the server has answered it the old
-// refresh token is dead, so the new pair must reach the store.
-//
-// Failures:
-//   - A refused refresh token (invalid_grant, revoked or expired) is final:
-//     the error matches ErrUnauthorized and says to sign in again; the
-//     same token is not sent again.
-//   - Refused client credentials (invalid_client) leave the stored pair as
-//     it was: the error names the OAuth client's id and secret.
-//   - A 5xx or a timeout from the refresh endpoint is reported and the
-//     stored pair is kept, so a later call tries again.
-//   - If the store loses the token (a Redis restarted without persistence,
-//     an evicted key, a deleted file) or holds an older pair than this
-//     process, the process writes its own pair back under the lock and
-//     refreshes with it, so one replica holding the live pair is enough.
-//   - If the server rotated the token but its answer was lost (a timeout
-//     after the server applied the refresh, or a process killed in the
-//     middle of a refresh), the stored refresh token is already dead: the
-//     next refresh is refused, and the user must sign in again and save the
-//     new token to the store. The errors say so.
-//   - If saving the new pair fails, this process keeps using it and saves
-//     it again on its next renewal; until then other processes are signed
-//     out.
-//
-// A Client using the source refreshes through the Client's own HTTP client,
-// and each call's context ends only that call's wait. Token() uses ctx's
-// values and the *http.Client under oauth2.HTTPClient if set (else one with
-// a 30 s timeout). A renewal runs detached from the callers, bounded by the
-// HTTP client's timeout and two minutes in all, so that a token the server
-// has rotated is saved whoever still waits.
+// A Client using the source refreshes through its own HTTP client; each
+// call's context ends only that call's wait. Token() uses ctx's values and
+// the *http.Client under oauth2.HTTPClient if set. A renewal runs detached
+// from the callers, bounded by the HTTP client's timeout and two minutes.
 func NewSharedTokenSource(ctx context.Context, cfg *oauth2.Config, store TokenStore) *SharedTokenSource {
 	if ctx == nil {
 		ctx = context.Background()
