@@ -22,9 +22,8 @@ const (
 	renewTimeout = 2 * time.Minute
 )
 
-// SharedTokenSource is a token source for several processes (or replicas)
-// that sign in as one user and so share one rotating refresh token through
-// a TokenStore. Make one with NewSharedTokenSource. It implements
+// SharedTokenSource shares one user's rotating refresh token among
+// processes through a TokenStore (see NewSharedTokenSource). It implements
 // oauth2.TokenSource and is safe for concurrent use.
 type SharedTokenSource struct {
 	ctx   context.Context
@@ -32,14 +31,12 @@ type SharedTokenSource struct {
 	store TokenStore
 	hc    *http.Client // for Token(); a Client passes its own
 
-	mu     sync.Mutex
-	cur    *oauth2.Token
-	gen    int // counts renewals, so a slow read does not undo one
-	flight *sharedRenewal
-	last   error // the last renewal's outcome, for Flush
-	// refused is a refresh token the server refused: never sent again,
-	// never written back.
-	refused string
+	mu      sync.Mutex
+	cur     *oauth2.Token
+	gen     int // counts renewals, so a slow read does not undo one
+	flight  *sharedRenewal
+	last    error  // the last renewal's outcome, for Flush
+	refused string // a refresh token the server refused: never sent or written back again
 }
 
 // sharedRenewal is one reload-or-refresh shared by the callers of one
@@ -79,10 +76,6 @@ func NewSharedTokenSource(ctx context.Context, cfg *oauth2.Config, store TokenSt
 	return &SharedTokenSource{ctx: ctx, cfg: cfg, store: store, hc: hc}
 }
 
-// The Client renews through tokenProvider, with its HTTP client and the
-// call's context.
-var _ tokenProvider = (*SharedTokenSource)(nil)
-
 // String hides the tokens.
 func (s *SharedTokenSource) String() string {
 	return "worksection.SharedTokenSource{tokens: REDACTED}"
@@ -94,9 +87,8 @@ func (s *SharedTokenSource) GoString() string { return s.String() }
 // Format makes every fmt verb use String.
 func (s *SharedTokenSource) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, s.String()) }
 
-// fresh reports whether tok may be served without renewal: it expires
-// more than refreshEarly from now, or more than half its lifetime
-// (expires_in) if that is shorter. Every process decides alike.
+// fresh reports whether tok may be served without renewal (see earlyFor).
+// Every process decides alike.
 func fresh(tok *oauth2.Token) bool {
 	return tok.Expiry.IsZero() || time.Until(tok.Expiry) > earlyFor(tok)
 }
@@ -120,13 +112,10 @@ func newer(a, b *oauth2.Token) bool {
 func (s *SharedTokenSource) Token() (*oauth2.Token, error) { return s.token(s.ctx, s.hc) }
 
 // Flush waits until the renewal in flight, if any, has been answered and
-// its result saved to the store, or has failed, or ctx ends. It returns
-// the outcome of the last renewal: nil when there was none or it
-// succeeded, its error when it failed (including a failed save), and
-// ctx's error, wrapped, when ctx ended first. Call it before a short-lived program
-// exits (defer ts.Flush(ctx)): the background refresh of a token due for
-// renewal may still be running, and the old refresh token dies as soon as
-// the server answers it.
+// saved, or has failed, or ctx ends, and returns the last renewal's error
+// (a failed save included), or ctx's, wrapped. Call it before a
+// short-lived program exits: a background refresh may be running, and the
+// old refresh token dies as soon as the server answers it.
 func (s *SharedTokenSource) Flush(ctx context.Context) error {
 	s.mu.Lock()
 	f := s.flight
@@ -151,14 +140,12 @@ func waitRenewal(ctx context.Context, done <-chan struct{}, result func() error,
 	}
 }
 
-// token implements tokenProvider for the Client.
-// It reads the store on every call, so that a token another process has
-// saved is used at once, rather than after the API refuses the one it
-// replaced (each refusal costs a request against the rate limit). A token
-// due for refresh but still valid is served while the refresh runs in the
-// background: the caller has usually just waited for the rate limiter,
-// and a refresh now would make its request late, and the next process's
-// request arrive too soon after it.
+// token implements tokenProvider for the Client. Reading the store on
+// every call uses a token another process saved at once, not after the API
+// refuses the old one (a refusal costs a request of the rate limit). A due
+// but valid token is served while the refresh runs in the background: the
+// caller has usually just waited for the limiter, and refreshing now would
+// make its request late and the next process's arrive too soon after it.
 func (s *SharedTokenSource) token(ctx context.Context, hc *http.Client) (*oauth2.Token, error) {
 	tok := s.peek(ctx)
 	switch {
