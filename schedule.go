@@ -24,9 +24,8 @@ const (
 	DayUnset     DayKind = "unset"
 )
 
-// ScheduleQuery selects schedules: Users are emails or user ids (all
-// members when empty); Start and End bound the days, inclusive (zero times
-// are omitted).
+// ScheduleQuery selects schedules: Users are emails or user ids (empty: all
+// members); Start and End bound the days, inclusive (zero: unbounded).
 type ScheduleQuery struct {
 	Users      []string
 	Start, End time.Time
@@ -202,38 +201,22 @@ func validateScheduleChanges(changes []ScheduleChange) error {
 // and days in the order first given.
 func scheduleJSON(changes []ScheduleChange) rawJSON {
 	var users []string
-	days := map[string][][2]string{}
+	days := map[string][]string{}
 	for _, ch := range changes {
 		if _, ok := days[ch.User]; !ok {
 			users = append(users, ch.User)
 		}
-		days[ch.User] = append(days[ch.User], [2]string{ch.Date.Format(requestDate), string(ch.Kind)})
+		days[ch.User] = append(days[ch.User], quote(ch.Date.Format(requestDate))+":"+quote(string(ch.Kind)))
 	}
-	var b strings.Builder
-	b.WriteByte('{')
 	for i, u := range users {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.Write(quote(u))
-		b.WriteString(":{")
-		for j, d := range days[u] {
-			if j > 0 {
-				b.WriteByte(',')
-			}
-			b.Write(quote(d[0]))
-			b.WriteByte(':')
-			b.Write(quote(d[1]))
-		}
-		b.WriteByte('}')
+		users[i] = quote(u) + ":{" + strings.Join(days[u], ",") + "}"
 	}
-	b.WriteByte('}')
-	return rawJSON(b.String())
+	return rawJSON("{" + strings.Join(users, ",") + "}")
 }
 
-func quote(s string) []byte {
+func quote(s string) string {
 	b, _ := json.Marshal(s) // a string always encodes
-	return b
+	return string(b)
 }
 
 var (
