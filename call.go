@@ -173,8 +173,7 @@ func (c *Client) afterFailure(ctx context.Context, r *request, verify verifyFunc
 		// An earlier attempt made the record; the resend found it.
 		return true, c.confirm(ctx, r, err, verify, false)
 	case class == atMostOnce && f.maybeApplied:
-		// Never resent: wait for a request still in flight upstream to
-		// land, then look.
+		// Never resent: wait for a request in flight upstream to land, then look.
 		if werr := pace.Sleep(ctx, c.retry.wait(attempt, retryAfter(err))); werr != nil {
 			return true, unconfirmed(r, err, true)
 		}

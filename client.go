@@ -114,8 +114,7 @@ func NewClient(accountURL string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// credentials builds the signer from the options; exactly one credential
-// must be given.
+// credentials builds the signer; exactly one credential must be given.
 func (o *options) credentials() (*credentials, error) {
 	tokenAuth := o.accessToken != "" || o.tokenSource != nil
 	switch {

@@ -61,14 +61,7 @@ var apiSentinels = []error{ErrNotFound, ErrInvalidEmail, ErrUnauthorized, ErrRat
 
 // newAPIError classifies an envelope's error by the server's words, then masks it.
 func newAPIError(e APIError, mask func(string) string) *APIError {
-	for _, s := range apiSentinels {
-		if e.matches(s) {
-			e.matched = append(e.matched, s)
-		}
-	}
-	if e.matched == nil {
-		e.matched = []error{}
-	}
+	e.matched = slices.DeleteFunc(slices.Clone(apiSentinels), func(s error) bool { return !e.matches(s) })
 	e.Message, e.Details = mask(e.Message), mask(e.Details)
 	return &e
 }

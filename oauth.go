@@ -89,8 +89,7 @@ func (e *OAuthError) Error() string {
 	return s
 }
 
-// Is matches ErrUnauthorized for invalid, expired or revoked grants,
-// clients and tokens.
+// Is matches ErrUnauthorized for refused, expired or revoked grants, clients, tokens.
 func (e *OAuthError) Is(target error) bool {
 	if target != ErrUnauthorized {
 		return false
@@ -311,18 +310,16 @@ func providerFor(ts oauth2.TokenSource) tokenProvider {
 type foreignSource struct{ ts oauth2.TokenSource }
 
 func (f foreignSource) token(ctx context.Context, _ *http.Client) (*oauth2.Token, error) {
-	type result struct {
-		tok *oauth2.Token
-		err error
-	}
-	done := make(chan result, 1)
+	var tok *oauth2.Token
+	var err error
+	done := make(chan struct{})
 	go func() {
-		tok, err := f.ts.Token()
-		done <- result{tok, err}
+		tok, err = f.ts.Token()
+		close(done)
 	}()
 	select {
-	case r := <-done:
-		return r.tok, r.err
+	case <-done:
+		return tok, err
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}

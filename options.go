@@ -143,10 +143,9 @@ func WithRetry(p RetryPolicy) Option {
 	}
 }
 
-// WithTokenSource calls the user API with tokens from ts, asked for on
-// every attempt. After an HTTP 401 ("Access token is expired") the client
-// renews the token once (refreshing unless another caller has; any other
-// source than this package's is asked again) and repeats the attempt once.
+// WithTokenSource calls the user API with tokens from ts, asked for on every
+// attempt. After an HTTP 401 ("Access token is expired") the client renews
+// the token once (a foreign source is asked again) and repeats the attempt.
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(o *options) error {
 		if ts == nil || isNilPointer(ts) {

@@ -19,9 +19,8 @@ import (
 type rawJSON string
 
 // encodeQuery renders action and params (a struct with `url` tags, or nil)
-// as the query that is signed and sent: action first, then the fields in
-// struct order, escaped as PHP's http_build_query does (the md5 hash is
-// computed over that string).
+// as the query signed and sent: action first, then the fields in struct
+// order, escaped as PHP's http_build_query does (the md5 hash covers it).
 func encodeQuery(action string, params any) (string, error) {
 	var b strings.Builder
 	b.WriteString("action=" + auth.Escape(action))

@@ -107,10 +107,9 @@ func (l *recordList[W, T, PW]) element(dec *json.Decoder, w *W, size int64) erro
 	return err
 }
 
-// reserve grows a full list to what the declared body holds at the bytes
-// per element so far (plus a margin), so a large list is neither copied
-// repeatedly nor held twice; at most eight times the elements received, so
-// a size declared but not sent costs little.
+// reserve grows a full list to what the declared body holds at the bytes per
+// element so far, so a large list is neither copied repeatedly nor held
+// twice; at most 8x the elements received, so a size never sent costs little.
 func (l *recordList[W, T, PW]) reserve(dec *json.Decoder, size int64) {
 	n := len(l.items)
 	if n < cap(l.items) || n < 256 || size <= 0 {

@@ -15,10 +15,9 @@ import (
 	"github.com/worksection-go/worksection/internal/transport"
 )
 
-// RetryPolicy says how failed calls are retried; what may be retried
-// depends on the action (docs/actions.md). Never retried: API errors other
-// than rate limiting and server faults, validation errors, and the end of
-// the caller's context.
+// RetryPolicy says how failed calls are retried, by action (docs/actions.md).
+// Never retried: API errors other than rate limits and server faults,
+// validation errors, and the end of the caller's context.
 type RetryPolicy struct {
 	MaxAttempts int           // attempts in all, including the first; 1 turns retries off
 	MinWait     time.Duration // first backoff; doubles each retry, with jitter

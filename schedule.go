@@ -86,8 +86,7 @@ func (q ScheduleQuery) Validate() error {
 	return nil
 }
 
-// GetUsersSchedule returns members' schedules (action get_users_schedule),
-// sorted by user id.
+// GetUsersSchedule returns members' schedules sorted by user id (action get_users_schedule).
 func (c *Client) GetUsersSchedule(ctx context.Context, q ScheduleQuery) ([]UserSchedule, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -225,8 +224,7 @@ var (
 )
 
 // UpdateUsersSchedule sets days of members' schedules (action
-// update_users_schedule). Setting a day twice leaves the same schedule, so
-// the call is retried like a read.
+// update_users_schedule); setting a day twice is harmless, so it is retried.
 func (c *Client) UpdateUsersSchedule(ctx context.Context, changes []ScheduleChange) (*ScheduleUpdate, error) {
 	if err := validateScheduleChanges(changes); err != nil {
 		return nil, err

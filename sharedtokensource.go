@@ -48,15 +48,13 @@ type sharedRenewal struct {
 
 // NewSharedTokenSource returns a token source for processes (or replicas)
 // that sign in as one user and so share one rotating refresh token through
-// store, read on every call. A due token is refreshed in the background
-// while still served; a renewal takes the store's lock and refreshes only
-// if no other process has. A short-lived program must call Flush before it
-// exits. docs/replicas.md says what it guarantees and how it fails.
+// store, read on every call. A due token is refreshed in the background,
+// under the store's lock, unless another process has. A short-lived program
+// must call Flush before it exits. See docs/replicas.md.
 //
-// A Client using the source refreshes through its own HTTP client; Token()
-// uses the *http.Client in ctx under oauth2.HTTPClient if set. A renewal
-// runs detached from the callers, bounded by the HTTP client's timeout and
-// two minutes; each caller's context ends only its own wait.
+// A Client refreshes through its own HTTP client, Token() through ctx's
+// oauth2.HTTPClient if set. A renewal runs detached from the callers (each
+// context ends only its own wait), bounded by the HTTP timeout and 2 minutes.
 func NewSharedTokenSource(ctx context.Context, cfg *oauth2.Config, store TokenStore) *SharedTokenSource {
 	if ctx == nil {
 		ctx = context.Background()
@@ -79,8 +77,7 @@ func (s *SharedTokenSource) GoString() string { return s.String() }
 // Format makes every fmt verb use String.
 func (s *SharedTokenSource) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, s.String()) }
 
-// fresh reports whether tok may be served without renewal; every process
-// decides alike.
+// fresh reports whether tok needs no renewal; every process decides alike.
 func fresh(tok *oauth2.Token) bool {
 	return tok.Expiry.IsZero() || time.Until(tok.Expiry) > earlyFor(tok)
 }
@@ -93,8 +90,7 @@ func earlyFor(tok *oauth2.Token) time.Duration {
 	return refreshEarly
 }
 
-// newer reports whether a is a later pair than b: every refresh moves the
-// expiry forward.
+// newer reports whether a is a later pair than b (a refresh moves the expiry on).
 func newer(a, b *oauth2.Token) bool {
 	return b == nil || !a.Expiry.IsZero() && !b.Expiry.IsZero() &&
 		a.Expiry.After(b.Expiry) && a.RefreshToken != b.RefreshToken

@@ -40,9 +40,8 @@ type refreshCall struct {
 }
 
 // NewTokenSource returns a TokenSource starting from tok. onRefresh (or nil)
-// gets every new token before it is handed out; its error goes to that
-// refresh's waiters. Token() uses the *http.Client in ctx under
-// oauth2.HTTPClient if set; a Client refreshes through its own.
+// gets each new token first, its error going to that refresh's waiters.
+// Refreshes use the Client's HTTP client, or in Token() ctx's oauth2.HTTPClient.
 func NewTokenSource(ctx context.Context, cfg *oauth2.Config, tok *oauth2.Token, onRefresh func(*oauth2.Token) error) *TokenSource {
 	if ctx == nil {
 		ctx = context.Background()

@@ -21,8 +21,7 @@ type Redactor []string
 // Withheld stands for a text that held a secret escaped beyond masking.
 const Withheld = "[withheld: it contains a secret]"
 
-// Text masks s, or withholds it whole if a secret survives masking in an
-// escaped form.
+// Text masks s, or withholds it whole if a secret survives masking escaped.
 func (r Redactor) Text(s string) string {
 	s = secretParam.ReplaceAllString(s, "${1}=REDACTED")
 	for _, secret := range r {
@@ -169,8 +168,7 @@ func (r Redactor) TransportErr(err error, endpoint string) error {
 	return r.cut(err)
 }
 
-// cut replaces err with its masked text if any error in its chain
-// mentions a secret.
+// cut replaces err with its masked text if its chain mentions a secret.
 func (r Redactor) cut(err error) error {
 	if err == nil || !r.Leaks(err) {
 		return err

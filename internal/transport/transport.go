@@ -58,11 +58,7 @@ func ParseBaseURL(raw string, allowPath bool, example string) (string, error) {
 
 // IsLoopback reports whether host is localhost or a loopback address.
 func IsLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return host == "localhost" || net.ParseIP(host).IsLoopback() // a nil IP is no loopback
 }
 
 // NewHTTPClient copies hc (or builds one with DefaultTimeout and its own
