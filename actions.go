@@ -31,22 +31,10 @@ func (r retryClass) String() string {
 		deduplicated: "write the server deduplicates", atMostOnce: "at-most-once write"}[r]
 }
 
-// resultShape is what the envelope's data holds on success.
-type resultShape int
-
-const (
-	noData resultShape = iota + 1 // {"status":"ok"} (data, if any, is ignored)
-	object                        // one record
-	list                          // an array, or an object keyed by id
-	oneOf                         // an object or a one-element array (me)
-	idMap                         // an object keyed by id (schedules)
-)
-
 // actionSpec is everything the request pipeline knows about an action.
 type actionSpec struct {
 	name    string
 	retry   retryClass
-	result  resultShape
 	scope   string // OAuth2 scope the user API needs (Worksection publishes none: inferred from names)
 	userAPI bool   // callable only with an access token
 }
@@ -64,23 +52,23 @@ func (a actionSpec) method() string {
 // action is a programming error (see lookupAction); docs/actions.md's action
 // table is checked against this one by a test.
 var actionTable = [...]actionSpec{
-	{name: "get_users", retry: read, result: list, scope: ScopeUsersRead},
-	{name: "add_user", retry: deduplicated, result: object, scope: ScopeUsersWrite},
-	{name: "get_user_groups", retry: read, result: list, scope: ScopeUsersRead},
-	{name: "add_user_group", retry: idempotent, result: object, scope: ScopeUsersWrite},
-	{name: "get_contacts", retry: read, result: list, scope: ScopeContactsRead},
-	{name: "add_contact", retry: atMostOnce, result: object, scope: ScopeContactsWrite},
-	{name: "get_contact_groups", retry: read, result: list, scope: ScopeContactsRead},
-	{name: "add_contact_group", retry: idempotent, result: object, scope: ScopeContactsWrite},
-	{name: "subscribe", retry: idempotent, result: noData, scope: ScopeTasksWrite},
-	{name: "unsubscribe", retry: idempotent, result: noData, scope: ScopeTasksWrite},
-	{name: "me", retry: read, result: oneOf, userAPI: true},
-	{name: "get_users_schedule", retry: read, result: idMap, scope: ScopeUsersRead},
-	{name: "update_users_schedule", retry: idempotent, result: noData, scope: ScopeUsersWrite},
-	{name: "add_project_members", retry: idempotent, result: noData, scope: ScopeProjectsWrite},
-	{name: "delete_project_members", retry: idempotent, result: noData, scope: ScopeProjectsWrite},
-	{name: "get_project", retry: read, result: object, scope: ScopeProjectsRead},
-	{name: "get_task", retry: read, result: object, scope: ScopeTasksRead},
+	{name: "get_users", retry: read, scope: ScopeUsersRead},
+	{name: "add_user", retry: deduplicated, scope: ScopeUsersWrite},
+	{name: "get_user_groups", retry: read, scope: ScopeUsersRead},
+	{name: "add_user_group", retry: idempotent, scope: ScopeUsersWrite},
+	{name: "get_contacts", retry: read, scope: ScopeContactsRead},
+	{name: "add_contact", retry: atMostOnce, scope: ScopeContactsWrite},
+	{name: "get_contact_groups", retry: read, scope: ScopeContactsRead},
+	{name: "add_contact_group", retry: idempotent, scope: ScopeContactsWrite},
+	{name: "subscribe", retry: idempotent, scope: ScopeTasksWrite},
+	{name: "unsubscribe", retry: idempotent, scope: ScopeTasksWrite},
+	{name: "me", retry: read, userAPI: true},
+	{name: "get_users_schedule", retry: read, scope: ScopeUsersRead},
+	{name: "update_users_schedule", retry: idempotent, scope: ScopeUsersWrite},
+	{name: "add_project_members", retry: idempotent, scope: ScopeProjectsWrite},
+	{name: "delete_project_members", retry: idempotent, scope: ScopeProjectsWrite},
+	{name: "get_project", retry: read, scope: ScopeProjectsRead},
+	{name: "get_task", retry: read, scope: ScopeTasksRead},
 }
 
 // lookupAction returns the spec of a known action. An unknown name is a

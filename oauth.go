@@ -67,9 +67,8 @@ func EndpointAt(baseURL string) (oauth2.Endpoint, error) {
 }
 
 // NewOAuth2Config returns a config for Worksection's OAuth2: use its
-// AuthCodeURL, and this package's Exchange for the code (the config's own
-// Exchange does not read Worksection's HTTP 200 error answers). The client secret
-// is never put in the authorize URL.
+// AuthCodeURL, and this package's Exchange (the config's own does not read
+// Worksection's HTTP 200 error answers).
 func NewOAuth2Config(clientID, clientSecret, redirectURL string, scopes ...string) *oauth2.Config {
 	return &oauth2.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL,
 		Scopes: scopes, Endpoint: Endpoint()}
@@ -157,12 +156,11 @@ func checkTokenURL(e oauth2.Endpoint) error {
 	return nil
 }
 
-// Exchange trades an authorization code for a token (POST to the token
-// endpoint with the client id and secret in the form). It follows no
-// redirect, uses the *http.Client in ctx under oauth2.HTTPClient if any
-// (else one with a 30 s timeout), and returns the server's errors, which
-// Worksection sends with HTTP 200, as *OAuthError with any echoed secret
-// masked. opts add their parameters (a PKCE verifier, say) to the form.
+// Exchange trades an authorization code for a token. It follows no
+// redirect, uses the *http.Client in ctx under oauth2.HTTPClient if any,
+// and returns the server's errors (sent with HTTP 200) as *OAuthError with
+// any echoed secret masked. opts add their parameters (a PKCE verifier) to
+// the form.
 func Exchange(ctx context.Context, cfg *oauth2.Config, code string, opts ...oauth2.AuthCodeOption) (*oauth2.Token, error) {
 	if cfg == nil {
 		return nil, errors.New("worksection: oauth: exchange: nil config")

@@ -36,14 +36,8 @@ type options struct {
 // with the documented md5 query hash unless WithHMACSigning is also given.
 func WithAPIKey(key string) Option {
 	return func(o *options) error {
-		if key == "" {
-			return errors.New("empty API key")
-		}
-		if !validHeaderValue(key) {
-			return errors.New("API key contains control characters")
-		}
 		o.apiKey = key
-		return nil
+		return checkHeaderValue("API key", key)
 	}
 }
 
@@ -58,14 +52,8 @@ func WithHMACSigning() Option {
 // the OAuth2 access token belongs to, sent as "Authorization: Bearer".
 func WithAccessToken(token string) Option {
 	return func(o *options) error {
-		if token == "" {
-			return errors.New("empty access token")
-		}
-		if !validHeaderValue(token) {
-			return errors.New("access token contains control characters")
-		}
 		o.accessToken = token
-		return nil
+		return checkHeaderValue("access token", token)
 	}
 }
 
@@ -85,14 +73,8 @@ func WithHTTPClient(hc *http.Client) Option {
 // WithUserAgent replaces the User-Agent header, "worksection-go/<Version>" by default.
 func WithUserAgent(ua string) Option {
 	return func(o *options) error {
-		if ua == "" {
-			return errors.New("empty user agent")
-		}
-		if !validHeaderValue(ua) {
-			return errors.New("user agent contains control characters")
-		}
 		o.userAgent = ua
-		return nil
+		return checkHeaderValue("user agent", ua)
 	}
 }
 
@@ -178,6 +160,17 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 		o.tokenSource = ts
 		return nil
 	}
+}
+
+// checkHeaderValue refuses an empty value, or one validHeaderValue refuses.
+func checkHeaderValue(what, v string) error {
+	switch {
+	case v == "":
+		return errors.New("empty " + what)
+	case !validHeaderValue(v):
+		return errors.New(what + " contains control characters")
+	}
+	return nil
 }
 
 // validHeaderValue refuses what net/http would refuse at send time (and

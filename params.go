@@ -43,7 +43,8 @@ func encodeQuery(action string, params any) (string, error) {
 // jsonBody renders params as the JSON object the vendor's 2026 clients
 // post: the fields the query would carry, in struct order, with integers,
 // digit-only IDs and `int` booleans as JSON numbers, repeated values as
-// arrays, and rawJSON embedded. No params (nil, or all omitted) give an
+// arrays, rawJSON embedded, and HTML characters unescaped (as PHP's and
+// Python's encoders send them). No params (nil, or all omitted) give an
 // empty body.
 func jsonBody(params any) ([]byte, error) {
 	if params == nil {
@@ -54,24 +55,30 @@ func jsonBody(params any) ([]byte, error) {
 		return nil, err
 	}
 	var b bytes.Buffer
-	b.WriteByte('{')
-	written := 0
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	sep := "{"
 	for _, f := range paramFields(params) {
 		vs, ok := vals[f.name]
 		if !ok {
 			continue
 		}
-		written++
-		if b.Len() > 1 {
-			b.WriteByte(',')
-		}
-		writeJSONString(&b, f.name)
-		b.WriteByte(':')
-		if err := f.write(&b, vs); err != nil {
+		delete(vals, f.name)
+		v, err := f.value(vs)
+		if err != nil {
 			return nil, fmt.Errorf("encode %s: %w", f.name, err)
 		}
+		b.WriteString(sep)
+		sep = ","
+		_ = enc.Encode(f.name) // a string always encodes
+		b.Truncate(b.Len() - 1)
+		b.WriteByte(':')
+		if err := enc.Encode(v); err != nil {
+			return nil, fmt.Errorf("encode %s: %w", f.name, err)
+		}
+		b.Truncate(b.Len() - 1)
 	}
-	if written != len(vals) { // a field paramFields does not see would be dropped
+	if len(vals) > 0 { // a field paramFields does not see would be dropped
 		return nil, errors.New("encode params: a field has no JSON body form")
 	}
 	b.WriteByte('}')
@@ -128,36 +135,30 @@ func paramFields(params any) []paramField {
 	return out
 }
 
-func (f paramField) write(b *bytes.Buffer, vs []string) error {
+// value is what the field's values vs become in a JSON body.
+func (f paramField) value(vs []string) (any, error) {
+	one := func(v string) (any, error) {
+		switch {
+		case f.kind == paramRaw && !json.Valid([]byte(v)):
+			return nil, errors.New("not valid JSON")
+		case f.kind == paramRaw:
+			return json.RawMessage(v), nil
+		case f.kind == paramNumber, f.kind == paramID && digits(v):
+			return json.Number(v), nil
+		}
+		return v, nil
+	}
 	if !f.multi {
-		return f.writeOne(b, vs[0])
+		return one(vs[0])
 	}
-	b.WriteByte('[')
+	list := make([]any, len(vs))
 	for i, v := range vs {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		if err := f.writeOne(b, v); err != nil {
-			return err
+		var err error
+		if list[i], err = one(v); err != nil {
+			return nil, err
 		}
 	}
-	b.WriteByte(']')
-	return nil
-}
-
-func (f paramField) writeOne(b *bytes.Buffer, v string) error {
-	switch {
-	case f.kind == paramRaw:
-		if !json.Valid([]byte(v)) {
-			return errors.New("not valid JSON")
-		}
-		return json.Compact(b, []byte(v))
-	case f.kind == paramNumber, f.kind == paramID && digits(v):
-		b.WriteString(v)
-		return nil
-	}
-	writeJSONString(b, v)
-	return nil
+	return list, nil
 }
 
 // digits reports a decimal integer that survives a round trip through a
@@ -167,13 +168,4 @@ func digits(s string) bool {
 		return false
 	}
 	return strings.Trim(s, "0123456789") == ""
-}
-
-// writeJSONString writes s as a JSON string without escaping HTML
-// characters, as PHP's and Python's encoders send them.
-func writeJSONString(b *bytes.Buffer, s string) {
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // a string always encodes
-	b.Truncate(b.Len() - 1)
 }

@@ -22,9 +22,8 @@ const (
 	renewTimeout = 2 * time.Minute
 )
 
-// SharedTokenSource is a token source for several processes (or replicas)
-// that sign in as one user and so share one rotating refresh token through
-// a TokenStore. Make one with NewSharedTokenSource. It implements
+// SharedTokenSource shares one user's rotating refresh token among
+// processes through a TokenStore (see NewSharedTokenSource). It implements
 // oauth2.TokenSource and is safe for concurrent use.
 type SharedTokenSource struct {
 	ctx   context.Context
@@ -32,14 +31,12 @@ type SharedTokenSource struct {
 	store TokenStore
 	hc    *http.Client // for Token(); a Client passes its own
 
-	mu     sync.Mutex
-	cur    *oauth2.Token
-	gen    int // counts renewals, so a slow read does not undo one
-	flight *sharedRenewal
-	last   error // the last renewal's outcome, for Flush
-	// refused is a refresh token the server refused: never sent again,
-	// never written back.
-	refused string
+	mu      sync.Mutex
+	cur     *oauth2.Token
+	gen     int // counts renewals, so a slow read does not undo one
+	flight  *sharedRenewal
+	last    error  // the last renewal's outcome, for Flush
+	refused string // a refresh token the server refused: never sent or written back again
 }
 
 // sharedRenewal is one reload-or-refresh shared by the callers of one
@@ -53,48 +50,21 @@ type sharedRenewal struct {
 
 // NewSharedTokenSource returns a token source for several processes (or
 // replicas) that sign in as one user and so share one rotating refresh
-// token through store. It serves the stored token while it is valid,
-// reading the store on every call (a file read, a Redis GET), so that a
-// token another process saved is used at once. When the token is due (a
-// minute before expiry, or half its lifetime if shorter) it is refreshed
-// in the background while still being served; when it is about to expire,
-// or the API answered 401, callers wait for the renewal. A renewal takes
-// the store's lock and reloads: if another process has refreshed already,
-// it uses that token without refreshing; only if the token is still stale
-// does it refresh, save the new pair and release the lock. Concurrent
-// callers in one process share one renewal.
+// token through store. It reads the store on every call, so a token
+// another process saved is used at once. A token due for refresh (a
+// minute before expiry, or half its lifetime if shorter) is refreshed in
+// the background while still served; callers wait only when it is about
+// to expire or the API refused it. A renewal takes the store's lock and
+// reloads, refreshing only if no other process has; concurrent callers in
+// one process share it. A short-lived program must call Flush before it
+// exits, so that a refreshed pair reaches the store. How failures are
+// handled (a refused refresh token, refused client credentials, a store
+// that lost the token, a lost answer) is in docs/replicas.md.
 //
-// A short-lived program must call Flush before it exits: a background
-// refresh may be under way, and once the server has answered it the old
-// refresh token is dead, so the new pair must reach the store.
-//
-// Failures:
-//   - A refused refresh token (invalid_grant, revoked or expired) is final:
-//     the error matches ErrUnauthorized and says to sign in again; the
-//     same token is not sent again.
-//   - Refused client credentials (invalid_client) leave the stored pair as
-//     it was: the error names the OAuth client's id and secret.
-//   - A 5xx or a timeout from the refresh endpoint is reported and the
-//     stored pair is kept, so a later call tries again.
-//   - If the store loses the token (a Redis restarted without persistence,
-//     an evicted key, a deleted file) or holds an older pair than this
-//     process, the process writes its own pair back under the lock and
-//     refreshes with it, so one replica holding the live pair is enough.
-//   - If the server rotated the token but its answer was lost (a timeout
-//     after the server applied the refresh, or a process killed in the
-//     middle of a refresh), the stored refresh token is already dead: the
-//     next refresh is refused, and the user must sign in again and save the
-//     new token to the store. The errors say so.
-//   - If saving the new pair fails, this process keeps using it and saves
-//     it again on its next renewal; until then other processes are signed
-//     out.
-//
-// A Client using the source refreshes through the Client's own HTTP client,
-// and each call's context ends only that call's wait. Token() uses ctx's
-// values and the *http.Client under oauth2.HTTPClient if set (else one with
-// a 30 s timeout). A renewal runs detached from the callers, bounded by the
-// HTTP client's timeout and two minutes in all, so that a token the server
-// has rotated is saved whoever still waits.
+// A Client using the source refreshes through its own HTTP client; each
+// call's context ends only that call's wait. Token() uses ctx's values and
+// the *http.Client under oauth2.HTTPClient if set. A renewal runs detached
+// from the callers, bounded by the HTTP client's timeout and two minutes.
 func NewSharedTokenSource(ctx context.Context, cfg *oauth2.Config, store TokenStore) *SharedTokenSource {
 	if ctx == nil {
 		ctx = context.Background()
@@ -105,10 +75,6 @@ func NewSharedTokenSource(ctx context.Context, cfg *oauth2.Config, store TokenSt
 	hc, _ := ctx.Value(oauth2.HTTPClient).(*http.Client)
 	return &SharedTokenSource{ctx: ctx, cfg: cfg, store: store, hc: hc}
 }
-
-// The Client renews through tokenProvider, with its HTTP client and the
-// call's context.
-var _ tokenProvider = (*SharedTokenSource)(nil)
 
 // String hides the tokens.
 func (s *SharedTokenSource) String() string {
@@ -121,9 +87,8 @@ func (s *SharedTokenSource) GoString() string { return s.String() }
 // Format makes every fmt verb use String.
 func (s *SharedTokenSource) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, s.String()) }
 
-// fresh reports whether tok may be served without renewal: it expires
-// more than refreshEarly from now, or more than half its lifetime
-// (expires_in) if that is shorter. Every process decides alike.
+// fresh reports whether tok may be served without renewal (see earlyFor).
+// Every process decides alike.
 func fresh(tok *oauth2.Token) bool {
 	return tok.Expiry.IsZero() || time.Until(tok.Expiry) > earlyFor(tok)
 }
@@ -147,13 +112,10 @@ func newer(a, b *oauth2.Token) bool {
 func (s *SharedTokenSource) Token() (*oauth2.Token, error) { return s.token(s.ctx, s.hc) }
 
 // Flush waits until the renewal in flight, if any, has been answered and
-// its result saved to the store, or has failed, or ctx ends. It returns
-// the outcome of the last renewal: nil when there was none or it
-// succeeded, its error when it failed (including a failed save), and
-// ctx's error, wrapped, when ctx ended first. Call it before a short-lived program
-// exits (defer ts.Flush(ctx)): the background refresh of a token due for
-// renewal may still be running, and the old refresh token dies as soon as
-// the server answers it.
+// saved, or has failed, or ctx ends, and returns the last renewal's error
+// (a failed save included), or ctx's, wrapped. Call it before a
+// short-lived program exits: a background refresh may be running, and the
+// old refresh token dies as soon as the server answers it.
 func (s *SharedTokenSource) Flush(ctx context.Context) error {
 	s.mu.Lock()
 	f := s.flight
@@ -178,14 +140,12 @@ func waitRenewal(ctx context.Context, done <-chan struct{}, result func() error,
 	}
 }
 
-// token implements tokenProvider for the Client.
-// It reads the store on every call, so that a token another process has
-// saved is used at once, rather than after the API refuses the one it
-// replaced (each refusal costs a request against the rate limit). A token
-// due for refresh but still valid is served while the refresh runs in the
-// background: the caller has usually just waited for the rate limiter,
-// and a refresh now would make its request late, and the next process's
-// request arrive too soon after it.
+// token implements tokenProvider for the Client. Reading the store on
+// every call uses a token another process saved at once, not after the API
+// refuses the old one (a refusal costs a request of the rate limit). A due
+// but valid token is served while the refresh runs in the background: the
+// caller has usually just waited for the limiter, and refreshing now would
+// make its request late and the next process's arrive too soon after it.
 func (s *SharedTokenSource) token(ctx context.Context, hc *http.Client) (*oauth2.Token, error) {
 	tok := s.peek(ctx)
 	switch {

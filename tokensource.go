@@ -16,10 +16,9 @@ import (
 const refreshTimeout = 30 * time.Second
 
 // TokenSource keeps a user's token fresh through Worksection's refresh
-// endpoint. Refresh tokens rotate: every refresh invalidates the old pair,
-// so OnRefresh must persist each new token. It is safe for concurrent use:
-// concurrent callers share one refresh and its outcome, and each caller's
-// context ends only that caller's wait.
+// endpoint. Every refresh rotates the pair, so onRefresh must persist each
+// new token. Concurrent callers share one refresh; each caller's context
+// ends only its own wait.
 type TokenSource struct {
 	ctx       context.Context
 	cfg       *oauth2.Config
@@ -42,11 +41,9 @@ type refreshCall struct {
 }
 
 // NewTokenSource returns a TokenSource starting from tok. onRefresh (may be
-// nil) is called with every new token before it is handed out; its error is
-// returned to the callers waiting for that refresh. Token() uses ctx's
-// values and the *http.Client under oauth2.HTTPClient if set (else one
-// with a 30 s timeout); a Client using the source refreshes through the
-// Client's own HTTP client and the call's context.
+// nil) gets every new token before it is handed out; its error goes to the
+// callers waiting for that refresh. Token() uses the *http.Client in ctx
+// under oauth2.HTTPClient if set; a Client refreshes through its own.
 func NewTokenSource(ctx context.Context, cfg *oauth2.Config, tok *oauth2.Token, onRefresh func(*oauth2.Token) error) *TokenSource {
 	if ctx == nil {
 		ctx = context.Background()
@@ -101,13 +98,10 @@ func (s *TokenSource) refreshUnless(ctx context.Context, hc *http.Client, good f
 }
 
 // Flush waits until the refresh in flight, if any, has been answered and
-// passed to onRefresh, or has failed, or ctx ends. It returns the outcome
-// of the last refresh: nil when there was none or it and onRefresh
-// succeeded, their error otherwise, and ctx's error, wrapped, when ctx
-// ended first. Call it
-// before a short-lived program exits (defer ts.Flush(ctx)): a caller whose
-// context ended stops waiting, but its refresh goes on, and the old
-// refresh token dies as soon as the server answers.
+// passed to onRefresh, or has failed, or ctx ends, and returns the last
+// refresh's error (onRefresh's included), or ctx's, wrapped. Call it before
+// a short-lived program exits: a refresh goes on after its callers stop
+// waiting, and the old refresh token dies as soon as the server answers.
 func (s *TokenSource) Flush(ctx context.Context) error {
 	s.mu.Lock()
 	call, last := s.inflight, s.last
@@ -144,9 +138,8 @@ func (s *TokenSource) run(call *refreshCall, hc *http.Client, old *oauth2.Token)
 	case clientRefused(err):
 		err = clientRefusedErr(err) // the refresh token was not used: keep it
 	case errors.Is(err, ErrUnauthorized):
-		// Final: retrying cannot help. If an earlier refresh reached the
-		// server but its answer was lost, the server rotated the pair then
-		// and the stored refresh token is dead.
+		// Final: if an earlier refresh's answer was lost, the server
+		// rotated the pair then and the stored refresh token is dead.
 		err = fmt.Errorf("%w (the refresh token is no longer valid, perhaps because an earlier refresh's answer was lost after the server rotated it: sign in again)", err)
 		s.final = err
 	}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gofrs/flock"
 	"golang.org/x/oauth2"
 
 	"github.com/worksection-go/worksection/internal/storedtoken"
@@ -31,8 +32,9 @@ type TokenStore interface {
 // FileTokenStore is a TokenStore in a file, for several processes on one
 // host: the token is JSON in a file of mode 0600, replaced atomically
 // (written to a temporary file in the same directory, then renamed), and
-// Lock is an OS file lock on path+".lock" (flock on Unix, LockFileEx on
-// Windows), which the OS releases when a process dies.
+// Lock is an OS file lock on path+".lock" (github.com/gofrs/flock: flock
+// on Unix, LockFileEx on Windows), which the OS releases when a process
+// dies.
 type FileTokenStore struct {
 	path string
 }
@@ -105,31 +107,16 @@ func (s *FileTokenStore) Lock(ctx context.Context) (unlock func(), err error) {
 	if s == nil || s.path == "" {
 		return nil, errors.New("worksection: FileTokenStore: path is empty")
 	}
-	f, err := os.OpenFile(s.path+".lock", os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
+	fl := flock.New(s.path+".lock", flock.SetPermissions(0o600))
+	if ok, err := fl.TryLockContext(ctx, 10*time.Millisecond); !ok {
+		_ = fl.Close()
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("worksection: FileTokenStore: waiting for the lock: %w", ctx.Err())
+		}
 		return nil, fmt.Errorf("worksection: FileTokenStore: lock: %w", err)
 	}
-	wait := time.Millisecond
-	for {
-		ok, err := tryLockFile(f)
-		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("worksection: FileTokenStore: lock: %w", err)
-		}
-		if ok {
-			var once sync.Once
-			return func() { once.Do(func() { unlockFile(f); f.Close() }) }, nil
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			f.Close()
-			return nil, fmt.Errorf("worksection: FileTokenStore: waiting for the lock: %w", ctx.Err())
-		case <-t.C:
-		}
-		wait = min(2*wait, 50*time.Millisecond)
-	}
+	var once sync.Once
+	return func() { once.Do(func() { _ = fl.Unlock() }) }, nil
 }
 
 // nilStore stands in for a missing store: every use is an error.

@@ -30,7 +30,6 @@ import (
 
 	ws "github.com/worksection-go/worksection"
 	"github.com/worksection-go/worksection/examples/internal/exampleenv"
-	"github.com/worksection-go/worksection/internal/sides"
 	"github.com/worksection-go/worksection/roster"
 	"github.com/worksection-go/worksection/webasyst"
 	"github.com/worksection-go/worksection/webasyst/webasysttest"
@@ -60,10 +59,10 @@ func run(ctx context.Context, args []string, getenv exampleenv.Getenv, stdout, s
 	}
 	// A built-in fake stands in only when both sides are fake: never the
 	// fake team invited into a real account, nor a real team into a fake.
-	err := sides.Check(
-		sides.Side{Name: "the Webasyst team", Fake: getenv("WEBASYST_URL") == "" && getenv("WEBASYST_TOKEN") == "",
+	err := roster.CheckSides(
+		roster.Side{Name: "the Webasyst team", Fake: getenv("WEBASYST_URL") == "" && getenv("WEBASYST_TOKEN") == "",
 			Vars: []string{"WEBASYST_URL", "WEBASYST_TOKEN"}},
-		sides.Side{Name: "the Worksection account", Fake: getenv("WORKSECTION_ACCOUNT_URL") == "" && getenv("WORKSECTION_API_KEY") == "",
+		roster.Side{Name: "the Worksection account", Fake: getenv("WORKSECTION_ACCOUNT_URL") == "" && getenv("WORKSECTION_API_KEY") == "",
 			Vars: []string{"WORKSECTION_ACCOUNT_URL", "WORKSECTION_API_KEY"}})
 	if err != nil {
 		return err

@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	ws "github.com/worksection-go/worksection"
-	"github.com/worksection-go/worksection/internal/sides"
+	"github.com/worksection-go/worksection/roster"
 	"github.com/worksection-go/worksection/worksectiontest"
 )
 
@@ -35,9 +35,9 @@ type credential struct {
 const fromFake = "the built-in fake"
 
 // accountSide is the Worksection account as a side of a command that
-// also reads another source (sides.Check); connect must have run.
-func (a *app) accountSide() sides.Side {
-	return sides.Side{Name: "the Worksection account", Fake: a.cred.from == fromFake,
+// also reads another source (roster.CheckSides); connect must have run.
+func (a *app) accountSide() roster.Side {
+	return roster.Side{Name: "the Worksection account", Fake: a.cred.from == fromFake,
 		Vars: []string{envAccountURL, envAPIKey + " (or a context)"}}
 }
 

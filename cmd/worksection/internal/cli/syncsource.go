@@ -6,7 +6,6 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/worksection-go/worksection/internal/sides"
 	"github.com/worksection-go/worksection/roster"
 	"github.com/worksection-go/worksection/webasyst"
 	"github.com/worksection-go/worksection/webasyst/webasysttest"
@@ -47,7 +46,7 @@ func (a *app) readSource(ctx context.Context, from string) (roster.Source, error
 		if err != nil {
 			return roster.Source{}, err
 		}
-		err = sides.Check(sides.Side{Name: "the Webasyst team", Fake: fake, Vars: []string{envWebasystURL, envWebasystTok}}, a.accountSide())
+		err = roster.CheckSides(roster.Side{Name: "the Webasyst team", Fake: fake, Vars: []string{envWebasystURL, envWebasystTok}}, a.accountSide())
 		if err != nil {
 			return roster.Source{}, err
 		}

@@ -1,4 +1,4 @@
-package sides
+package roster
 
 import (
 	"testing"
@@ -6,22 +6,22 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-func TestCheck(t *testing.T) {
+func TestCheckSides(t *testing.T) {
 	wa := func(fake bool) Side {
 		return Side{Name: "the Webasyst team", Fake: fake, Vars: []string{"WEBASYST_URL", "WEBASYST_TOKEN"}}
 	}
-	ws := func(fake bool) Side {
+	wsSide := func(fake bool) Side {
 		return Side{Name: "the Worksection account", Fake: fake, Vars: []string{"WORKSECTION_ACCOUNT_URL", "WORKSECTION_API_KEY"}}
 	}
-	assert.NoError(t, Check(wa(true), ws(true)), "all fake: a demo")
-	assert.NoError(t, Check(wa(false), ws(false)), "all real")
-	assert.NoError(t, Check(), "no sides")
+	assert.NoError(t, CheckSides(wa(true), wsSide(true)), "all fake: a demo")
+	assert.NoError(t, CheckSides(wa(false), wsSide(false)), "all real")
+	assert.NoError(t, CheckSides(), "no sides")
 
-	err := Check(wa(true), ws(false))
+	err := CheckSides(wa(true), wsSide(false))
 	assert.EqualError(t, err, "refusing to mix a built-in fake with real data: the Webasyst team is a built-in fake "+
 		"(WEBASYST_URL and WEBASYST_TOKEN not set), but the Worksection account is real; set the missing variables, "+
 		"or unset the others to try everything on the fakes")
-	err = Check(wa(false), ws(true))
+	err = CheckSides(wa(false), wsSide(true))
 	assert.ErrorContains(t, err, "the Worksection account is a built-in fake (WORKSECTION_ACCOUNT_URL and WORKSECTION_API_KEY not set)")
 	assert.ErrorContains(t, err, "the Webasyst team is real")
 }
