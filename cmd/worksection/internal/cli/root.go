@@ -36,11 +36,8 @@ Exit status: 0 success, 1 error, 2 "sync plan" has changes,
   worksection schedule set --user kate.greenway@acme.example --date 2026-12-24 --kind vacation --dry-run`,
 		SilenceErrors: true, // Run prints errors, on one line
 		SilenceUsage:  true,
-		// A bad -o is refused before a command changes anything.
-		PersistentPreRunE: func(*cobra.Command, []string) error {
-			_, err := a.format()
-			return err
-		},
+		// Bad output flags are refused before a command sends anything.
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return a.checkOutput(cmd) },
 	}
 	root.SetOut(a.env.Stdout)
 	root.SetErr(a.env.Stderr)
@@ -50,6 +47,7 @@ Exit status: 0 success, 1 error, 2 "sync plan" has changes,
 	f.StringVar(&a.account, "account-url", "", "account URL, e.g. https://acme.worksection.com (env "+envAccountURL+")")
 	f.StringVar(&a.apiKey, "api-key", "", "admin API key (env "+envAPIKey+"; prefer the variable or a context: flags show in ps)")
 	f.StringVar(&a.contextFlag, "context", "", "use this saved context for this run (env "+envContext+"; see 'worksection context')")
+	a.addOutputFlags(f)
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{formatTable, formatJSON, formatCSV}, cobra.ShellCompDirectiveNoFileComp))
 
 	root.AddCommand(a.usersCmd(), a.teamsCmd(), a.contactsCmd(), a.foldersCmd(), a.subscribeCmd(true), a.subscribeCmd(false),
