@@ -33,6 +33,7 @@ type harness struct {
 	t        *testing.T
 	env      map[string]string
 	tty      bool
+	width    int // the terminal's width (0: unknown)
 	config   string
 	options  []ws.Option // replace the default (no rate limit)
 	stdin    string
@@ -73,6 +74,7 @@ func (h *harness) environ(stdout, stderr io.Writer) Env {
 		Stdout:          stdout,
 		Stderr:          stderr,
 		IsTerminal:      func(io.Writer) bool { return h.tty },
+		TermWidth:       func() int { return h.width },
 		StdinIsTerminal: func() bool { return h.stdinTTY },
 		ConfigDir:       func() (string, error) { return h.config, nil },
 		Options:         append([]ws.Option{ws.WithRateLimit(rate.Inf, 0)}, h.options...),

@@ -144,7 +144,7 @@ func (a *app) emit(v view) error {
 	case f == formatJSON:
 		return emitJSON(w, v.data)
 	}
-	picked := a.pick(v)
+	picked := a.pick(&v)
 	if f == formatCSV {
 		return a.emitCSV(w, v, picked)
 	}
@@ -196,9 +196,10 @@ func (a *app) emitCSV(w io.Writer, v view, picked []int) error {
 }
 
 // pick is the columns of v to print, by index: those --columns names
-// (checked against the command's columns before it ran; -1 for one this
-// result lacks, such as whoami's "host" for a member), else the shown ones.
-func (a *app) pick(v view) []int {
+// (checked against the command's columns before it ran), else the shown
+// ones. A column this result lacks, such as whoami's "host" for a member,
+// is added to v, empty.
+func (a *app) pick(v *view) []int {
 	var out []int
 	if a.out.picked == nil {
 		n := v.shown
@@ -211,7 +212,12 @@ func (a *app) pick(v view) []int {
 		return out
 	}
 	for _, name := range a.out.picked {
-		out = append(out, indexOf(v.cols, name))
+		i := indexOf(v.cols, name)
+		if i < 0 {
+			i = len(v.cols)
+			v.cols = append(v.cols, column{name: name, header: strings.ToUpper(name)})
+		}
+		out = append(out, i)
 	}
 	return out
 }
@@ -238,9 +244,7 @@ func (v view) header() []string {
 func headers(cs []column, picked []int) []string {
 	out := make([]string, len(picked))
 	for i, p := range picked {
-		if p >= 0 {
-			out[i] = cs[p].header
-		}
+		out[i] = cs[p].header
 	}
 	return out
 }
@@ -251,7 +255,7 @@ func project(rows [][]string, picked []int) [][]string {
 	for r, row := range rows {
 		out[r] = make([]string, len(picked))
 		for i, p := range picked {
-			if p >= 0 && p < len(row) {
+			if p < len(row) {
 				out[r][i] = row[p]
 			}
 		}

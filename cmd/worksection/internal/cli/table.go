@@ -22,12 +22,13 @@ type tableStyle struct {
 }
 
 // tableStyle is this run's: on a terminal, its width (unless --wide) and
-// colour (unless NO_COLOR or TERM=dumb); off one, plain and whole.
+// colour (unless NO_COLOR is set, to anything: no-color.org); off one,
+// plain and whole.
 func (a *app) tableStyle() tableStyle {
 	if !a.env.IsTerminal(a.env.Stdout) {
 		return tableStyle{}
 	}
-	st := tableStyle{colour: a.env.Getenv("NO_COLOR") == "" && a.env.Getenv("TERM") != "dumb"}
+	st := tableStyle{colour: a.env.Getenv("NO_COLOR") == ""}
 	if !a.out.wide {
 		st.maxWidth = a.termWidth()
 	}
