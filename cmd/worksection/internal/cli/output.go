@@ -144,29 +144,35 @@ func (a *app) emit(v view) error {
 	case f == formatJSON:
 		return emitJSON(w, v.data)
 	}
-	picked := a.pick(&v)
 	if f == formatCSV {
-		return a.emitCSV(w, v, picked)
+		return a.emitCSV(w, v, a.pick(&v))
 	}
-	st := a.tableStyle()
 	if v.text != nil && asText {
-		v.text(w, st)
+		v.text(w, a.tableStyle())
 		return nil
 	}
+	a.emitTable(w, v)
+	return nil
+}
+
+// emitTable prints v's rows as a table: the header, the rows, the
+// summary; only the rows with --no-headers.
+func (a *app) emitTable(w io.Writer, v view) {
+	picked := a.pick(&v)
+	st := a.tableStyle()
 	if a.out.noHeaders {
 		st.write(w, project(v.rows, picked), statusAt(v, picked))
-		return nil
+		return
 	}
 	if len(v.rows) == 0 && v.footer != "" {
 		say(w, "%s", v.footer) // the summary says it all
-		return nil
+		return
 	}
 	st.write(w, append([][]string{headers(v.cols, picked)}, project(v.rows, picked)...), statusAt(v, picked))
 	if v.footer != "" {
 		fmt.Fprintln(w)
 		say(w, "%s", v.footer)
 	}
-	return nil
 }
 
 // emitJSON prints data shaped and indented.

@@ -43,17 +43,7 @@ func appendShaped(b []byte, v reflect.Value) ([]byte, error) {
 	case reflect.Struct:
 		return appendStruct(b, v)
 	case reflect.Slice, reflect.Array:
-		b = append(b, '[')
-		for i := range v.Len() {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = appendShaped(b, v.Index(i)); err != nil {
-				return nil, err
-			}
-		}
-		return append(b, ']'), nil
+		return appendList(b, v)
 	case reflect.Map:
 		if t.Key().Kind() != reflect.String {
 			return appendMarshaled(b, v.Interface())
@@ -61,6 +51,21 @@ func appendShaped(b []byte, v reflect.Value) ([]byte, error) {
 		return appendMap(b, v)
 	}
 	return appendMarshaled(b, v.Interface())
+}
+
+// appendList writes a slice or array; a nil slice is [].
+func appendList(b []byte, v reflect.Value) ([]byte, error) {
+	b = append(b, '[')
+	for i := range v.Len() {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = appendShaped(b, v.Index(i)); err != nil {
+			return nil, err
+		}
+	}
+	return append(b, ']'), nil
 }
 
 func appendMarshaled(b []byte, v any) ([]byte, error) {
