@@ -93,14 +93,7 @@ func noRecords(cmd *cobra.Command, output bool, o *outputFlags) error {
 
 // pickColumns checks --columns against the columns cmd's views have.
 func pickColumns(cmd *cobra.Command, list string, views []view) ([]string, error) {
-	var all []column
-	for _, v := range views {
-		for _, c := range v.cols {
-			if !slicesHas(all, c.name) {
-				all = append(all, c)
-			}
-		}
-	}
+	all := columnsOf(views)
 	var picked []string
 	for _, name := range strings.Split(list, ",") {
 		if name = strings.TrimSpace(name); name == "" {
@@ -120,6 +113,47 @@ func pickColumns(cmd *cobra.Command, list string, views []view) ([]string, error
 		return nil, errors.New("--columns names no column: give JSON field names, like --columns email,name")
 	}
 	return picked, nil
+}
+
+// describeColumns ends the help of each command that prints records with
+// the columns --columns takes.
+func (a *app) describeColumns(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		a.describeColumns(sub)
+	}
+	views, ok := a.commandViews(c)
+	if !ok {
+		return
+	}
+	long := c.Long
+	if long == "" {
+		long = c.Short
+	}
+	lines := []string{"Columns (--columns, -o table or csv):"}
+	for _, col := range columnsOf(views) {
+		if last := &lines[len(lines)-1]; len(*last)+1+len(col.name) <= 78 {
+			*last += " " + col.name
+		} else {
+			lines = append(lines, "  "+col.name)
+		}
+	}
+	if c.Flags().Lookup("dry-run") != nil {
+		lines = append(lines, "With --dry-run: action params.")
+	}
+	c.Long = long + "\n\n" + strings.Join(lines, "\n")
+}
+
+// columnsOf is every column of views, once.
+func columnsOf(views []view) []column {
+	var all []column
+	for _, v := range views {
+		for _, c := range v.cols {
+			if !slicesHas(all, c.name) {
+				all = append(all, c)
+			}
+		}
+	}
+	return all
 }
 
 // commandViews are the views cmd can print, empty, for their columns; a

@@ -115,6 +115,18 @@ func TestColumns(t *testing.T) {
 	assert.Regexp(t, `^ACCOUNT +EMAIL\n127.0.0.1:\d+ +-\n$`, r.stdout, "whoami's columns are a member's and a key's")
 }
 
+// Each command's help lists its columns.
+func TestHelpListsColumns(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	r := h.run("users", "list", "--help")
+	require.Equal(t, 0, r.code)
+	assert.Contains(t, r.stdout, "Columns (--columns, -o table or csv): id name email role group department\n  title first_name")
+	r = h.run("teams", "create", "--help")
+	assert.Contains(t, r.stdout, "Columns (--columns, -o table or csv): id title type client\nWith --dry-run: action params.")
+	assert.NotContains(t, h.run("completion", "--help").stdout, "Columns")
+}
+
 func TestColumnsRefusedBeforeAnyCall(t *testing.T) {
 	t.Parallel()
 	srv := worksectiontest.NewServer()

@@ -26,7 +26,13 @@ Credentials, first found wins:
 "worksection context create" saves an account and its API key, "worksection
 login" an OAuth token; "worksection auth status" shows which one is used.
 
-Output: -o table, json or csv; table on a terminal, JSON otherwise.
+Output: -o table, json or csv; table on a terminal, JSON otherwise. Every
+field of a record is always present in JSON (lists [] when empty, never null).
+--jq EXPR filters the JSON (strings print raw); --columns email,name picks the
+columns of a table or CSV by JSON field name; --no-headers drops the header
+row. On a terminal, tables are cut to its width ($COLUMNS, else the terminal's;
+--wide: whole) and status words are coloured unless NO_COLOR is set.
+
 Exit status: 0 success, 1 error, 2 "sync plan" has changes,
 3 "doctor" found the server differs from what the SDK assumes,
 4 a credential was refused (authentication): the account's or WEBASYST_TOKEN,
@@ -54,6 +60,7 @@ Exit status: 0 success, 1 error, 2 "sync plan" has changes,
 		a.taskCmd(), a.projectsCmd(), a.scheduleCmd(), a.syncCmd(), a.loginCmd(), a.fakeCmd(), a.versionCmd(),
 		a.contextCmd(), a.authCmd(), a.logoutCmd(), a.whoamiCmd(), a.doctorCmd())
 	strict(root)
+	a.describeColumns(root)
 	return root
 }
 
