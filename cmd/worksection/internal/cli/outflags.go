@@ -25,15 +25,25 @@ type outputFlags struct {
 	ctx       context.Context // the run's, which ends a --jq query on Ctrl-C
 }
 
-func (a *app) addOutputFlags(f interface {
-	StringVar(*string, string, string, string)
-	BoolVar(*bool, string, bool, string)
-}) {
+// addOutputFlags gives root, and so every command, the output flags.
+func (a *app) addOutputFlags(root *cobra.Command) {
+	f := root.PersistentFlags()
 	f.StringVar(&a.out.jqExpr, "jq", "", "filter the JSON output with a jq expression (implies -o json); strings print raw, one a line")
 	f.StringVar(&a.out.columns, "columns", "", "the columns of -o table and csv, by JSON field name: --columns email,name,role")
 	f.BoolVar(&a.out.noHeaders, "no-headers", false, "print tables and CSV without the header row (and a table without its summary)")
 	f.BoolVar(&a.out.wide, "wide", false, "on a terminal, show table cells whole instead of cutting the widest columns to fit")
+	_ = root.RegisterFlagCompletionFunc("jq", cobra.NoFileCompletions)
+	_ = root.RegisterFlagCompletionFunc("columns", func(cmd *cobra.Command, _ []string, typed string) ([]string, cobra.ShellCompDirective) {
+		views, _ := a.commandViews(cmd)
+		done := typed[:strings.LastIndex(typed, ",")+1] // the names already typed stay: "email,"
+		var out []string
+		for _, c := range columnsOf(views) {
+			out = append(out, done+c.name)
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+	})
 }
+
 
 // checkOutput refuses, before the command sends anything, output flags
 // that cannot work together or with cmd, a bad --jq expression and an

@@ -125,6 +125,12 @@ func TestHelpListsColumns(t *testing.T) {
 	r = h.run("teams", "create", "--help")
 	assert.Contains(t, r.stdout, "Columns (--columns, -o table or csv): id title type client\nWith --dry-run: action params.")
 	assert.NotContains(t, h.run("completion", "--help").stdout, "Columns")
+
+	r = h.run("__complete", "users", "list", "--columns", "email,na")
+	assert.Contains(t, lines(r.stdout), "email,name", "the names typed stay")
+	assert.Contains(t, lines(r.stdout), ":6", "no file names, no space after")
+	r = h.run("__complete", "users", "list", "--jq", "")
+	assert.Equal(t, []string{":4"}, lines(r.stdout)[:1], "no file names")
 }
 
 func TestColumnsRefusedBeforeAnyCall(t *testing.T) {

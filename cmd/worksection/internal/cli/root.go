@@ -53,7 +53,7 @@ Exit status: 0 success, 1 error, 2 "sync plan" has changes,
 	f.StringVar(&a.account, "account-url", "", "account URL, e.g. https://acme.worksection.com (env "+envAccountURL+")")
 	f.StringVar(&a.apiKey, "api-key", "", "admin API key (env "+envAPIKey+"; prefer the variable or a context: flags show in ps)")
 	f.StringVar(&a.contextFlag, "context", "", "use this saved context for this run (env "+envContext+"; see 'worksection context')")
-	a.addOutputFlags(f)
+	a.addOutputFlags(root)
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{formatTable, formatJSON, formatCSV}, cobra.ShellCompDirectiveNoFileComp))
 
 	root.AddCommand(a.usersCmd(), a.teamsCmd(), a.contactsCmd(), a.foldersCmd(), a.subscribeCmd(true), a.subscribeCmd(false),
