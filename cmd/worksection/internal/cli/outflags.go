@@ -44,7 +44,6 @@ func (a *app) addOutputFlags(root *cobra.Command) {
 	})
 }
 
-
 // checkOutput refuses, before the command sends anything, output flags
 // that cannot work together or with cmd, a bad --jq expression and an
 // unknown column.
