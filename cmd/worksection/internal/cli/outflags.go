@@ -54,6 +54,9 @@ func (a *app) checkOutput(cmd *cobra.Command) error {
 	}
 	o := &a.out
 	o.ctx = cmd.Context()
+	if changed(cmd, "jq") && strings.TrimSpace(o.jqExpr) == "" {
+		return errors.New("--jq needs an expression, like --jq '.[].email'")
+	}
 	views, ok := a.commandViews(cmd)
 	if !ok {
 		return noRecords(cmd, a.output != "", o)
@@ -76,10 +79,16 @@ func (a *app) checkOutput(cmd *cobra.Command) error {
 			return fmt.Errorf("--jq %q: %w", o.jqExpr, err)
 		}
 	}
-	if o.columns != "" {
+	if changed(cmd, "columns") {
 		o.picked, err = pickColumns(cmd, o.columns, views)
 	}
 	return err
+}
+
+// changed reports whether the flag name was given, empty or not.
+func changed(cmd *cobra.Command, name string) bool {
+	f := cmd.Flag(name)
+	return f != nil && f.Changed
 }
 
 // noRecords refuses output flags on a command that prints no records
