@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/worksection-go/worksection/internal/auth"
+	"github.com/worksection-go/worksection/internal/pace"
 	"github.com/worksection-go/worksection/internal/transport"
-	"github.com/worksection-go/worksection/internal/wire"
 )
 
 const (
@@ -24,41 +24,89 @@ const (
 	maxURLBytes = 8 << 10
 )
 
-// The request pipeline, one stage per function:
+// The request path, top to bottom, one stage per function:
 //
-//	call     looks the action up and runs the stages (callEnvelope)
-//	prepare  encodes the parameters once, where the signer lets them travel
-//	run      (retry.go) retries by the action's class, reading back a write
-//	         that may have been applied
-//	send     one attempt, with at most one token renewal
-//	attempt  one signed HTTP exchange and its decoding
+//	getList, getOne  the methods' helpers: a list or one record
+//	do               looks the action up, prepares it and runs it
+//	prepare          encodes the parameters once, where the signer lets them travel
+//	run              retries by the action's class (retry.go's policy),
+//	                 reading back a write that may have been applied
+//	send             one attempt, with at most one token renewal
+//	attempt          one signed HTTP exchange, decoded by readEnvelope
+//	                 (response.go) into the caller's data decoder
 
-// call runs action with params and decodes the response data into out (nil
-// to ignore it). verify, for writes that must not be duplicated, reads back
-// after a failure that may have been applied (see run).
-func (c *Client) call(ctx context.Context, action string, params, out any, verify verifyFunc) error {
-	_, err := c.callEnvelope(ctx, action, params, out, verify)
-	return err
+// getList runs a list action; its elements decode through the wire type W.
+func getList[W, T any, PW wireRecord[W, T]](ctx context.Context, c *Client, action string) ([]T, error) {
+	l := &recordList[W, T, PW]{}
+	if _, err := c.do(ctx, action, nil, l, nil); err != nil {
+		return nil, err
+	}
+	if l.items == nil {
+		return []T{}, nil
+	}
+	return l.items, nil
 }
 
-// callEnvelope is call, also returning the envelope (for its message).
-func (c *Client) callEnvelope(ctx context.Context, action string, params, out any, verify verifyFunc) (wire.Envelope, error) {
+// getOne runs an action that answers with one record, decoded through the
+// wire type W. verify is as for run; when it found the record, the
+// returned value is the zero T and verify holds the record.
+func getOne[W, T any, PW wireRecord[W, T]](ctx context.Context, c *Client, action string, params any, verify verifyFunc) (*T, error) {
+	o := &oneRecord[W, T, PW]{}
+	if _, err := c.do(ctx, action, params, o, verify); err != nil {
+		return nil, err
+	}
+	return &o.item, nil
+}
+
+// create runs a write that answers with the record it made, decoded
+// through W. After a failure that may have been applied, or an answer
+// naming another record (answered false), it reads back with list and
+// returns the record match accepts, if any.
+func create[W, T any, PW wireRecord[W, T]](ctx context.Context, c *Client, action, what string, params any,
+	list func(context.Context) ([]T, error), match, answered func(T) bool) (*T, error) {
+	var found *T
+	verify := func(ctx context.Context) (bool, error) {
+		items, err := list(ctx)
+		for i := range items {
+			if match(items[i]) {
+				found = &items[i]
+				return true, nil
+			}
+		}
+		return false, err
+	}
+	v, err := getOne[W, T, PW](ctx, c, action, params, verify)
+	if err == nil && found == nil && !answered(*v) {
+		err = c.unexpectedAnswer(ctx, action, what, verify)
+	}
+	switch {
+	case err != nil:
+		return nil, err
+	case found != nil:
+		return found, nil
+	}
+	return v, nil
+}
+
+// do runs action with params and decodes the answer's data with data (nil
+// to ignore it). It returns the envelope, for its message.
+func (c *Client) do(ctx context.Context, action string, params any, data dataDecoder, verify verifyFunc) (envelope, error) {
 	if ctx == nil {
-		return wire.Envelope{}, &ValidationError{Action: action, Field: "ctx", Reason: "nil context; use context.Background()"}
+		return envelope{}, &ValidationError{Action: action, Field: "ctx", Reason: "nil context; use context.Background()"}
 	}
 	spec, err := lookupAction(action)
 	if err != nil {
-		return wire.Envelope{}, err
+		return envelope{}, err
 	}
 	if spec.userAPI && !c.creds.userAPI {
-		return wire.Envelope{}, &ValidationError{Action: action, Field: "credentials",
+		return envelope{}, &ValidationError{Action: action, Field: "credentials",
 			Reason: action + " needs an access token (WithAccessToken or WithTokenSource), not the admin API key"}
 	}
 	r, err := c.prepare(spec, params)
 	if err != nil {
-		return wire.Envelope{}, err
+		return envelope{}, err
 	}
-	return c.run(ctx, r, out, verify)
+	return c.run(ctx, r, data, verify)
 }
 
 // request is an action prepared once; every attempt signs it afresh.
@@ -78,7 +126,7 @@ func (c *Client) prepare(spec actionSpec, params any) (*request, error) {
 	r := &request{spec: spec, method: spec.method()}
 	placement := c.creds.signer.Placement()
 	if placement != auth.InBody {
-		query, err := c.encoder.Encode(spec.name, params)
+		query, err := encodeQuery(spec.name, params)
 		if err != nil {
 			return nil, &ValidationError{Action: spec.name, Field: "params", Reason: err.Error()}
 		}
@@ -92,26 +140,120 @@ func (c *Client) prepare(spec actionSpec, params any) (*request, error) {
 				Reason: fmt.Sprintf("request URL would be %d bytes; the API refuses more than %d (use WithHMACSigning or an access token for long values)", n, maxURLBytes)}
 		}
 	}
-	body, err := wire.JSONBody(params)
+	body, err := jsonBody(params)
 	if err != nil {
 		return nil, &ValidationError{Action: spec.name, Field: "params", Reason: err.Error()}
 	}
-	r.method, r.query, r.body = http.MethodPost, "action="+wire.Escape(spec.name), body
+	r.method, r.query, r.body = http.MethodPost, "action="+auth.Escape(spec.name), body
 	return r, nil
+}
+
+// verifyFunc reads back after a write that may have been applied, reports
+// whether the record is there, and fills the call's result if so.
+type verifyFunc func(ctx context.Context) (found bool, err error)
+
+// run sends r until it succeeds or the action's retry class says stop.
+// A write that may have been applied is never reported done unless it is:
+// an error after such a failure matches ErrMaybeApplied, unless verify
+// found the record.
+func (c *Client) run(ctx context.Context, r *request, data dataDecoder, verify verifyFunc) (envelope, error) {
+	maybeApplied := false // some attempt of this write may have been applied
+	for attempt := 1; ; attempt++ {
+		env, err := c.send(ctx, r, data, attempt)
+		if err == nil {
+			return env, nil
+		}
+		f := classify(ctx, err)
+		if f.refused {
+			c.slowDown(min(retryAfter(err), c.retry.MaxWait))
+		}
+		maybeApplied = maybeApplied || r.spec.retry != read && f.maybeApplied
+		if stop, ferr := c.afterFailure(ctx, r, verify, attempt, err, f, maybeApplied); stop {
+			return env, ferr
+		}
+	}
+}
+
+// afterFailure decides, after attempt failed with err, whether to stop
+// (with the call's error, nil when a read-back found the record) or to
+// wait and send again.
+func (c *Client) afterFailure(ctx context.Context, r *request, verify verifyFunc, attempt int, err error, f failure, maybeApplied bool) (bool, error) {
+	class := r.spec.retry
+	switch {
+	case ctx.Err() != nil:
+		return true, unconfirmed(r, err, maybeApplied)
+	case class == deduplicated && maybeApplied && isDuplicate(err):
+		// An earlier attempt made the record; the resend found it.
+		return true, c.confirm(ctx, r, err, verify, false)
+	case class == atMostOnce && f.maybeApplied:
+		// Never resent: wait for a request still in flight upstream to
+		// land, then look.
+		if werr := pace.Sleep(ctx, c.retry.wait(attempt, retryAfter(err))); werr != nil {
+			return true, unconfirmed(r, err, true)
+		}
+		return true, c.confirm(ctx, r, err, verify, true)
+	case !f.retry || attempt >= c.retry.MaxAttempts:
+		if maybeApplied && verify != nil {
+			return true, c.confirm(ctx, r, err, verify, true)
+		}
+		return true, unconfirmed(r, err, maybeApplied)
+	}
+	if werr := pace.Sleep(ctx, c.retry.wait(attempt, retryAfter(err))); werr != nil {
+		return true, unconfirmed(r, fmt.Errorf("%w (while waiting to retry after: %v)", werr, err), maybeApplied)
+	}
+	return false, nil
+}
+
+// confirm reads back after err. Found, the call succeeded (verify filled
+// the result). Not found, err is returned, as ErrMaybeApplied when the
+// write may still land.
+func (c *Client) confirm(ctx context.Context, r *request, err error, verify verifyFunc, mayLand bool) error {
+	if verify == nil {
+		return unconfirmed(r, err, mayLand)
+	}
+	found, verr := verify(ctx)
+	switch {
+	case verr != nil:
+		return unconfirmed(r, fmt.Errorf("%w (and reading back to check whether it was applied failed: %v)", err, verr), true)
+	case found:
+		return nil
+	}
+	return unconfirmed(r, err, mayLand)
+}
+
+// unexpectedAnswer handles a write's success answer that does not name
+// what was sent: what the server did is unknown, so it is read back like a
+// failure that may have been applied.
+func (c *Client) unexpectedAnswer(ctx context.Context, action, what string, verify verifyFunc) error {
+	spec, err := lookupAction(action)
+	if err != nil {
+		return err
+	}
+	answer := &ResponseError{Action: action, HTTPStatus: http.StatusOK, Err: fmt.Errorf("the answer names another %s", what)}
+	return c.confirm(ctx, &request{spec: spec}, answer, verify, true)
+}
+
+// unconfirmed marks err as possibly applied when a write's attempt may
+// have reached the server.
+func unconfirmed(r *request, err error, maybeApplied bool) error {
+	if !maybeApplied || r.spec.retry == read {
+		return err
+	}
+	return &maybeAppliedError{action: r.spec.name, err: err}
 }
 
 // send makes one attempt. If a token client's attempt is refused with HTTP
 // 401 (expired, or rotated by another caller), it renews the token once and
 // repeats the attempt once.
-func (c *Client) send(ctx context.Context, r *request, out any, attempt int) (wire.Envelope, error) {
-	env, sent, err := c.attempt(ctx, r, out, attempt)
+func (c *Client) send(ctx context.Context, r *request, data dataDecoder, attempt int) (envelope, error) {
+	env, sent, err := c.attempt(ctx, r, data, attempt)
 	if c.creds.tokens == nil || !tokenRefused(err) {
 		return env, err
 	}
 	if rerr := c.creds.tokens.renew(ctx, c.http, sent); rerr != nil {
 		return env, fmt.Errorf("%w; renewing the access token failed: %w", err, rerr)
 	}
-	env, _, err = c.attempt(ctx, r, out, attempt)
+	env, _, err = c.attempt(ctx, r, data, attempt)
 	return env, err
 }
 
@@ -124,7 +266,7 @@ func tokenRefused(err error) bool {
 
 // attempt waits for the limiter, sends one signed request and decodes the
 // answer into out. It returns the bearer credential it sent, for renewal.
-func (c *Client) attempt(ctx context.Context, r *request, out any, attempt int) (env wire.Envelope, sent string, err error) {
+func (c *Client) attempt(ctx context.Context, r *request, data dataDecoder, attempt int) (env envelope, sent string, err error) {
 	action := r.spec.name
 	if err := c.limiter.Wait(ctx); err != nil {
 		return env, "", fmt.Errorf("worksection: %s: rate limiter: %w", action, err)
@@ -168,11 +310,12 @@ func (c *Client) attempt(ctx context.Context, r *request, out any, attempt int) 
 	defer resp.Body.Close()
 	// Decoded from the stream: a list's elements as they arrive, never
 	// the whole body in memory.
-	env, body, err := wire.DecodeReader(resp.Body, c.maxBody, resp.ContentLength, out)
+	body := transport.NewBodyReader(resp.Body, c.maxBody, resp.ContentLength)
+	env, err = readEnvelope(body, data)
 	if l, ok := c.limiter.(completionLimiter); ok {
 		l.Completed()
 	}
-	c.log(ctx, action, attempt, resp.StatusCode, time.Since(start), int(body.Bytes), err)
+	c.log(ctx, action, attempt, resp.StatusCode, time.Since(start), int(body.N), err)
 	env, err = checkResponse(red, action, resp, body.Head, env, err)
 	return env, sent, err
 }
@@ -182,17 +325,17 @@ var acceptJSON = []string{"application/json"}
 // checkResponse turns a decoded answer into the call's error: a body that
 // could not be read or decoded is a *ResponseError (with an excerpt of
 // head), an error envelope an *APIError.
-func checkResponse(red transport.Redactor, action string, resp *http.Response, head []byte, env wire.Envelope, err error) (wire.Envelope, error) {
+func checkResponse(red transport.Redactor, action string, resp *http.Response, head []byte, env envelope, err error) (envelope, error) {
 	switch {
 	case errors.Is(err, transport.ErrReadBody), errors.Is(err, transport.ErrBodyTooLarge):
 		return env, responseError(red, action, resp, head, err)
 	case err != nil:
-		if resp.StatusCode >= 300 && !errors.Is(err, wire.ErrData) {
+		if resp.StatusCode >= 300 && !errors.Is(err, errData) {
 			err = errors.New(http.StatusText(resp.StatusCode))
 		}
 		return env, responseError(red, action, resp, head, err)
 	case !env.OK:
-		return env, newAPIError(APIError{Action: action, Code: env.StatusCode, Message: env.Message,
+		return env, newAPIError(APIError{Action: action, Code: env.Code, Message: env.Message,
 			Details: env.Details, HTTPStatus: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header)}, red.Text)
 	case resp.StatusCode < 200 || resp.StatusCode >= 300:
 		return env, responseError(red, action, resp, head, errors.New("status ok with an HTTP error code"))

@@ -10,7 +10,6 @@ import (
 
 	"github.com/worksection-go/worksection/internal/auth"
 	"github.com/worksection-go/worksection/internal/transport"
-	"github.com/worksection-go/worksection/internal/wire"
 )
 
 // Version is the SDK version sent in the default User-Agent.
@@ -36,7 +35,6 @@ type Client struct {
 	writeHTTP *http.Client
 	ownsHTTP  bool     // the transport is the client's own, so Close may release it
 	uaHeader  []string // the User-Agent header value, shared by requests
-	encoder   wire.Encoder
 	// creds holds the credentials behind a pointer, so that printing a
 	// Client value (fmt, slog) shows an address, never a key or token.
 	creds   *credentials

@@ -2,10 +2,7 @@ package worksection
 
 import (
 	"context"
-	"fmt"
 	"strings"
-
-	"github.com/worksection-go/worksection/internal/wire"
 )
 
 // Contact is an entry of the account's address book. Optional fields the
@@ -30,33 +27,15 @@ type Contact struct {
 	DateAdded string   `json:"date_added,omitempty"` // "YYYY-MM-DD HH:MM"
 }
 
-var contactRecord = wire.NewRecord(
-	wire.ID("id", func(c *Contact) *string { return (*string)(&c.ID) }),
-	wire.String("first_name", func(c *Contact) *string { return &c.FirstName }),
-	wire.String("last_name", func(c *Contact) *string { return &c.LastName }),
-	wire.String("name", func(c *Contact) *string { return &c.Name }),
-	wire.String("title", func(c *Contact) *string { return &c.Title }),
-	wire.String("group", func(c *Contact) *string { return &c.Group }),
-	wire.String("email", func(c *Contact) *string { return &c.Email }),
-	wire.String("phone", func(c *Contact) *string { return &c.Phone }),
-	wire.String("phone2", func(c *Contact) *string { return &c.Phone2 }),
-	wire.String("phone3", func(c *Contact) *string { return &c.Phone3 }),
-	wire.String("phone4", func(c *Contact) *string { return &c.Phone4 }),
-	wire.String("address", func(c *Contact) *string { return &c.Address }),
-	wire.String("address2", func(c *Contact) *string { return &c.Address2 }),
-	wire.String("url", func(c *Contact) *string { return &c.URL }),
-	servicesField(func(c *Contact) *Services { return &c.Services }),
-	wire.String("contacts", func(c *Contact) *string { return &c.Contacts }),
-	wire.String("date_added", func(c *Contact) *string { return &c.DateAdded }),
-).Requiring("id", func(v *Contact) string { return string(v.ID) })
+// contactWire is a contact as the API sends it.
+type contactWire Contact
+
+func (w *contactWire) record() (Contact, error) { return Contact(*w), requireID(w.ID) }
 
 // UnmarshalJSON decodes a contact as the API sends it: ids as strings or
-// numbers, services as an object or [].
+// numbers, services as an object or []. A contact needs an id.
 func (c *Contact) UnmarshalJSON(b []byte) error {
-	if err := contactRecord.Unmarshal(b, c); err != nil {
-		return fmt.Errorf("worksection: contact: %w", err)
-	}
-	return nil
+	return unmarshalRecord[contactWire, Contact](b, c, "contact")
 }
 
 // Contact folder types.
@@ -73,18 +52,14 @@ type ContactGroup struct {
 	Type  string `json:"type"` // ContactGroupPreset or ContactGroupFolder
 }
 
-var contactGroupRecord = wire.NewRecord(
-	wire.ID("id", func(g *ContactGroup) *string { return (*string)(&g.ID) }),
-	wire.String("title", func(g *ContactGroup) *string { return &g.Title }),
-	wire.String("type", func(g *ContactGroup) *string { return &g.Type }),
-).Requiring("id", func(v *ContactGroup) string { return string(v.ID) })
+// contactGroupWire is a contact folder as the API sends it.
+type contactGroupWire ContactGroup
+
+func (w *contactGroupWire) record() (ContactGroup, error) { return ContactGroup(*w), requireID(w.ID) }
 
 // UnmarshalJSON decodes a contact folder; its id may be a number.
 func (g *ContactGroup) UnmarshalJSON(b []byte) error {
-	if err := contactGroupRecord.Unmarshal(b, g); err != nil {
-		return fmt.Errorf("worksection: contact folder: %w", err)
-	}
-	return nil
+	return unmarshalRecord[contactGroupWire, ContactGroup](b, g, "contact folder")
 }
 
 // AddContactParams describe a contact. Email and Name are required; no
@@ -130,7 +105,7 @@ func (p AddContactGroupParams) Validate() error {
 
 // GetContacts lists the account's contacts (action get_contacts).
 func (c *Client) GetContacts(ctx context.Context) ([]Contact, error) {
-	return getList(ctx, c, "get_contacts", contactRecord, itself[Contact])
+	return getList[contactWire, Contact](ctx, c, "get_contacts")
 }
 
 // AddContact creates a contact (action add_contact). Contacts may share an
@@ -143,33 +118,13 @@ func (c *Client) AddContact(ctx context.Context, p AddContactParams) (*Contact, 
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	one := newOne(contactRecord, itself[Contact])
-	verify := func(ctx context.Context) (bool, error) {
-		contacts, err := c.GetContacts(ctx)
-		if err != nil {
-			return false, err
-		}
-		for _, existing := range contacts {
-			if p.matches(existing) {
-				one.Item = existing
-				return true, nil
-			}
-		}
-		return false, nil
-	}
-	err := c.call(ctx, "add_contact", p, one, verify)
-	if err == nil && !SameEmail(one.Item.Email, p.Email) {
-		err = c.unexpectedAnswer(ctx, "add_contact", "contact", verify)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &one.Item, nil
+	return create[contactWire](ctx, c, "add_contact", "contact", p, c.GetContacts, p.matches,
+		func(ct Contact) bool { return SameEmail(ct.Email, p.Email) })
 }
 
 // GetContactGroups lists the contact folders (action get_contact_groups).
 func (c *Client) GetContactGroups(ctx context.Context) ([]ContactGroup, error) {
-	return getList(ctx, c, "get_contact_groups", contactGroupRecord, itself[ContactGroup])
+	return getList[contactGroupWire, ContactGroup](ctx, c, "get_contact_groups")
 }
 
 // AddContactGroup creates a contact folder (action add_contact_group). If a
@@ -178,11 +133,7 @@ func (c *Client) AddContactGroup(ctx context.Context, p AddContactGroupParams) (
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	one := newOne(contactGroupRecord, itself[ContactGroup])
-	if err := c.call(ctx, "add_contact_group", p, one, nil); err != nil {
-		return nil, err
-	}
-	return &one.Item, nil
+	return getOne[contactGroupWire, ContactGroup](ctx, c, "add_contact_group", p, nil)
 }
 
 // matches reports whether ct holds every field p sends (emails compared

@@ -1,11 +1,6 @@
 package worksection
 
-import (
-	"context"
-	"fmt"
-
-	"github.com/worksection-go/worksection/internal/wire"
-)
+import "context"
 
 // UserGroup is a team of account members.
 type UserGroup struct {
@@ -15,19 +10,25 @@ type UserGroup struct {
 	Client bool   `json:"client"` // an external client team (wire 1) rather than your company's (0)
 }
 
-var userGroupRecord = wire.NewRecord(
-	wire.ID("id", func(g *UserGroup) *string { return (*string)(&g.ID) }),
-	wire.String("title", func(g *UserGroup) *string { return &g.Title }),
-	wire.String("type", func(g *UserGroup) *string { return &g.Type }),
-	wire.Flag("client", func(g *UserGroup) *bool { return &g.Client }),
-).Requiring("id", func(v *UserGroup) string { return string(v.ID) })
+// userGroupWire is a team as the API sends it: client as 0/1, "0"/"1" or
+// a boolean.
+type userGroupWire struct {
+	plainUserGroup
+	Client flag `json:"client"`
+}
 
-// UnmarshalJSON reads client as 0/1, "0"/"1" or a boolean.
+type plainUserGroup UserGroup // UserGroup without its UnmarshalJSON
+
+func (w *userGroupWire) record() (UserGroup, error) {
+	g := UserGroup(w.plainUserGroup)
+	g.Client = bool(w.Client)
+	return g, requireID(g.ID)
+}
+
+// UnmarshalJSON reads client as 0/1, "0"/"1" or a boolean. A team needs
+// an id.
 func (g *UserGroup) UnmarshalJSON(b []byte) error {
-	if err := userGroupRecord.Unmarshal(b, g); err != nil {
-		return fmt.Errorf("worksection: team: %w", err)
-	}
-	return nil
+	return unmarshalRecord[userGroupWire, UserGroup](b, g, "team")
 }
 
 // AddUserGroupParams describe a team. Title is required.
@@ -46,7 +47,7 @@ func (p AddUserGroupParams) Validate() error {
 
 // GetUserGroups lists the account's teams (action get_user_groups).
 func (c *Client) GetUserGroups(ctx context.Context) ([]UserGroup, error) {
-	return getList(ctx, c, "get_user_groups", userGroupRecord, itself[UserGroup])
+	return getList[userGroupWire, UserGroup](ctx, c, "get_user_groups")
 }
 
 // AddUserGroup creates a team (action add_user_group). If a team with the
@@ -55,9 +56,5 @@ func (c *Client) AddUserGroup(ctx context.Context, p AddUserGroupParams) (*UserG
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	one := newOne(userGroupRecord, itself[UserGroup])
-	if err := c.call(ctx, "add_user_group", p, one, nil); err != nil {
-		return nil, err
-	}
-	return &one.Item, nil
+	return getOne[userGroupWire, UserGroup](ctx, c, "add_user_group", p, nil)
 }

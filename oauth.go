@@ -1,6 +1,7 @@
 package worksection
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,7 +14,6 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/worksection-go/worksection/internal/transport"
-	"github.com/worksection-go/worksection/internal/wire"
 )
 
 // OAuth2 scopes, sent comma- or space-separated in the authorize URL.
@@ -128,7 +128,7 @@ func clientRefusedErr(err error) error {
 // decoder (which folds {"error","errorDescription"} into it), or nil if the
 // body holds none.
 func oauthErrorBody(status int, body []byte, red transport.Redactor) *OAuthError {
-	env, err := wire.DecodeEnvelope(body)
+	env, err := readEnvelope(transport.NewBodyReader(bytes.NewReader(body), int64(len(body)), -1), nil)
 	if err != nil || env.OK || env.Details == "" && env.Message == "" {
 		return nil
 	}
@@ -274,7 +274,9 @@ func decodeToken(body []byte) (*oauth2.Token, error) {
 		return nil, errors.New("no access token in the response")
 	}
 	tok := &oauth2.Token{AccessToken: tj.AccessToken, TokenType: tj.TokenType, RefreshToken: tj.RefreshToken}
-	if secs, err := wire.Float(tj.ExpiresIn); err == nil && secs != nil && *secs > 0 {
+	var exp number
+	_ = json.Unmarshal(tj.ExpiresIn, &exp) // a bad or absent expires_in is no expiry
+	if secs := exp.v; secs != nil && *secs > 0 {
 		// Clamped before converting: a huge value must not wrap around
 		// into an expiry in the past.
 		tok.Expiry = time.Now().Add(time.Duration(min(*secs, maxTokenLifetime.Seconds()) * float64(time.Second)))

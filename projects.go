@@ -56,7 +56,8 @@ func (c *Client) projectMembers(ctx context.Context, action string, p ProjectMem
 	if err := p.validate(action); err != nil {
 		return err
 	}
-	return c.call(ctx, action, p, nil, nil)
+	_, err := c.do(ctx, action, p, nil, nil)
+	return err
 }
 
 // GetProjectMembers lists a project's members (action get_project with
@@ -73,7 +74,7 @@ func (c *Client) GetProjectMembers(ctx context.Context, projectID ID) ([]UserRef
 		ProjectID ID     `url:"id_project"`
 		Extra     string `url:"extra"`
 	}{projectID, "users"}
-	if err := c.call(ctx, action, p, &data, nil); err != nil {
+	if _, err := c.do(ctx, action, p, jsonData{&data}, nil); err != nil {
 		return nil, err
 	}
 	return nonNil(data.Users), nil
@@ -93,7 +94,7 @@ func (c *Client) GetTaskSubscribers(ctx context.Context, taskID ID) ([]UserRef, 
 		TaskID ID     `url:"id_task"`
 		Extra  string `url:"extra"`
 	}{taskID, "subscribers"}
-	if err := c.call(ctx, action, p, &data, nil); err != nil {
+	if _, err := c.do(ctx, action, p, jsonData{&data}, nil); err != nil {
 		return nil, err
 	}
 	return nonNil(data.Subscribers), nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"fmt"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -13,9 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/worksection-go/worksection/internal/pace"
 	"github.com/worksection-go/worksection/internal/transport"
-	"github.com/worksection-go/worksection/internal/wire"
 )
 
 // RetryPolicy says how failed calls are retried. What may be retried
@@ -54,100 +51,6 @@ func (p RetryPolicy) wait(attempt int, retryAfter time.Duration) time.Duration {
 	}
 	// Equal jitter: half fixed, half random, so clients spread out.
 	return d/2 + rand.N(d/2+1)
-}
-
-// verifyFunc reads back after a write that may have been applied, reports
-// whether the record is there, and fills the call's result if so.
-type verifyFunc func(ctx context.Context) (found bool, err error)
-
-// run sends r until it succeeds or the action's retry class says stop.
-// A write that may have been applied is never reported done unless it is:
-// an error after such a failure matches ErrMaybeApplied, unless verify
-// found the record.
-func (c *Client) run(ctx context.Context, r *request, out any, verify verifyFunc) (wire.Envelope, error) {
-	maybeApplied := false // some attempt of this write may have been applied
-	for attempt := 1; ; attempt++ {
-		env, err := c.send(ctx, r, out, attempt)
-		if err == nil {
-			return env, nil
-		}
-		f := classify(ctx, err)
-		if f.refused {
-			c.slowDown(min(retryAfter(err), c.retry.MaxWait))
-		}
-		maybeApplied = maybeApplied || r.spec.retry != read && f.maybeApplied
-		if stop, ferr := c.afterFailure(ctx, r, verify, attempt, err, f, maybeApplied); stop {
-			return env, ferr
-		}
-	}
-}
-
-// afterFailure decides, after attempt failed with err, whether to stop
-// (with the call's error, nil when a read-back found the record) or to
-// wait and send again.
-func (c *Client) afterFailure(ctx context.Context, r *request, verify verifyFunc, attempt int, err error, f failure, maybeApplied bool) (bool, error) {
-	class := r.spec.retry
-	switch {
-	case ctx.Err() != nil:
-		return true, unconfirmed(r, err, maybeApplied)
-	case class == deduplicated && maybeApplied && isDuplicate(err):
-		// An earlier attempt made the record; the resend found it.
-		return true, c.confirm(ctx, r, err, verify, false)
-	case class == atMostOnce && f.maybeApplied:
-		// Never resent: wait for a request still in flight upstream to
-		// land, then look.
-		if werr := pace.Sleep(ctx, c.retry.wait(attempt, retryAfter(err))); werr != nil {
-			return true, unconfirmed(r, err, true)
-		}
-		return true, c.confirm(ctx, r, err, verify, true)
-	case !f.retry || attempt >= c.retry.MaxAttempts:
-		if maybeApplied && verify != nil {
-			return true, c.confirm(ctx, r, err, verify, true)
-		}
-		return true, unconfirmed(r, err, maybeApplied)
-	}
-	if werr := pace.Sleep(ctx, c.retry.wait(attempt, retryAfter(err))); werr != nil {
-		return true, unconfirmed(r, fmt.Errorf("%w (while waiting to retry after: %v)", werr, err), maybeApplied)
-	}
-	return false, nil
-}
-
-// confirm reads back after err. Found, the call succeeded (verify filled
-// the result). Not found, err is returned, as ErrMaybeApplied when the
-// write may still land.
-func (c *Client) confirm(ctx context.Context, r *request, err error, verify verifyFunc, mayLand bool) error {
-	if verify == nil {
-		return unconfirmed(r, err, mayLand)
-	}
-	found, verr := verify(ctx)
-	switch {
-	case verr != nil:
-		return unconfirmed(r, fmt.Errorf("%w (and reading back to check whether it was applied failed: %v)", err, verr), true)
-	case found:
-		return nil
-	}
-	return unconfirmed(r, err, mayLand)
-}
-
-// unexpectedAnswer handles a write's success answer that does not name
-// what was sent: what the server did is unknown, so it is read back like a
-// failure that may have been applied.
-func (c *Client) unexpectedAnswer(ctx context.Context, action, what string, verify verifyFunc) error {
-	spec, err := lookupAction(action)
-	if err != nil {
-		return err
-	}
-	answer := &ResponseError{Action: action, HTTPStatus: http.StatusOK, Err: fmt.Errorf("the answer names another %s", what)}
-	return c.confirm(ctx, &request{spec: spec}, answer, verify, true)
-}
-
-// unconfirmed marks err as possibly applied when a write's attempt may
-// have reached the server.
-func unconfirmed(r *request, err error, maybeApplied bool) error {
-	if !maybeApplied || r.spec.retry == read {
-		return err
-	}
-	return &maybeAppliedError{action: r.spec.name, err: err}
 }
 
 // failure is what a failed attempt allows.

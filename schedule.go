@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/worksection-go/worksection/internal/wire"
 )
 
 // DayKind is what a member's day in the schedule is.
@@ -103,7 +101,7 @@ func (c *Client) GetUsersSchedule(ctx context.Context, q ScheduleQuery) ([]UserS
 		p.DateEnd = q.End.Format(requestDate)
 	}
 	var raw json.RawMessage
-	if err := c.call(ctx, "get_users_schedule", p, &raw, nil); err != nil {
+	if _, err := c.do(ctx, "get_users_schedule", p, jsonData{&raw}, nil); err != nil {
 		return nil, err
 	}
 	out, err := decodeSchedules(raw)
@@ -125,7 +123,7 @@ type scheduleWire struct {
 // decodeSchedules reads the object keyed by user id (PHP's [] when empty).
 func decodeSchedules(raw json.RawMessage) ([]UserSchedule, error) {
 	var byID map[string]scheduleWire
-	if !wire.EmptyArray(raw) && len(bytes.TrimSpace(raw)) > 0 && string(bytes.TrimSpace(raw)) != "null" {
+	if !isEmptyArray(raw) && len(bytes.TrimSpace(raw)) > 0 && string(bytes.TrimSpace(raw)) != "null" {
 		if err := json.Unmarshal(raw, &byID); err != nil {
 			return nil, fmt.Errorf("schedules: want an object keyed by user id")
 		}
@@ -134,7 +132,7 @@ func decodeSchedules(raw json.RawMessage) ([]UserSchedule, error) {
 	for key, w := range byID {
 		s := UserSchedule{UserID: cmp.Or(w.ID, ID(key)), Email: w.Email, Name: w.Name, Group: w.Group, Department: w.Department}
 		var days map[string]string
-		if !wire.EmptyArray(w.Schedule) && len(w.Schedule) > 0 && string(w.Schedule) != "null" {
+		if !isEmptyArray(w.Schedule) && len(w.Schedule) > 0 && string(w.Schedule) != "null" {
 			if err := json.Unmarshal(w.Schedule, &days); err != nil {
 				return nil, fmt.Errorf("schedule of user %s: want an object of dates", s.UserID)
 			}
@@ -165,7 +163,7 @@ func compareIDs(a, b ID) int {
 
 // updateParams is update_users_schedule's query: data is JSON.
 type updateParams struct {
-	Data wire.RawJSON `url:"data"`
+	Data rawJSON `url:"data"`
 }
 
 // validateScheduleChanges reports what UpdateUsersSchedule would refuse.
@@ -202,7 +200,7 @@ func validateScheduleChanges(changes []ScheduleChange) error {
 
 // scheduleJSON renders changes as {"<user>":{"DD.MM.YYYY":"<kind>"}}, users
 // and days in the order first given.
-func scheduleJSON(changes []ScheduleChange) wire.RawJSON {
+func scheduleJSON(changes []ScheduleChange) rawJSON {
 	var users []string
 	days := map[string][][2]string{}
 	for _, ch := range changes {
@@ -230,7 +228,7 @@ func scheduleJSON(changes []ScheduleChange) wire.RawJSON {
 		b.WriteByte('}')
 	}
 	b.WriteByte('}')
-	return wire.RawJSON(b.String())
+	return rawJSON(b.String())
 }
 
 func quote(s string) []byte {
@@ -250,7 +248,7 @@ func (c *Client) UpdateUsersSchedule(ctx context.Context, changes []ScheduleChan
 	if err := validateScheduleChanges(changes); err != nil {
 		return nil, err
 	}
-	env, err := c.callEnvelope(ctx, "update_users_schedule", updateParams{Data: scheduleJSON(changes)}, nil, nil)
+	env, err := c.do(ctx, "update_users_schedule", updateParams{Data: scheduleJSON(changes)}, nil, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -38,5 +38,6 @@ func (c *Client) subscription(ctx context.Context, action string, p SubscribePar
 	if err := p.validate(action); err != nil {
 		return err
 	}
-	return c.call(ctx, action, p, nil, nil)
+	_, err := c.do(ctx, action, p, nil, nil)
+	return err
 }

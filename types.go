@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-
-	"github.com/worksection-go/worksection/internal/wire"
+	"strconv"
+	"strings"
 )
 
 // ID is a Worksection identifier. The API sends ids as JSON strings
@@ -46,7 +46,7 @@ func (m *StringMap) UnmarshalJSON(b []byte) error {
 	}
 	out := make(StringMap, len(raw))
 	for k, v := range raw {
-		out[k] = wire.Text(v)
+		out[k] = text(v)
 	}
 	*m = out
 	return nil
@@ -79,49 +79,82 @@ func (s *Services) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-var servicesRecord = wire.NewRecord(
-	wire.Field[Services]{Name: "chats", Decode: func(d *wire.Dec, s *Services) error { return d.StringMap((*map[string]string)(&s.Chats)) }},
-	wire.Field[Services]{Name: "socials", Decode: func(d *wire.Dec, s *Services) error { return d.StringMap((*map[string]string)(&s.Socials)) }},
-)
-
-// decodeServices reads services: the object, PHP's [] for none, or null
-// (which changes nothing, as encoding/json would).
-func decodeServices(d *wire.Dec, s *Services) error {
-	if null, err := d.Null(); null || err != nil {
-		return err
-	}
-	if empty, err := d.EmptyObject(); empty || err != nil {
-		*s = Services{}
-		return err
-	}
-	return servicesRecord.Decode(d, s)
-}
-
-func servicesField[T any](field func(*T) *Services) wire.Field[T] {
-	return wire.Field[T]{Name: "services", Decode: func(d *wire.Dec, v *T) error { return decodeServices(d, field(v)) }}
-}
-
 // scalar reads a JSON string or number as text; ok is false for null.
 // Errors name the expected kind and never quote b.
 func scalar(b []byte) (s string, ok bool, err error) {
 	b = bytes.TrimSpace(b)
 	switch {
-	case isNull(b):
+	case len(b) == 0 || isNull(b): // absent or null
 		return "", false, nil
-	case len(b) > 0 && b[0] == '"':
-		if json.Unmarshal(b, &s) != nil {
-			return "", false, errors.New("want a string or number")
-		}
-		return s, true, nil
+	case len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' && plainASCII(b[1:len(b)-1]):
+		return string(b[1 : len(b)-1]), true, nil // the common case, without a second decode
+	case b[0] == '"':
+		err = json.Unmarshal(b, &s)
+	case (b[0] == '-' || '0' <= b[0] && b[0] <= '9') && json.Valid(b): // a number
+		s = string(b)
+	default:
+		err = errors.New("not a scalar")
 	}
-	var n json.Number
-	if json.Unmarshal(b, &n) != nil {
+	if err != nil {
 		return "", false, errors.New("want a string or number")
 	}
-	return string(n), true, nil
+	return s, true, nil
+}
+
+// plainASCII reports a string's inside that needs no unescaping.
+func plainASCII(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 func isNull(b []byte) bool { return string(bytes.TrimSpace(b)) == "null" }
 
 // isEmptyArray reports whether b is PHP's [] standing in for an empty object.
-func isEmptyArray(b []byte) bool { return wire.EmptyArray(b) }
+func isEmptyArray(b []byte) bool {
+	b = bytes.TrimSpace(b)
+	return len(b) >= 2 && b[0] == '[' && b[len(b)-1] == ']' && len(bytes.TrimSpace(b[1:len(b)-1])) == 0
+}
+
+// number is a JSON number that may come as a numeric string; "" and null
+// are no number (a user's rate, a token's expires_in).
+type number struct{ v *float64 }
+
+// UnmarshalJSON accepts a number, a numeric string, "" or null.
+func (n *number) UnmarshalJSON(b []byte) error {
+	s, _, err := scalar(b)
+	if s = strings.TrimSpace(s); s == "" && err == nil {
+		n.v = nil
+		return nil
+	}
+	f, perr := strconv.ParseFloat(s, 64)
+	if err != nil || perr != nil {
+		return errors.New("rate: want a number or numeric string")
+	}
+	n.v = &f
+	return nil
+}
+
+// flag is a boolean the API may send as 0/1, "0"/"1" or true/false; ""
+// and null are false (a team's client).
+type flag bool
+
+// UnmarshalJSON accepts true/false, 0/1, their strings, "" or null.
+func (f *flag) UnmarshalJSON(b []byte) error {
+	s, _, err := scalar(b)
+	if err != nil && (string(b) == "true" || string(b) == "false") {
+		s, err = string(b), nil
+	}
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "0", "false":
+		*f = false
+	case "1", "true":
+		*f = true
+	default:
+		err = errors.New("want a boolean, 0 or 1")
+	}
+	return err
+}

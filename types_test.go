@@ -135,3 +135,45 @@ func TestStringMapAndServicesDecoding(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`[]`), &s))
 	assert.Equal(t, Services{}, s, "PHP's [] is an empty object")
 }
+
+func TestScalar(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{`"3993"`: "3993", `3993`: "3993", `null`: "", ``: "", `"a\"b"`: `a"b`, `"Олег"`: "Олег", `-1.5`: "-1.5"} {
+		got, _, err := scalar([]byte(in))
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, in := range []string{`{}`, `[]`, `true`, `"unterminated`, `"`, `1x`} {
+		_, _, err := scalar([]byte(in))
+		assert.Error(t, err, in)
+	}
+	assert.True(t, isEmptyArray([]byte(` [ ] `)))
+	assert.False(t, isEmptyArray([]byte(`[1]`)))
+	assert.False(t, isEmptyArray([]byte(`{}`)))
+}
+
+func TestNumberDecoding(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]*float64{`25`: ptr(25.0), `"11.5"`: ptr(11.5), `""`: nil, `null`: nil, `" 7 "`: ptr(7.0)} {
+		n := number{v: ptr(-1.0)}
+		require.NoError(t, json.Unmarshal([]byte(in), &n), in)
+		assert.Equal(t, want, n.v, in)
+	}
+	for _, in := range []string{`"lots"`, `{}`, `true`, `[1]`} {
+		var n number
+		assert.EqualError(t, json.Unmarshal([]byte(in), &n), "rate: want a number or numeric string", in)
+	}
+}
+
+func TestFlagDecoding(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]flag{`1`: true, `0`: false, `"1"`: true, `"0"`: false, `true`: true, `false`: false, `""`: false, `null`: false, `"TRUE"`: true} {
+		f := !want
+		require.NoError(t, json.Unmarshal([]byte(in), &f), in)
+		assert.Equal(t, want, f, in)
+	}
+	for _, in := range []string{`"yes"`, `2`, `{}`, `[]`} {
+		var f flag
+		assert.Error(t, json.Unmarshal([]byte(in), &f), in)
+	}
+}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-
-	"github.com/worksection-go/worksection/internal/wire"
 )
 
 // Role is a member's role in the account. The API documents lowercase
@@ -80,57 +78,30 @@ type User struct {
 	DateAdded string `json:"date_added,omitempty"`
 }
 
-// userWire is a user as the API sends it, with the documented
-// misspelling data_added beside date_added.
+// userWire is a user as the API sends it: rate as a number, a numeric
+// string or "", and the documented misspelling data_added beside
+// date_added. Its fields shadow User's of the same key.
 type userWire struct {
-	User
-	DataAdded string
+	plainUser
+	Rate      number `json:"rate"`
+	DataAdded string `json:"data_added"`
 }
 
-func (w *userWire) user() User {
-	u := w.User
+type plainUser User // User without its UnmarshalJSON
+
+func (w *userWire) record() (User, error) {
+	u := User(w.plainUser)
+	u.Rate = w.Rate.v
 	if u.DateAdded == "" {
 		u.DateAdded = w.DataAdded
 	}
-	return u
+	return u, requireID(u.ID)
 }
 
-// userRecord decodes a user: rate as a number or numeric string ("" is
-// nil), roles in any case, services as an object or [].
-var userRecord = wire.NewRecord(
-	wire.ID("id", func(u *userWire) *string { return (*string)(&u.ID) }),
-	wire.String("first_name", func(u *userWire) *string { return &u.FirstName }),
-	wire.String("last_name", func(u *userWire) *string { return &u.LastName }),
-	wire.String("name", func(u *userWire) *string { return &u.Name }),
-	wire.String("title", func(u *userWire) *string { return &u.Title }),
-	wire.Number("rate", func(u *userWire) **float64 { return &u.Rate }),
-	wire.String("avatar", func(u *userWire) *string { return &u.Avatar }),
-	wire.String("group", func(u *userWire) *string { return &u.Group }),
-	wire.String("department", func(u *userWire) *string { return &u.Department }),
-	wire.Enum("role", roleNames, func(u *userWire) *string { return (*string)(&u.Role) }),
-	wire.String("email", func(u *userWire) *string { return &u.Email }),
-	wire.String("phone", func(u *userWire) *string { return &u.Phone }),
-	wire.String("phone2", func(u *userWire) *string { return &u.Phone2 }),
-	wire.String("phone3", func(u *userWire) *string { return &u.Phone3 }),
-	wire.String("phone4", func(u *userWire) *string { return &u.Phone4 }),
-	wire.String("address", func(u *userWire) *string { return &u.Address }),
-	wire.String("address2", func(u *userWire) *string { return &u.Address2 }),
-	wire.String("url", func(u *userWire) *string { return &u.URL }),
-	servicesField(func(u *userWire) *Services { return &u.Services }),
-	wire.String("contacts", func(u *userWire) *string { return &u.Contacts }),
-	wire.String("date_added", func(u *userWire) *string { return &u.DateAdded }),
-	wire.String("data_added", func(u *userWire) *string { return &u.DataAdded }),
-).Requiring("id", func(v *userWire) string { return string(v.ID) })
-
-// UnmarshalJSON decodes a user as the API sends it (see userRecord).
-func (u *User) UnmarshalJSON(b []byte) error {
-	w := userWire{User: *u}
-	if err := userRecord.Unmarshal(b, &w); err != nil {
-		return fmt.Errorf("worksection: user: %w", err)
-	}
-	*u = w.user()
-	return nil
-}
+// UnmarshalJSON decodes a user as the API sends it: rate as a number or
+// numeric string ("" is nil), roles in any case, services as an object or
+// []. A user needs an id.
+func (u *User) UnmarshalJSON(b []byte) error { return unmarshalRecord[userWire, User](b, u, "user") }
 
 // AddUserParams are the fields of an invitation. Email is required; Role
 // may be RoleUser, RoleGuest or RoleReader (the API's default is user).
@@ -162,7 +133,7 @@ func (p AddUserParams) Validate() error {
 
 // GetUsers lists every member of the account (action get_users).
 func (c *Client) GetUsers(ctx context.Context) ([]User, error) {
-	return getList(ctx, c, "get_users", userRecord, (*userWire).user)
+	return getList[userWire, User](ctx, c, "get_users")
 }
 
 // AddUser invites a person to the account (action add_user) and returns
@@ -178,30 +149,6 @@ func (c *Client) AddUser(ctx context.Context, p AddUserParams) (*User, error) {
 		return nil, err
 	}
 	p.Role = ParseRole(string(p.Role))
-	one := newOne(userRecord, (*userWire).user)
-	var found *User
-	verify := func(ctx context.Context) (bool, error) {
-		users, err := c.GetUsers(ctx)
-		if err != nil {
-			return false, err
-		}
-		for i := range users {
-			if SameEmail(users[i].Email, p.Email) {
-				found = &users[i]
-				return true, nil
-			}
-		}
-		return false, nil
-	}
-	err := c.call(ctx, "add_user", p, one, verify)
-	if err == nil && found == nil && !SameEmail(one.Item.Email, p.Email) {
-		err = c.unexpectedAnswer(ctx, "add_user", "member", verify)
-	}
-	switch {
-	case err != nil:
-		return nil, err
-	case found != nil:
-		return found, nil
-	}
-	return &one.Item, nil
+	sameEmail := func(u User) bool { return SameEmail(u.Email, p.Email) }
+	return create[userWire](ctx, c, "add_user", "member", p, c.GetUsers, sameEmail, sameEmail)
 }

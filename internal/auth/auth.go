@@ -10,7 +10,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -103,4 +105,12 @@ func (s *Bearer) Sign(ctx context.Context, _, query string, h http.Header) (stri
 	}
 	h.Set("Authorization", "Bearer "+tok)
 	return query, nil
+}
+
+// Escape percent-encodes s the way PHP's urlencode does, which is what the
+// md5 hash is computed over: letters, digits and "-_." stay, a space
+// becomes '+', every other byte %XX. Go's QueryEscape differs only in
+// keeping '~'.
+func Escape(s string) string {
+	return strings.ReplaceAll(url.QueryEscape(s), "~", "%7E")
 }

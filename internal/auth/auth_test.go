@@ -42,3 +42,23 @@ func TestBearer(t *testing.T) {
 	assert.Equal(t, "action=me", got)
 	assert.Equal(t, "Bearer tok", h.Get("Authorization"))
 }
+
+func TestEscapeIsPHPUrlencode(t *testing.T) {
+	t.Parallel()
+	// Expected values are PHP urlencode() outputs.
+	for in, want := range map[string]string{
+		"kate.greenway@ws.com": "kate.greenway%40ws.com",
+		"Kate Ann":             "Kate+Ann",
+		"a~b":                  "a%7Eb",
+		"a+b&c=d#e%f":          "a%2Bb%26c%3Dd%23e%25f",
+		"Zoë":                  "Zo%C3%AB",
+		"-_.":                  "-_.",
+		"*'()!":                "%2A%27%28%29%21",
+		"line\nnul\x00":        "line%0Anul%00",
+		"":                     "",
+	} {
+		if got := Escape(in); got != want {
+			t.Errorf("Escape(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

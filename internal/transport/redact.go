@@ -124,44 +124,12 @@ func echoForms(secret string) []string {
 	return slices.Compact(forms)
 }
 
-// replaceFold replaces every match of old in s, ignoring ASCII case.
+// replaceFold replaces every match of old in s, ignoring case.
 func replaceFold(s, old, repl string) string {
-	if len(old) == 0 || len(s) < len(old) {
+	if old == "" {
 		return s
 	}
-	var b strings.Builder
-	last := 0
-	for i := 0; i+len(old) <= len(s); {
-		if equalFoldASCII(s[i:i+len(old)], old) {
-			b.WriteString(s[last:i])
-			b.WriteString(repl)
-			i += len(old)
-			last = i
-			continue
-		}
-		i++
-	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
-}
-
-func equalFoldASCII(a, b string) bool {
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
+	return regexp.MustCompile("(?i)"+regexp.QuoteMeta(old)).ReplaceAllLiteralString(s, repl)
 }
 
 // Leaks reports whether any error in err's chain mentions a secret.

@@ -113,54 +113,53 @@ func origin(u *url.URL) string {
 	return strings.ToLower(u.Scheme) + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 }
 
-// initialBuffer is the first read buffer; it grows as bytes arrive, so a
-// Content-Length a server declares but does not send costs nothing.
-const initialBuffer = 16 << 10
-
-// ReadBody reads at most max bytes of resp's body; a longer body is
-// ErrBodyTooLarge, a failed read ErrReadBody, and so is a body that is
-// shorter or longer than its Content-Length. Memory follows the bytes
-// received: the buffer grows as they arrive (see growth), never past a
-// declared Content-Length or max, so a body at the cap ends in a buffer of
-// the cap.
+// ReadBody reads resp's body through a BodyReader of at most max bytes.
+// Memory follows the bytes received, whatever Content-Length declares.
 func ReadBody(resp *http.Response, max int64) ([]byte, error) {
-	if resp.ContentLength > max {
-		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrBodyTooLarge, resp.ContentLength, max)
+	return io.ReadAll(NewBodyReader(resp.Body, max, resp.ContentLength))
+}
+
+// BodyReader reads a response body: at most Limit bytes, and exactly its
+// declared length when there is one (a body longer or shorter is
+// ErrReadBody), keeping the first bytes for an error's excerpt.
+type BodyReader struct {
+	r     io.Reader
+	limit int64
+	size  int64  // the declared length, -1 if none
+	N     int64  // bytes read so far
+	Head  []byte // the first HeadBytes bytes
+}
+
+// HeadBytes is how much of a body a BodyReader keeps for an excerpt.
+const HeadBytes = 512
+
+// NewBodyReader reads r, at most limit bytes, declared to hold size bytes
+// (-1 if unknown).
+func NewBodyReader(r io.Reader, limit, size int64) *BodyReader {
+	return &BodyReader{r: r, limit: limit, size: size}
+}
+
+// Size is the declared length, -1 if none.
+func (b *BodyReader) Size() int64 { return b.size }
+
+func (b *BodyReader) Read(p []byte) (int, error) {
+	if b.size > b.limit {
+		return 0, fmt.Errorf("%w: %d bytes, limit %d", ErrBodyTooLarge, b.size, b.limit)
 	}
-	limit := max + 1 // one byte past max tells an oversized body
-	if resp.ContentLength >= 0 {
-		limit = resp.ContentLength + 1 // +1 so the EOF read needs no growth
+	n, err := b.r.Read(p)
+	if keep := min(n, HeadBytes-len(b.Head)); keep > 0 {
+		b.Head = append(b.Head, p[:keep]...)
 	}
-	// A declared length is trusted in steps: the buffer may reach four
-	// times the bytes received, so a body that keeps its word is copied
-	// few times, and one that does not costs at most 4x what it sent.
-	growth := int64(2)
-	if resp.ContentLength >= 0 {
-		growth = 4
+	b.N += int64(n)
+	switch {
+	case b.N > b.limit:
+		return n, fmt.Errorf("%w: over the %d byte limit", ErrBodyTooLarge, b.limit)
+	case b.size >= 0 && b.N > b.size:
+		return n, fmt.Errorf("%w: body longer than its Content-Length %d", ErrReadBody, b.size)
+	case err == io.EOF && b.size >= 0 && b.N < b.size:
+		return n, fmt.Errorf("%w: body cut short: %d of %d bytes", ErrReadBody, b.N, b.size)
+	case err != nil && err != io.EOF:
+		return n, fmt.Errorf("%w: %w", ErrReadBody, err)
 	}
-	buf := make([]byte, 0, min(limit, initialBuffer))
-	for {
-		if len(buf) == cap(buf) {
-			if int64(len(buf)) >= limit { // only a lying Content-Length gets here
-				return nil, fmt.Errorf("%w: body longer than its Content-Length %d", ErrReadBody, resp.ContentLength)
-			}
-			next := make([]byte, len(buf), min(growth*int64(cap(buf)), limit))
-			copy(next, buf)
-			buf = next
-		}
-		n, err := resp.Body.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if int64(len(buf)) > max {
-			return nil, fmt.Errorf("%w: over the %d byte limit", ErrBodyTooLarge, max)
-		}
-		if err == io.EOF {
-			if resp.ContentLength >= 0 && int64(len(buf)) < resp.ContentLength {
-				return buf, fmt.Errorf("%w: body cut short: %d of %d bytes", ErrReadBody, len(buf), resp.ContentLength)
-			}
-			return buf, nil
-		}
-		if err != nil {
-			return buf, fmt.Errorf("%w: %w", ErrReadBody, err)
-		}
-	}
+	return n, err
 }

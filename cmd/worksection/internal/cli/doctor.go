@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	ws "github.com/worksection-go/worksection"
-	"github.com/worksection-go/worksection/internal/probe"
+	"github.com/worksection-go/worksection/cmd/worksection/internal/probe"
 	"github.com/worksection-go/worksection/worksectiontest"
 )
 

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/worksection-go/worksection/internal/probe"
+	"github.com/worksection-go/worksection/cmd/worksection/internal/probe"
 	"github.com/worksection-go/worksection/worksectiontest"
 )
 

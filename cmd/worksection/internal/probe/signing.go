@@ -85,8 +85,8 @@ func (o hashOutcome) String() string {
 // is invalid"), get_users with the same users parameter, which get_users
 // ignores but the hash covers, as it covers every parameter (the docs).
 // The key users sorts after hash, so the hash-position probe can tell.
-func reads(users string) [][]auth.Param {
-	return [][]auth.Param{
+func reads(users string) [][]Param {
+	return [][]Param{
 		{{Key: "action", Value: "get_users_schedule"}, {Key: "users", Value: users}, {Key: "datestart", Value: dateStart}, {Key: "dateend", Value: dateEnd}},
 		{{Key: "action", Value: "get_users"}, {Key: "users", Value: users}},
 	}
@@ -94,7 +94,7 @@ func reads(users string) [][]auth.Param {
 
 // onServedRead runs try on each read until one is served (try returns
 // true), and notes in res the reads the server did not serve.
-func onServedRead(res *Result, users string, try func(params []auth.Param) (served bool)) {
+func onServedRead(res *Result, users string, try func(params []Param) (served bool)) {
 	var skipped []string
 	for _, params := range reads(users) {
 		if try(params) {
@@ -116,24 +116,24 @@ func (r *run) probeEncoding(ctx context.Context, res *Result) {
 	}
 	// A second, made-up address brings the space, + and ~; the server
 	// checks the hash before it looks the members up.
-	onServedRead(res, r.owner.email+", doctor+probe~check@example.invalid", func(params []auth.Param) bool {
+	onServedRead(res, r.owner.email+", doctor+probe~check@example.invalid", func(params []Param) bool {
 		return r.encodingOn(ctx, res, params)
 	})
 }
 
 // encodingOn is probeEncoding on one read; false if the read is not served.
-func (r *run) encodingOn(ctx context.Context, res *Result, params []auth.Param) bool {
-	results := map[auth.Encoding]hashOutcome{}
+func (r *run) encodingOn(ctx context.Context, res *Result, params []Param) bool {
+	results := map[Encoding]hashOutcome{}
 	var seen []string
-	for _, enc := range []auth.Encoding{auth.PHPEncoding, auth.RFC3986Encoding, auth.NoEncoding} {
-		v := auth.MD5Variant{Hashed: enc}
+	for _, enc := range []Encoding{PHPEncoding, RFC3986Encoding, NoEncoding} {
+		v := MD5Variant{Hashed: enc}
 		a, err := r.s.send(ctx, r.s.signMD5(res.ID, v, http.MethodGet, params))
 		if !settle(res, a, err) {
 			return true
 		}
 		out := hashVerdict(a)
 		switch {
-		case out == hashNoAction && enc == auth.PHPEncoding:
+		case out == hashNoAction && enc == PHPEncoding:
 			return false
 		case out == hashUnsettled || out == hashNoAction:
 			res.Verdict, res.Reason = Unknown, v.String()+": "+a.describe()
@@ -141,14 +141,14 @@ func (r *run) encodingOn(ctx context.Context, res *Result, params []auth.Param) 
 		}
 		results[enc] = out
 		seen = append(seen, fmt.Sprintf("%s: %s (%s)", v, out, a.describe()))
-		if enc == auth.PHPEncoding && out == hashAccepted {
+		if enc == PHPEncoding && out == hashAccepted {
 			res.Verdict, res.Observed = Agrees, seen[0]
 			return true
 		}
 	}
 	res.Verdict, res.Observed = Differs, strings.Join(seen, "; ")
 	var works []string
-	for _, enc := range []auth.Encoding{auth.RFC3986Encoding, auth.NoEncoding} {
+	for _, enc := range []Encoding{RFC3986Encoding, NoEncoding} {
 		if results[enc] == hashAccepted {
 			works = append(works, "md5 over "+enc.String()+" values")
 		}
@@ -167,12 +167,12 @@ func (r *run) probeHashPosition(ctx context.Context, res *Result) {
 	if !r.needsKey(res) || !r.hasOwner(res) {
 		return
 	}
-	onServedRead(res, r.owner.id, func(params []auth.Param) bool { return r.positionOn(ctx, res, params) })
+	onServedRead(res, r.owner.id, func(params []Param) bool { return r.positionOn(ctx, res, params) })
 }
 
 // positionOn is probeHashPosition on one read; false if it is not served.
-func (r *run) positionOn(ctx context.Context, res *Result, params []auth.Param) bool {
-	variants := []auth.MD5Variant{{Layout: auth.SortedHashInPlace}, {Layout: auth.SortedHashLast}, {Layout: auth.SortedHashLast, SendEscaped: true}}
+func (r *run) positionOn(ctx context.Context, res *Result, params []Param) bool {
+	variants := []MD5Variant{{Layout: SortedHashInPlace}, {Layout: SortedHashLast}, {Layout: SortedHashLast, SendEscaped: true}}
 	var out []hashOutcome
 	var seen []string
 	for i, v := range variants {

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	ws "github.com/worksection-go/worksection"
-	"github.com/worksection-go/worksection/internal/auth"
 	"github.com/worksection-go/worksection/internal/pace"
 	"github.com/worksection-go/worksection/internal/transport"
 )
@@ -269,7 +268,7 @@ func (e *Exchange) Answer() string {
 }
 
 // signMD5 builds an md5-signed GET (a read) or POST (a write) of params.
-func (s *sender) signMD5(probe string, v auth.MD5Variant, method string, params []auth.Param) request {
+func (s *sender) signMD5(probe string, v MD5Variant, method string, params []Param) request {
 	query, hash := v.Sign(params, s.cfg.APIKey)
 	return request{probe: probe, action: params[0].Value, signing: v.String(), method: method, path: md5Path, query: query, secrets: []string{hash}}
 }
@@ -277,7 +276,7 @@ func (s *sender) signMD5(probe string, v auth.MD5Variant, method string, params 
 // signToken builds a bearer-token request of params in the query (PHP
 // encoding, as the SDK sends) and body, if any; the token is asked for
 // afresh.
-func (s *sender) signToken(ctx context.Context, probe, method string, params []auth.Param, body []byte) (request, error) {
+func (s *sender) signToken(ctx context.Context, probe, method string, params []Param, body []byte) (request, error) {
 	tok, err := s.cfg.Token(ctx)
 	if err != nil {
 		s.mu.Lock()
@@ -289,5 +288,5 @@ func (s *sender) signToken(ctx context.Context, probe, method string, params []a
 		h.Set("Content-Type", "application/json; charset=utf-8")
 	}
 	return request{probe: probe, action: params[0].Value, signing: "bearer token", method: method, path: tokenPath,
-		query: auth.PHPEncoding.Query(params), body: body, header: h, secrets: []string{tok}}, nil
+		query: PHPEncoding.Query(params), body: body, header: h, secrets: []string{tok}}, nil
 }

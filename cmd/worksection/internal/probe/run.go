@@ -10,7 +10,6 @@ import (
 	"time"
 
 	ws "github.com/worksection-go/worksection"
-	"github.com/worksection-go/worksection/internal/auth"
 	"github.com/worksection-go/worksection/internal/pace"
 	"github.com/worksection-go/worksection/internal/transport"
 )
@@ -123,7 +122,7 @@ func credentialKinds(cfg Config) string {
 // readOwnerMD5 reads get_users with the SDK's own md5 signing, for the
 // owner's email and id.
 func (r *run) readOwnerMD5(ctx context.Context) {
-	a, err := r.s.send(ctx, r.s.signMD5("owner", auth.MD5Variant{}, http.MethodGet, []auth.Param{{Key: "action", Value: "get_users"}}))
+	a, err := r.s.send(ctx, r.s.signMD5("owner", MD5Variant{}, http.MethodGet, []Param{{Key: "action", Value: "get_users"}}))
 	r.owner = ownerFrom(a, err)
 }
 

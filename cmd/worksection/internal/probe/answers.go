@@ -13,7 +13,6 @@ import (
 	"time"
 
 	ws "github.com/worksection-go/worksection"
-	"github.com/worksection-go/worksection/internal/auth"
 	"github.com/worksection-go/worksection/internal/pace"
 )
 
@@ -65,7 +64,7 @@ func (r *run) ownerFromToken(a *answer) {
 func (r *run) probeRateLimit(ctx context.Context, res *Result) {
 	mk := func() (request, error) {
 		if r.cfg.APIKey != "" {
-			return r.s.signMD5(res.ID, auth.MD5Variant{}, http.MethodGet, action("get_user_groups")), nil
+			return r.s.signMD5(res.ID, MD5Variant{}, http.MethodGet, action("get_user_groups")), nil
 		}
 		return r.s.signToken(ctx, res.ID, http.MethodGet, action("get_user_groups"), nil)
 	}
@@ -199,11 +198,11 @@ func (r *run) probeDuplicate(ctx context.Context, res *Result) {
 	if !r.hasOwner(res) {
 		return
 	}
-	params := []auth.Param{{Key: "action", Value: "add_user"}, {Key: "email", Value: r.owner.email}}
+	params := []Param{{Key: "action", Value: "add_user"}, {Key: "email", Value: r.owner.email}}
 	var a *answer
 	var err error
 	if r.cfg.APIKey != "" {
-		a, err = r.s.send(ctx, r.s.signMD5(res.ID, auth.MD5Variant{}, http.MethodPost, params))
+		a, err = r.s.send(ctx, r.s.signMD5(res.ID, MD5Variant{}, http.MethodPost, params))
 	} else {
 		a, err = r.sendToken(ctx, res, http.MethodPost, params, nil)
 	}
@@ -247,10 +246,10 @@ func (r *run) record(data json.RawMessage) string {
 }
 
 // action is the parameters of an action that takes none.
-func action(name string) []auth.Param { return []auth.Param{{Key: "action", Value: name}} }
+func action(name string) []Param { return []Param{{Key: "action", Value: name}} }
 
 // sendToken sends a bearer-token request for res.
-func (r *run) sendToken(ctx context.Context, res *Result, method string, params []auth.Param, body []byte) (*answer, error) {
+func (r *run) sendToken(ctx context.Context, res *Result, method string, params []Param, body []byte) (*answer, error) {
 	req, err := r.s.signToken(ctx, res.ID, method, params, body)
 	if err != nil {
 		return nil, err

@@ -160,13 +160,13 @@ func TestHashPositionProbe(t *testing.T) {
 		if i < 0 || err != nil {
 			return false
 		}
-		var params []auth.Param
+		var params []Param
 		for _, kv := range strings.Split(q[:i], "&") {
 			k, _, _ := strings.Cut(kv, "=")
 			k, _ = url.QueryUnescape(k)
-			params = append(params, auth.Param{Key: k, Value: vals.Get(k)})
+			params = append(params, Param{Key: k, Value: vals.Get(k)})
 		}
-		return q[i+len("&hash="):] == auth.MD5Hash(auth.PHPEncoding.Query(params), testKey)
+		return q[i+len("&hash="):] == auth.MD5Hash(PHPEncoding.Query(params), testKey)
 	}
 	for _, tc := range []struct {
 		name     string

@@ -1,10 +1,10 @@
-package auth
+package probe
 
 import (
 	"slices"
 	"strings"
 
-	"github.com/worksection-go/worksection/internal/wire"
+	"github.com/worksection-go/worksection/internal/auth"
 )
 
 // This file holds the md5 signatures the SDK does not send but a server
@@ -55,7 +55,7 @@ func (e Encoding) String() string {
 func (e Encoding) Escape(s string) string {
 	switch e {
 	case PHPEncoding:
-		return wire.Escape(s)
+		return auth.Escape(s)
 	case RFC3986Encoding:
 		return percent(s, "-._~")
 	case EveryByteEncoding:
@@ -150,7 +150,7 @@ func (v MD5Variant) Sign(params []Param, key string) (query, hash string) {
 	if v.Layout != GivenOrder {
 		slices.SortStableFunc(params, func(a, b Param) int { return strings.Compare(a.Key, b.Key) })
 	}
-	hash = MD5Hash(v.Hashed.Query(params), key)
+	hash = auth.MD5Hash(v.Hashed.Query(params), key)
 	sent := v.Hashed
 	switch {
 	case v.SendEscaped:

@@ -11,8 +11,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/worksection-go/worksection/internal/auth"
 )
 
 const testKey = "probe-test-key-0123456789abcdef"
@@ -46,7 +44,7 @@ func reply(status int, body string, header ...string) http.HandlerFunc {
 
 func sendOne(t *testing.T, r *run) *answer {
 	t.Helper()
-	a, err := r.s.send(context.Background(), r.s.signMD5("test", auth.MD5Variant{}, http.MethodGet, action("get_users")))
+	a, err := r.s.send(context.Background(), r.s.signMD5("test", MD5Variant{}, http.MethodGet, action("get_users")))
 	require.NoError(t, err)
 	return a
 }
@@ -107,7 +105,7 @@ func TestBudget(t *testing.T) {
 	for range MaxRequests {
 		sendOne(t, r)
 	}
-	_, err := r.s.send(context.Background(), r.s.signMD5("test", auth.MD5Variant{}, http.MethodGet, action("get_users")))
+	_, err := r.s.send(context.Background(), r.s.signMD5("test", MD5Variant{}, http.MethodGet, action("get_users")))
 	assert.ErrorIs(t, err, errBudget)
 	assert.Len(t, r.s.exchanges(), MaxRequests)
 }
