@@ -10,7 +10,7 @@ import (
 	"github.com/itchyny/gojq"
 	"github.com/spf13/cobra"
 
-	"github.com/worksection-go/worksection/internal/probe"
+	"github.com/worksection-go/worksection/cmd/worksection/internal/probe"
 	"github.com/worksection-go/worksection/roster"
 )
 
