@@ -65,6 +65,7 @@ func TestBuiltToolColumns(t *testing.T) {
 	code, stdout, stderr := u.run("", nil, "users", "list", "--columns", "email,nmae")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, `has no column "nmae"; it has id, name, email`)
+	assert.Empty(t, stdout)
 	assert.Empty(t, srv.Requests(), "refused before any call")
 
 	code, stdout, stderr = u.run("", nil, "users", "list", "-o", "csv", "--columns", "email,role", "--no-headers")
