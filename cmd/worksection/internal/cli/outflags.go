@@ -61,6 +61,23 @@ func (a *app) checkOutput(cmd *cobra.Command) error {
 	if !ok {
 		return noRecords(cmd, a.output != "", o)
 	}
+	if err := o.conflicts(f); err != nil {
+		return err
+	}
+	if o.jqExpr != "" {
+		if o.jq, err = compileJQ(o.jqExpr); err != nil {
+			return err
+		}
+	}
+	if changed(cmd, "columns") {
+		o.picked, err = pickColumns(cmd, o.columns, views)
+	}
+	return err
+}
+
+// conflicts refuses output flags that cannot go with each other or with
+// format f.
+func (o *outputFlags) conflicts(f string) error {
 	columns := o.columns != "" || o.noHeaders
 	switch {
 	case o.jqExpr != "" && f != formatJSON:
@@ -70,19 +87,20 @@ func (a *app) checkOutput(cmd *cobra.Command) error {
 	case columns && f == formatJSON:
 		return errors.New("--columns and --no-headers are for -o table and -o csv, not JSON (use --jq to pick fields)")
 	}
-	if o.jqExpr != "" {
-		q, err := gojq.Parse(o.jqExpr)
-		if err != nil {
-			return fmt.Errorf("--jq %q: %w", o.jqExpr, err)
-		}
-		if o.jq, err = gojq.Compile(q); err != nil { // no environment: $ENV is empty
-			return fmt.Errorf("--jq %q: %w", o.jqExpr, err)
+	return nil
+}
+
+// compileJQ parses and compiles a --jq expression, with no environment:
+// $ENV is empty, and input and debug are refused.
+func compileJQ(expr string) (*gojq.Code, error) {
+	q, err := gojq.Parse(expr)
+	if err == nil {
+		var code *gojq.Code
+		if code, err = gojq.Compile(q); err == nil {
+			return code, nil
 		}
 	}
-	if changed(cmd, "columns") {
-		o.picked, err = pickColumns(cmd, o.columns, views)
-	}
-	return err
+	return nil, fmt.Errorf("--jq %q: %w", expr, err)
 }
 
 // changed reports whether the flag name was given, empty or not.
