@@ -72,8 +72,8 @@ func (s authStatus) view() view {
 	if s.Accepted {
 		status = "accepted"
 	}
-	return view{header: []string{"ACCOUNT", "CREDENTIAL", "FROM", "EXPIRES", "REFRESHES", "STATUS"},
-		rows: [][]string{{s.Host, s.Credential, s.From, expires, refreshes, status}}, data: s}
+	return view{cols: cols("host:ACCOUNT", "credential", "from", "expires", "refreshes", "accepted:STATUS", "account_url"), shown: 6,
+		rows: [][]string{{s.Host, s.Credential, s.From, expires, refreshes, status, s.AccountURL}}, data: s, status: "accepted"}
 }
 
 func (a *app) authStatusCmd() *cobra.Command {
@@ -153,21 +153,27 @@ func (a *app) whoamiCmd() *cobra.Command {
 				if err != nil {
 					return view{}, err
 				}
-				v := usersView([]ws.User{*u})
-				v.data = u
-				return v, nil
+				return oneView(usersView, *u), nil
 			}
 			// The admin API key belongs to the account, not to a member.
-			who := struct {
-				AccountURL string `json:"account_url"`
-				Host       string `json:"host"`
-				Credential string `json:"credential"`
-				From       string `json:"from"`
-			}{c.AccountURL(), a.cred.host, "admin " + a.cred.kind, a.cred.from}
-			return view{header: []string{"ACCOUNT", "CREDENTIAL", "FROM"},
-				rows: [][]string{{who.Host, who.Credential, who.From}}, data: who}, nil
+			return accountKeyView(accountKey{c.AccountURL(), a.cred.host, "admin " + a.cred.kind, a.cred.from}), nil
 		}),
 	}
+}
+
+// accountKey is whoami's answer for an admin API key, which belongs to
+// the account, not to a member.
+type accountKey struct {
+	AccountURL string `json:"account_url"`
+	Host       string `json:"host"`
+	Credential string `json:"credential"`
+	From       string `json:"from"`
+}
+
+func accountKeyView(k accountKey) view {
+	return oneView(func(ks []accountKey) view {
+		return listView(cols("host:ACCOUNT", "credential", "from"), ks, nil)
+	}, k)
 }
 
 func (a *app) logoutCmd() *cobra.Command {

@@ -33,6 +33,7 @@ type harness struct {
 	t        *testing.T
 	env      map[string]string
 	tty      bool
+	width    int // the terminal's width (0: unknown)
 	config   string
 	options  []ws.Option // replace the default (no rate limit)
 	stdin    string
@@ -42,7 +43,8 @@ type harness struct {
 }
 
 func newHarness(t *testing.T, srv *worksectiontest.Server) *harness {
-	h := &harness{t: t, env: map[string]string{}, config: t.TempDir(), gap: 10 * time.Millisecond}
+	// NO_COLOR: tables on a "terminal" are plain unless a test is about colour.
+	h := &harness{t: t, env: map[string]string{"NO_COLOR": "1"}, config: t.TempDir(), gap: 10 * time.Millisecond}
 	if srv != nil {
 		h.env[envAccountURL], h.env[envAPIKey] = srv.URL, srv.APIKey
 	}
@@ -72,6 +74,7 @@ func (h *harness) environ(stdout, stderr io.Writer) Env {
 		Stdout:          stdout,
 		Stderr:          stderr,
 		IsTerminal:      func(io.Writer) bool { return h.tty },
+		TermWidth:       func() int { return h.width },
 		StdinIsTerminal: func() bool { return h.stdinTTY },
 		ConfigDir:       func() (string, error) { return h.config, nil },
 		Options:         append([]ws.Option{ws.WithRateLimit(rate.Inf, 0)}, h.options...),
@@ -116,7 +119,7 @@ func TestUsersListFormats(t *testing.T) {
 	assert.Empty(t, r.stderr)
 	var users []ws.User
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &users))
-	assert.Equal(t, srv.Users(), users)
+	assert.Equal(t, shaped(t, srv.Users()), users)
 
 	r = h.run("users", "list", "-o", "csv")
 	require.Equal(t, 0, r.code)
@@ -223,9 +226,9 @@ func TestTeamsContactsFolders(t *testing.T) {
 	assert.Regexp(t, `(?m)^\d+ +Sales 営業 +company +false$`, r.stdout)
 	r = h.run("teams", "create", "--title", "Acme Client", "--client", "-o", "json")
 	require.Equal(t, 0, r.code)
-	var teams []ws.UserGroup
-	require.NoError(t, json.Unmarshal([]byte(r.stdout), &teams))
-	assert.True(t, teams[0].Client)
+	var team ws.UserGroup
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &team), "a create prints one object: %s", r.stdout)
+	assert.True(t, team.Client)
 	r = h.run("teams", "list", "-o", "csv")
 	assert.Contains(t, r.stdout, ",Sales 営業,company,false\n")
 	assert.Len(t, srv.UserGroups(), len(worksectiontest.DefaultSeed().UserGroups)+2)
@@ -236,7 +239,7 @@ func TestTeamsContactsFolders(t *testing.T) {
 	r = h.run("contacts", "list", "-o", "json")
 	var contacts []ws.Contact
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &contacts))
-	assert.Equal(t, srv.Contacts(), contacts)
+	assert.Equal(t, shaped(t, srv.Contacts()), contacts)
 
 	r = h.run("folders", "create", "Partners")
 	require.Equal(t, 0, r.code, r.stderr)

@@ -330,8 +330,6 @@ type contextJSON struct {
 	Store      string `json:"store"`      // "keyring" or "file"
 }
 
-var contextHeader = []string{"ACTIVE", "NAME", "ACCOUNT", "CREDENTIAL", "STORE"}
-
 func contextRecord(cfg *config, sc *savedContext) contextJSON {
 	return contextJSON{Name: sc.Name, Active: sc.Name == cfg.Active, AccountURL: sc.AccountURL,
 		Host: sc.host(), Credential: sc.Credential, Store: sc.Store}
@@ -351,11 +349,12 @@ func contextsView(cfg *config, list []savedContext) view {
 	for i := range list {
 		items = append(items, contextRecord(cfg, &list[i]))
 	}
-	return listView(contextHeader, items, contextJSON.row)
+	return listView(cols("active", "name", "host:ACCOUNT", "credential", "store"), items, contextJSON.row)
 }
 
 // contextView is one context; JSON is one object.
 func contextView(cfg *config, sc *savedContext) view {
-	rec := contextRecord(cfg, sc)
-	return view{header: contextHeader, rows: [][]string{rec.row()}, data: rec}
+	v := contextsView(cfg, []savedContext{*sc})
+	v.data = contextRecord(cfg, sc) // one object, not a list of one
+	return v
 }

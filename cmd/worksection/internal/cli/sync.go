@@ -208,7 +208,7 @@ func emailsOf(people []roster.Person) []string {
 }
 
 func applyView(r applyResult) view {
-	v := view{header: []string{"ACTION", "TARGET", "STATUS", "DETAIL"}, data: r}
+	v := view{cols: cols("action", "target", "status", "detail"), data: r, status: "status"}
 	for _, list := range [][]roster.Outcome{r.Done, r.Failed, r.Interrupted, r.Skipped} {
 		for _, o := range list {
 			v.rows = append(v.rows, []string{string(o.Action), o.Target, string(o.Status), outcomeDetail(o)})
@@ -248,7 +248,7 @@ func problemDetail(p roster.Problem) string {
 }
 
 func planView(p roster.Plan) view {
-	v := view{header: []string{"ACTION", "TARGET", "NAME", "TEAM", "DETAIL"}, data: p}
+	v := view{cols: cols("action", "target", "name", "team", "detail"), data: p, status: "action"}
 	for _, t := range p.CreateTeams {
 		v.rows = append(v.rows, []string{string(roster.ActionCreateTeam), t, "", "", ""})
 	}
