@@ -120,10 +120,6 @@ func TestRateLimiterHonoursContext(t *testing.T) {
 	assert.Equal(t, 1, srv.ActionCount("get_users"), "nothing sent while waiting")
 }
 
-// TestLoadSharedClient: 50 goroutines share one Client for 200 mixed calls
-// against a fake that refuses anything faster than one request per 5 ms;
-// the client's limiter (one per 20 ms) must keep every request admitted,
-// and every write must land exactly once.
 // TestLoadSharedClient runs 200 calls from 50 goroutines through one
 // client against a fake enforcing a rate by arrival time. A loaded machine
 // can delay a goroutine between the limiter and the wire, so an occasional

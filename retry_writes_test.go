@@ -20,9 +20,6 @@ import (
 	"github.com/worksection-go/worksection/worksectiontest"
 )
 
-// TestWritesHappenExactlyOnce injects every fault into add_user and
-// add_contact, once, twice and three times, and checks the fake holds the
-// record once when the call succeeds and at most once when it fails.
 // TestWritesHappenExactlyOnce plays each fault 1, 2 and 3 times in a row
 // (3 attempts allowed) into AddUser and AddContact, and checks the outcome
 // the action's retry class promises: never two records, success only when
