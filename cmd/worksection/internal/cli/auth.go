@@ -84,7 +84,7 @@ func (a *app) authStatusCmd() *cobra.Command {
 variable, a context or the built-in fake), and for an OAuth token its expiry
 and whether it refreshes. One cheap read checks that the account accepts it:
 exit status 4 if it is refused.`,
-		Example: "  worksection auth status\n  worksection auth status -o json\n  worksection auth status --context acme   # needs that context",
+		Example: "  worksection auth status\n  worksection auth status -o json",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := a.connect(cmd.Context())
@@ -145,7 +145,7 @@ func (a *app) whoamiCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:     "whoami",
 		Short:   "Show who this run signs in as: the member (OAuth token) or the account and key kind (API key)",
-		Example: "  worksection whoami\n  worksection whoami -o json\n  worksection whoami --context me   # after `worksection login --context me`",
+		Example: "  worksection whoami\n  worksection whoami -o json",
 		Args:    noArgs,
 		RunE: a.run(func(ctx context.Context, c *ws.Client) (view, error) {
 			if a.cred.kind == kindToken {
@@ -185,7 +185,7 @@ else ` + envContext + `, else the active one. The context stays, without a
 credential, so commands that use it fail until "worksection login --context
 NAME" (or "context delete NAME" and "context create NAME"); it never falls
 back to the built-in fake. Nothing is sent to the account.`,
-		Example: `  # Needs a context (see "worksection context create"):
+		Example: `  echo 0123456789abcdef | worksection context create acme --account-url https://acme.worksection.com --api-key-stdin
   worksection logout
   worksection logout --context acme`,
 		Args: noArgs,

@@ -75,9 +75,9 @@ fake-key-PORT unless --key gives one; it is a fake on loopback).
 sets how long OAuth access tokens live; --empty starts with no members, teams,
 contacts or projects. md5 hashes are checked as PHP computes them;
 --lenient-hashes also accepts the RFC 3986 and unencoded forms other clients use.`,
-		Example: `  worksection fake
-  worksection fake --port 8080 --key k1 --rate-limit 1s
-  worksection fake --empty --token-ttl 1m`,
+		Example: `  worksection fake                                         # runs until Ctrl-C
+  worksection fake --port 8765 --key k1 --rate-limit 1s   # runs until Ctrl-C
+  worksection fake --empty --token-ttl 1m                 # runs until Ctrl-C`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts, err := f.options()

@@ -13,9 +13,10 @@ import (
 
 func (a *app) versionCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version",
-		Args:  noArgs,
+		Use:     "version",
+		Short:   "Print the version",
+		Example: "  worksection version\n  worksection version -o json",
+		Args:    noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			v := versionInfo{Version: "(devel)", SDK: ws.Version, Go: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH}
 			if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {

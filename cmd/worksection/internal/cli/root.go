@@ -59,7 +59,10 @@ Exit status: 0 success, 1 error, 2 "sync plan" has changes,
 	root.AddCommand(a.usersCmd(), a.teamsCmd(), a.contactsCmd(), a.foldersCmd(), a.subscribeCmd(true), a.subscribeCmd(false),
 		a.taskCmd(), a.projectsCmd(), a.scheduleCmd(), a.syncCmd(), a.loginCmd(), a.fakeCmd(), a.versionCmd(),
 		a.contextCmd(), a.authCmd(), a.logoutCmd(), a.whoamiCmd(), a.doctorCmd())
+	_ = root.RegisterFlagCompletionFunc("context", a.completeContexts)
 	strict(root)
+	addExamples(root)
+	noFileCompletion(root)
 	a.describeColumns(root)
 	return root
 }
