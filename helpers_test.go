@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/time/rate"
 )
@@ -89,3 +91,26 @@ func fixture(t testing.TB, name string) string {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func assertRequest(t *testing.T, req *http.Request, method, rawQuery string) {
+	t.Helper()
+	assert.Equal(t, method, req.Method)
+	assert.Equal(t, "acme.worksection.com", req.URL.Host)
+	assert.Equal(t, "/api/admin/v2/", req.URL.Path)
+	assert.Equal(t, rawQuery, req.URL.RawQuery)
+	assert.Equal(t, "worksection-go/"+Version, req.Header.Get("User-Agent"))
+	assert.Equal(t, "application/json", req.Header.Get("Accept"))
+	assert.Empty(t, req.Header.Get("Authorization"))
+	if req.Body != nil && req.Body != http.NoBody {
+		n, _ := req.Body.Read(make([]byte, 1))
+		assert.Zero(t, n, "body must be empty")
+	}
+}
+
+func date(s string) time.Time {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}

@@ -2,9 +2,9 @@ package worksection_test
 
 import (
 	"context"
-	"errors"
-	"fmt"
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -19,8 +19,6 @@ import (
 	ws "github.com/worksection-go/worksection"
 	"github.com/worksection-go/worksection/worksectiontest"
 )
-
-const callback = "http://127.0.0.1:9999/callback"
 
 // authorizeCode plays the browser: it opens the authorize URL, which the
 // fake approves at once, and returns the code from the redirect.
@@ -94,155 +92,6 @@ func TestNewClientFromTokenNeedsAccountURL(t *testing.T) {
 	assert.ErrorContains(t, err, "account_url")
 }
 
-// tokenLog records the tokens handed to the persistence hook.
-type tokenLog struct {
-	mu   sync.Mutex
-	toks []*oauth2.Token
-	err  error
-}
-
-func (l *tokenLog) save(t *oauth2.Token) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.toks = append(l.toks, t)
-	return l.err
-}
-
-func (l *tokenLog) all() []*oauth2.Token {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]*oauth2.Token(nil), l.toks...)
-}
-
-func TestExpiredTokenRefreshedOnceAndRotated(t *testing.T) {
-	t.Parallel()
-	srv := worksectiontest.NewServer()
-	defer srv.Close()
-	cfg := srv.OAuthConfig(callback)
-	ctx := context.Background()
-	tok := srv.NewToken("kate.greenway@acme.example")
-	saved := &tokenLog{}
-	c, err := ws.NewClientFromToken(ctx, cfg, tok, ws.WithTokenSource(ws.NewTokenSource(ctx, cfg, tok, saved.save)))
-	require.NoError(t, err)
-
-	srv.ExpireAccessToken(tok.AccessToken) // the server says expired; the client's clock does not know
-	me, err := c.Me(ctx)
-	require.NoError(t, err)
-	assert.Equal(t, "kate.greenway@acme.example", me.Email)
-	assert.Equal(t, 1, srv.RefreshCount())
-	require.Len(t, saved.all(), 1, "the hook saw the new token")
-	fresh := saved.all()[0]
-	assert.NotEqual(t, tok.RefreshToken, fresh.RefreshToken, "refresh tokens rotate")
-	assert.Equal(t, srv.URL, ws.AccountURL(fresh))
-
-	// The old refresh token is refused now, as a revoked grant.
-	_, err = ws.NewTokenSource(ctx, cfg, &oauth2.Token{RefreshToken: tok.RefreshToken}, nil).Token()
-	var oe *ws.OAuthError
-	require.ErrorAs(t, err, &oe)
-	assert.Equal(t, "invalid_grant", oe.Code)
-	assert.ErrorIs(t, err, ws.ErrUnauthorized)
-	assert.NotContains(t, err.Error(), tok.RefreshToken)
-
-	// So is the old access token.
-	old, err := ws.NewClient(srv.URL, ws.WithAccessToken(tok.AccessToken))
-	require.NoError(t, err)
-	_, err = old.Me(ctx)
-	assert.ErrorIs(t, err, ws.ErrUnauthorized)
-	assert.NotContains(t, err.Error(), tok.AccessToken)
-}
-
-func TestTokenRefreshedBeforeExpiry(t *testing.T) {
-	t.Parallel()
-	srv := worksectiontest.NewServer()
-	defer srv.Close()
-	cfg := srv.OAuthConfig(callback)
-	tok := srv.NewToken("kate.greenway@acme.example")
-	tok.Expiry = time.Now().Add(30 * time.Second) // inside the one-minute margin
-	saved := &tokenLog{}
-	ts := ws.NewTokenSource(context.Background(), cfg, tok, saved.save)
-	got, err := ts.Token()
-	require.NoError(t, err)
-	assert.NotEqual(t, tok.AccessToken, got.AccessToken)
-	assert.Equal(t, 1, srv.RefreshCount())
-	again, err := ts.Token()
-	require.NoError(t, err)
-	assert.Same(t, got, again, "a fresh token is reused")
-	assert.Len(t, saved.all(), 1)
-}
-
-func TestConcurrentCallersShareOneRefresh(t *testing.T) {
-	t.Parallel()
-	for _, how := range []string{"expired locally", "expired on the server"} {
-		t.Run(how, func(t *testing.T) {
-			t.Parallel()
-			srv := worksectiontest.NewServer()
-			defer srv.Close()
-			cfg := srv.OAuthConfig(callback)
-			ctx := context.Background()
-			tok := srv.NewToken("kate.greenway@acme.example")
-			if how == "expired locally" {
-				tok.Expiry = time.Now().Add(-time.Minute)
-			} else {
-				srv.ExpireAccessToken(tok.AccessToken)
-			}
-			saved := &tokenLog{}
-			c, err := ws.NewClientFromToken(ctx, cfg, tok, ws.WithTokenSource(ws.NewTokenSource(ctx, cfg, tok, saved.save)),
-				ws.WithRateLimit(rate.Inf, 0))
-			require.NoError(t, err)
-
-			var wg sync.WaitGroup
-			errs := make(chan error, 20)
-			for range 20 {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					if _, err := c.Me(ctx); err != nil {
-						errs <- err
-					}
-				}()
-			}
-			wg.Wait()
-			close(errs)
-			for err := range errs {
-				t.Error(err)
-			}
-			assert.Equal(t, 1, srv.RefreshCount(), "one refresh for 20 callers")
-			assert.Len(t, saved.all(), 1)
-		})
-	}
-}
-
-func TestRefreshHookErrorIsReturned(t *testing.T) {
-	t.Parallel()
-	srv := worksectiontest.NewServer()
-	defer srv.Close()
-	cfg := srv.OAuthConfig(callback)
-	tok := srv.NewToken("kate.greenway@acme.example")
-	tok.Expiry = time.Now().Add(-time.Second)
-	saved := &tokenLog{err: errors.New("disk full")}
-	c, err := ws.NewClientFromToken(context.Background(), cfg, tok,
-		ws.WithTokenSource(ws.NewTokenSource(context.Background(), cfg, tok, saved.save)))
-	require.NoError(t, err)
-	_, err = c.Me(context.Background())
-	require.ErrorContains(t, err, "disk full")
-	assert.Len(t, saved.all(), 1)
-}
-
-func TestRevokedRefreshToken(t *testing.T) {
-	t.Parallel()
-	srv := worksectiontest.NewServer()
-	defer srv.Close()
-	cfg := srv.OAuthConfig(callback)
-	tok := &oauth2.Token{AccessToken: "gone", RefreshToken: "def50200revoked", Expiry: time.Now().Add(-time.Hour)}
-	tok = tok.WithExtra(map[string]any{"account_url": srv.URL})
-	c, err := ws.NewClientFromToken(context.Background(), cfg, tok)
-	require.NoError(t, err)
-	_, err = c.Me(context.Background())
-	require.ErrorIs(t, err, ws.ErrUnauthorized)
-	assert.NotContains(t, err.Error(), "def50200revoked")
-	assert.Zero(t, srv.ActionCount("me"), "nothing sent without a token")
-}
-
 func TestOtherTokenSourceRetriedOnce(t *testing.T) {
 	t.Parallel()
 	srv := worksectiontest.NewServer()
@@ -278,18 +127,6 @@ type tokenFunc func() (*oauth2.Token, error)
 
 func (f tokenFunc) Token() (*oauth2.Token, error) { return f() }
 
-func TestTokenSourceHidesTokens(t *testing.T) {
-	t.Parallel()
-	ts := ws.NewTokenSource(context.Background(), ws.NewOAuth2Config("id", "secret", ""),
-		&oauth2.Token{AccessToken: "at-123456", RefreshToken: "rt-123456"}, nil)
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
-		out := fmt.Sprintf(verb, ts)
-		assert.NotContains(t, out, "at-123456")
-		assert.NotContains(t, out, "rt-123456")
-		assert.NotContains(t, out, "secret")
-	}
-}
-
 func TestScopes(t *testing.T) {
 	t.Parallel()
 	all := []string{ws.ScopeProjectsRead, ws.ScopeProjectsWrite, ws.ScopeTasksRead, ws.ScopeTasksWrite, ws.ScopeCostsRead,
@@ -299,4 +136,141 @@ func TestScopes(t *testing.T) {
 	assert.Equal(t, "projects_read projects_write tasks_read tasks_write costs_read costs_write tags_read tags_write "+
 		"comments_read comments_write files_read files_write users_read users_write contacts_read contacts_write administrative",
 		strings.Join(all, " "))
+}
+
+// 1. The OAuth token and refresh endpoints follow no redirect at all.
+func TestTrustOAuthEndpointsFollowNoRedirect(t *testing.T) {
+	t.Parallel()
+	elsewhere := newListener(t)
+	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere.srv.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	defer redirector.Close()
+	ep, err := ws.EndpointAt(redirector.URL)
+	require.NoError(t, err)
+	cfg := &oauth2.Config{ClientID: "id", ClientSecret: "client-secret-1", Endpoint: ep, RedirectURL: "https://app.example/cb"}
+
+	_, err = ws.Exchange(context.Background(), cfg, "the-code-1")
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "client-secret-1")
+	assert.NotContains(t, err.Error(), "the-code-1")
+
+	ts := ws.NewTokenSource(context.Background(), cfg, &oauth2.Token{AccessToken: "old", RefreshToken: "refresh-1",
+		Expiry: time.Now().Add(-time.Hour)}, nil)
+	_, err = ts.Token()
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "refresh-1")
+	assert.Zero(t, elsewhere.hits.Load(), "neither the secret nor a grant was re-posted elsewhere")
+
+	_, err = ws.EndpointAt("http://worksection.example")
+	assert.ErrorContains(t, err, "http is allowed only on loopback")
+	_, err = ws.EndpointAt("http://127.0.0.1:8080")
+	assert.NoError(t, err)
+	cfg.Endpoint.TokenURL = "http://worksection.example/oauth2/token" // built by hand
+	_, err = ws.Exchange(context.Background(), cfg, "code")
+	assert.ErrorContains(t, err, "must use https")
+}
+
+// 2. The refresh goes through the HTTP client the SDK was configured with.
+func TestTrustRefreshUsesTheClientsHTTPClient(t *testing.T) {
+	t.Parallel()
+	api := worksectiontest.NewServer()
+	defer api.Close()
+	cfg := api.OAuthConfig(callback)
+	tok := api.NewToken("kate.greenway@acme.example")
+	api.ExpireAccessToken(tok.AccessToken)
+	var seen []string
+	var mu sync.Mutex
+	hc := &http.Client{Timeout: 5 * time.Second, Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		mu.Lock()
+		seen = append(seen, r.URL.Path)
+		mu.Unlock()
+		return http.DefaultTransport.RoundTrip(r)
+	})}
+	c, err := ws.NewClientFromToken(context.Background(), cfg, tok, ws.WithHTTPClient(hc), ws.WithRateLimit(rate.Inf, 0))
+	require.NoError(t, err)
+	_, err = c.Me(context.Background())
+	require.NoError(t, err)
+	assert.Contains(t, seen, "/oauth2/refresh")
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// 3. Secrets a server echoes into OAuth errors are masked, in any form.
+func TestTrustOAuthErrorsMaskEchoedSecrets(t *testing.T) {
+	t.Parallel()
+	const secret, code, refresh = "cl/ient+secret", "auth-code-77", "def502/00refresh"
+	echo := func(s string) string {
+		j, _ := json.Marshal(s)
+		return s + " " + strings.ReplaceAll(string(j[1:len(j)-1]), "/", `\/`) + " " + url.QueryEscape(s)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		all := echo(r.Form.Get("client_secret")) + " " + echo(r.Form.Get("code")) + " " + echo(r.Form.Get("refresh_token"))
+		b, _ := json.Marshal(map[string]string{"error": "invalid_client " + all, "errorDescription": "bad: " + all})
+		_, _ = w.Write(b)
+	}))
+	defer srv.Close()
+	ep, err := ws.EndpointAt(srv.URL)
+	require.NoError(t, err)
+	cfg := &oauth2.Config{ClientID: "id", ClientSecret: secret, Endpoint: ep}
+
+	_, exchangeErr := ws.Exchange(context.Background(), cfg, code)
+	_, refreshErr := ws.NewTokenSource(context.Background(), cfg, &oauth2.Token{RefreshToken: refresh}, nil).Token()
+	for _, err := range []error{exchangeErr, refreshErr} {
+		var oe *ws.OAuthError
+		require.ErrorAs(t, err, &oe)
+		assertNoSecret(t, err, secret, code, refresh)
+		assert.Contains(t, oe.Description, "REDACTED")
+	}
+}
+
+// Hostile or careless input gives an error, never a panic.
+func TestTrustNoPanics(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+
+	nilToken := ws.WithTokenSource(tokenFunc(func() (*oauth2.Token, error) { return nil, nil }))
+	c, err := ws.NewClient(srv.URL, nilToken, ws.WithRateLimit(rate.Inf, 0))
+	require.NoError(t, err)
+	_, err = c.GetUsers(context.Background())
+	assert.ErrorContains(t, err, "no access token")
+
+	_, err = srv.Client().GetUsers(nil) //lint:ignore SA1012 a nil context is the point
+	assert.ErrorIs(t, err, ws.ErrInvalidInput)
+
+	_, err = ws.Exchange(context.Background(), nil, "code")
+	assert.Error(t, err)
+	_, err = ws.NewTokenSource(context.Background(), nil, staleToken(), nil).Token()
+	assert.Error(t, err)
+
+	// expires_in far past any real lifetime does not wrap into the past.
+	huge := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"access_token":"a","refresh_token":"r","expires_in":1e300}`))
+	}))
+	defer huge.Close()
+	ep, err := ws.EndpointAt(huge.URL)
+	require.NoError(t, err)
+	tok, err := ws.Exchange(context.Background(), &oauth2.Config{Endpoint: ep}, "code")
+	require.NoError(t, err)
+	assert.True(t, tok.Expiry.After(time.Now()), "expiry %v", tok.Expiry)
+}
+
+// A refresh answer with a header-splitting token is refused, never saved.
+func TestTrustRefreshedTokenWithControlCharacters(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"access_token":"a\r\nX-Injected: 1","refresh_token":"r2","expires_in":3600}`))
+	}))
+	defer srv.Close()
+	ep, err := ws.EndpointAt(srv.URL)
+	require.NoError(t, err)
+	saved := 0
+	ts := ws.NewTokenSource(context.Background(), &oauth2.Config{Endpoint: ep}, staleToken(), func(*oauth2.Token) error { saved++; return nil })
+	_, err = ts.Token()
+	assert.Error(t, err)
+	assert.Zero(t, saved)
 }

@@ -237,3 +237,13 @@ func FuzzReadEnvelope(f *testing.F) {
 		}
 	})
 }
+
+func TestOversizedBody(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t, WithMaxResponseBytes(1024))
+	big := `{"status":"ok","data":[` + strings.Repeat(`{"id":"12345"},`, 200) + `{"id":"1"}]}`
+	mt.RegisterResponder(http.MethodGet, adminURL, httpmock.NewStringResponder(200, big))
+	_, err := c.GetUsers(context.Background())
+	require.ErrorIs(t, err, transport.ErrBodyTooLarge)
+	assert.Contains(t, err.Error(), "response body too large")
+}

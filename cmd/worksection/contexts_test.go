@@ -59,6 +59,8 @@ type user struct {
 	home    string
 	env     []string
 	printed strings.Builder
+	// termCols is the width of the terminals onTerminal opens; 0: none set.
+	termCols uint16
 }
 
 func newUser(t *testing.T, extra ...string) *user {

@@ -34,6 +34,9 @@ type terminal struct {
 func (u *user) onTerminal(args ...string) *terminal {
 	ptmx, tty, err := pty.Open()
 	require.NoError(u.t, err)
+	if u.termCols > 0 {
+		require.NoError(u.t, pty.Setsize(ptmx, &pty.Winsize{Rows: 40, Cols: u.termCols}))
+	}
 	u.t.Cleanup(func() { _ = tty.Close(); _ = ptmx.Close() })
 	cmd := exec.Command(u.bin, args...)
 	cmd.Env = u.env

@@ -25,6 +25,9 @@ type Env struct {
 	Stdout     io.Writer
 	Stderr     io.Writer
 	IsTerminal func(io.Writer) bool // whether output goes to a terminal
+	// TermWidth is the width of the terminal Stdout is, in columns; nil or
+	// 0: unknown ($COLUMNS is used, else tables are not cut).
+	TermWidth func() int
 	// StdinIsTerminal reports whether Stdin is a terminal, where a write
 	// that cannot be undone may ask for confirmation; nil: it is not.
 	StdinIsTerminal func() bool
@@ -39,9 +42,17 @@ type Env struct {
 
 // System is the real environment of a process.
 func System() Env {
-	return Env{Getenv: os.Getenv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, IsTerminal: isTerminal,
+	return Env{Getenv: os.Getenv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, IsTerminal: isTerminal, TermWidth: stdoutWidth,
 		StdinIsTerminal: func() bool { return term.IsTerminal(int(os.Stdin.Fd())) },
 		ConfigDir:       os.UserConfigDir, Keyring: osKeyring{}}
+}
+
+func stdoutWidth() int {
+	w, _, err := term.GetSize(int(os.Stdout.Fd()))
+	if err != nil {
+		return 0
+	}
+	return w
 }
 
 func isTerminal(w io.Writer) bool {
@@ -115,7 +126,8 @@ func oneLine(s string) string {
 // app holds one run's state: flags and what it started.
 type app struct {
 	env         Env
-	output      string     // -o
+	output      string // -o
+	out         outputFlags
 	account     string     // --account-url
 	apiKey      string     // --api-key
 	contextFlag string     // --context

@@ -72,8 +72,8 @@ func (s authStatus) view() view {
 	if s.Accepted {
 		status = "accepted"
 	}
-	return view{header: []string{"ACCOUNT", "CREDENTIAL", "FROM", "EXPIRES", "REFRESHES", "STATUS"},
-		rows: [][]string{{s.Host, s.Credential, s.From, expires, refreshes, status}}, data: s}
+	return view{cols: cols("host:ACCOUNT", "credential", "from", "expires", "refreshes", "accepted:STATUS", "account_url"), shown: 6,
+		rows: [][]string{{s.Host, s.Credential, s.From, expires, refreshes, status, s.AccountURL}}, data: s, status: "accepted"}
 }
 
 func (a *app) authStatusCmd() *cobra.Command {
@@ -84,7 +84,7 @@ func (a *app) authStatusCmd() *cobra.Command {
 variable, a context or the built-in fake), and for an OAuth token its expiry
 and whether it refreshes. One cheap read checks that the account accepts it:
 exit status 4 if it is refused.`,
-		Example: "  worksection auth status\n  worksection auth status -o json\n  worksection auth status --context acme   # needs that context",
+		Example: "  worksection auth status\n  worksection auth status -o json",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := a.connect(cmd.Context())
@@ -145,7 +145,7 @@ func (a *app) whoamiCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:     "whoami",
 		Short:   "Show who this run signs in as: the member (OAuth token) or the account and key kind (API key)",
-		Example: "  worksection whoami\n  worksection whoami -o json\n  worksection whoami --context me   # after `worksection login --context me`",
+		Example: "  worksection whoami\n  worksection whoami -o json",
 		Args:    noArgs,
 		RunE: a.run(func(ctx context.Context, c *ws.Client) (view, error) {
 			if a.cred.kind == kindToken {
@@ -153,21 +153,27 @@ func (a *app) whoamiCmd() *cobra.Command {
 				if err != nil {
 					return view{}, err
 				}
-				v := usersView([]ws.User{*u})
-				v.data = u
-				return v, nil
+				return oneView(usersView, *u), nil
 			}
 			// The admin API key belongs to the account, not to a member.
-			who := struct {
-				AccountURL string `json:"account_url"`
-				Host       string `json:"host"`
-				Credential string `json:"credential"`
-				From       string `json:"from"`
-			}{c.AccountURL(), a.cred.host, "admin " + a.cred.kind, a.cred.from}
-			return view{header: []string{"ACCOUNT", "CREDENTIAL", "FROM"},
-				rows: [][]string{{who.Host, who.Credential, who.From}}, data: who}, nil
+			return accountKeyView(accountKey{c.AccountURL(), a.cred.host, "admin " + a.cred.kind, a.cred.from}), nil
 		}),
 	}
+}
+
+// accountKey is whoami's answer for an admin API key, which belongs to
+// the account, not to a member.
+type accountKey struct {
+	AccountURL string `json:"account_url"`
+	Host       string `json:"host"`
+	Credential string `json:"credential"`
+	From       string `json:"from"`
+}
+
+func accountKeyView(k accountKey) view {
+	return oneView(func(ks []accountKey) view {
+		return listView(cols("host:ACCOUNT", "credential", "from"), ks, nil)
+	}, k)
 }
 
 func (a *app) logoutCmd() *cobra.Command {
@@ -179,7 +185,7 @@ else ` + envContext + `, else the active one. The context stays, without a
 credential, so commands that use it fail until "worksection login --context
 NAME" (or "context delete NAME" and "context create NAME"); it never falls
 back to the built-in fake. Nothing is sent to the account.`,
-		Example: `  # Needs a context (see "worksection context create"):
+		Example: `  echo 0123456789abcdef | worksection context create acme --account-url https://acme.worksection.com --api-key-stdin
   worksection logout
   worksection logout --context acme`,
 		Args: noArgs,

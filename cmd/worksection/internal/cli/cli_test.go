@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,7 +18,6 @@ import (
 
 	ws "github.com/worksection-go/worksection"
 	"github.com/worksection-go/worksection/roster"
-	"github.com/worksection-go/worksection/webasyst/webasysttest"
 	"github.com/worksection-go/worksection/worksectiontest"
 )
 
@@ -33,6 +31,7 @@ type harness struct {
 	t        *testing.T
 	env      map[string]string
 	tty      bool
+	width    int // the terminal's width (0: unknown)
 	config   string
 	options  []ws.Option // replace the default (no rate limit)
 	stdin    string
@@ -42,7 +41,8 @@ type harness struct {
 }
 
 func newHarness(t *testing.T, srv *worksectiontest.Server) *harness {
-	h := &harness{t: t, env: map[string]string{}, config: t.TempDir(), gap: 10 * time.Millisecond}
+	// NO_COLOR: tables on a "terminal" are plain unless a test is about colour.
+	h := &harness{t: t, env: map[string]string{"NO_COLOR": "1"}, config: t.TempDir(), gap: 10 * time.Millisecond}
 	if srv != nil {
 		h.env[envAccountURL], h.env[envAPIKey] = srv.URL, srv.APIKey
 	}
@@ -72,6 +72,7 @@ func (h *harness) environ(stdout, stderr io.Writer) Env {
 		Stdout:          stdout,
 		Stderr:          stderr,
 		IsTerminal:      func(io.Writer) bool { return h.tty },
+		TermWidth:       func() int { return h.width },
 		StdinIsTerminal: func() bool { return h.stdinTTY },
 		ConfigDir:       func() (string, error) { return h.config, nil },
 		Options:         append([]ws.Option{ws.WithRateLimit(rate.Inf, 0)}, h.options...),
@@ -116,7 +117,7 @@ func TestUsersListFormats(t *testing.T) {
 	assert.Empty(t, r.stderr)
 	var users []ws.User
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &users))
-	assert.Equal(t, srv.Users(), users)
+	assert.Equal(t, shaped(t, srv.Users()), users)
 
 	r = h.run("users", "list", "-o", "csv")
 	require.Equal(t, 0, r.code)
@@ -223,9 +224,9 @@ func TestTeamsContactsFolders(t *testing.T) {
 	assert.Regexp(t, `(?m)^\d+ +Sales 営業 +company +false$`, r.stdout)
 	r = h.run("teams", "create", "--title", "Acme Client", "--client", "-o", "json")
 	require.Equal(t, 0, r.code)
-	var teams []ws.UserGroup
-	require.NoError(t, json.Unmarshal([]byte(r.stdout), &teams))
-	assert.True(t, teams[0].Client)
+	var team ws.UserGroup
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &team), "a create prints one object: %s", r.stdout)
+	assert.True(t, team.Client)
 	r = h.run("teams", "list", "-o", "csv")
 	assert.Contains(t, r.stdout, ",Sales 営業,company,false\n")
 	assert.Len(t, srv.UserGroups(), len(worksectiontest.DefaultSeed().UserGroups)+2)
@@ -236,7 +237,7 @@ func TestTeamsContactsFolders(t *testing.T) {
 	r = h.run("contacts", "list", "-o", "json")
 	var contacts []ws.Contact
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &contacts))
-	assert.Equal(t, srv.Contacts(), contacts)
+	assert.Equal(t, shaped(t, srv.Contacts()), contacts)
 
 	r = h.run("folders", "create", "Partners")
 	require.Equal(t, 0, r.code, r.stderr)
@@ -305,199 +306,6 @@ func findUser(users []ws.User, email string) *ws.User {
 	return nil
 }
 
-func writeCSV(t *testing.T, content string) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "people.csv")
-	require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
-	return path
-}
-
-func TestSyncPlanApply(t *testing.T) {
-	t.Parallel()
-	srv := worksectiontest.NewServer()
-	defer srv.Close()
-	h := newHarness(t, srv)
-	people := writeCSV(t, "\uFEFFemail,first_name,last_name,team,role,notes\n"+
-		"ann@new.example,Ann,Lee,Sales,guest,x\n"+
-		"Kate.Greenway@ACME.example,Kate,Greenway,Development,,\n"+
-		"bad\"quote@new.example,B,\"Q,Sales,,\n"+
-		"yuki@new.example,由紀,田中,Design,,\n"+
-		",No,Email,,,\n")
-
-	h.tty = true
-	r := h.run("sync", "plan", "--from", people)
-	oneErrorLine(t, r, "the roster has 2 rows refused (first: line 4: malformed row", "fix the source")
-	assert.Regexp(t, `(?m)^create team +Sales`, r.stdout, "the plan is printed too")
-	assert.Regexp(t, `(?m)^invite +ann@new.example +Ann Lee +Sales +as guest$`, r.stdout)
-	assert.Regexp(t, `(?m)^invite +yuki@new.example +由紀 田中 +Design +as user$`, r.stdout)
-	assert.Regexp(t, `(?m)^unmanaged +john.smith@acme.example`, r.stdout)
-	assert.Regexp(t, `(?m)^refuse row +line 4 .*malformed row`, r.stdout)
-	assert.Regexp(t, `(?m)^refuse row +line 6 +No Email +- +No Email: no email$`, r.stdout)
-	assert.Contains(t, r.stdout, "Plan: 1 team to create, 2 people to invite, 0 projects to add members to; 1 already a member, 0 differ, 7 unmanaged, 2 rows refused.")
-
-	h.tty = false
-	r = h.run("sync", "plan", "--from", people)
-	assert.Equal(t, 1, r.code, "refused rows: exit 1, as apply")
-	var plan roster.Plan
-	require.NoError(t, json.Unmarshal([]byte(r.stdout), &plan))
-	assert.Equal(t, []string{"Sales"}, plan.CreateTeams)
-	require.Len(t, plan.Problems, 2)
-	assert.Equal(t, 4, plan.Problems[0].Line)
-	assert.Zero(t, srv.ActionCount("add_user"), "plan changes nothing")
-
-	r = h.run("sync", "apply", "--yes", "--from", people, "-o", "csv")
-	assert.Equal(t, 1, r.code)
-	assert.Equal(t, []string{"[1/3] create team Sales: done", "[2/3] invite ann@new.example: done", "[3/3] invite yuki@new.example: done",
-		"worksection: not everything was applied: 0 failed, 0 skipped, 2 rows refused (first: line 4: malformed row: bare \" in non-quoted-field)"}, lines(r.stderr))
-	assert.Contains(t, r.stdout, "invite,ann@new.example,done,\n")
-	assert.Contains(t, r.stdout, "refuse row,line 6,refused,No Email: no email\n")
-	assert.Equal(t, 2, srv.ActionCount("add_user"))
-
-	fixed := writeCSV(t, "email,first_name,last_name,team,role\n"+
-		"ann@new.example,Ann,Lee,Sales,guest\n"+
-		"yuki@new.example,由紀,田中,Design,\n")
-	r = h.run("sync", "apply", "--yes", "--from", fixed)
-	require.Equal(t, 0, r.code, r.stderr)
-	require.NoError(t, json.Unmarshal([]byte(r.stdout), &struct{}{}))
-	assert.Contains(t, r.stdout, `"done": []`)
-	assert.Equal(t, 2, srv.ActionCount("add_user"), "the re-run invites nobody")
-
-	h.tty = true
-	r = h.run("sync", "plan", "--from", fixed)
-	assert.Equal(t, 0, r.code, "nothing to do: exit 0")
-	assert.Contains(t, r.stdout, "Nothing to do: 0 teams to create, 0 people to invite, 0 projects to add members to; 2 already members")
-}
-
-func TestSyncGuardRail(t *testing.T) {
-	t.Parallel()
-	srv := worksectiontest.NewServer()
-	defer srv.Close()
-	h := newHarness(t, srv)
-	people := writeCSV(t, "email\na@new.example\nb@new.example\nc@new.example\n")
-	r := h.run("sync", "apply", "--yes", "--from", people, "--max-invites", "2")
-	oneErrorLine(t, r, "the plan invites 3 people, more than --max-invites 2", "--max-invites 3")
-	assert.Zero(t, srv.ActionCount("add_user"))
-	r = h.run("sync", "apply", "--yes", "--from", people, "--max-invites", "3")
-	require.Equal(t, 0, r.code, r.stderr)
-	assert.Equal(t, 3, srv.ActionCount("add_user"))
-	assert.Len(t, lines(r.stderr), 3, "one progress line per step")
-}
-
-func TestSyncFromWebasyst(t *testing.T) {
-	t.Parallel()
-	srv := worksectiontest.NewServer()
-	defer srv.Close()
-	wa := webasysttest.NewServer()
-	defer wa.Close()
-	h := newHarness(t, srv)
-	h.env[envWebasystURL], h.env[envWebasystTok] = wa.URL, wa.Token
-	h.tty = true
-	r := h.run("sync", "plan", "--from", "webasyst")
-	oneErrorLine(t, r, "the roster has 1 row refused (first: row 6: Bob: no email)")
-	assert.Regexp(t, `(?m)^invite +carlos.diaz@webasyst.example +Carlos Díaz +Design +as user$`, r.stdout)
-	assert.Regexp(t, `(?m)^refuse row +row 6 +Bob +- +Bob: no email$`, r.stdout)
-
-	delete(h.env, envWebasystTok)
-	oneErrorLine(t, h.run("sync", "plan", "--from", "webasyst"), "WEBASYST_URL is set but WEBASYST_TOKEN is not")
-}
-
-func TestLoginSavesTokenAndIsUsed(t *testing.T) {
-	t.Parallel()
-	srv := worksectiontest.NewServer()
-	defer srv.Close()
-	h := newHarness(t, nil)
-	oneErrorLine(t, h.run("login"), "login needs an OAuth app", envClientID)
-	h.env[envClientID] = srv.ClientID
-	oneErrorLine(t, h.run("login"), "WORKSECTION_CLIENT_ID is set but WORKSECTION_CLIENT_SECRET is not")
-
-	h.env[envClientSecret], h.env[envOAuthURL] = srv.ClientSecret, srv.URL
-	r := h.run("login", "-o", "table")
-	require.Equal(t, 0, r.code, r.stderr)
-	assert.Contains(t, r.stdout, "Signed in to "+hostOf(srv.URL)+`; the token is saved in context "default" (in a file of mode 0600).`)
-	assert.Contains(t, r.stderr, "no OS keyring: secrets are kept in files of mode 0600")
-	path := filepath.Join(h.config, "worksection", "secrets", "default")
-	fi, err := os.Stat(path)
-	require.NoError(t, err)
-	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	var saved struct {
-		AccessToken  string `json:"access_token"`
-		RefreshToken string `json:"refresh_token"`
-		AccountURL   string `json:"account_url"`
-	}
-	require.NoError(t, json.Unmarshal(b, &saved))
-	assert.Equal(t, srv.URL, saved.AccountURL)
-	assert.NotEmpty(t, saved.RefreshToken)
-	assert.NotContains(t, r.stdout+r.stderr, saved.AccessToken, "the token is never printed")
-	assert.NotContains(t, r.stdout+r.stderr, srv.ClientSecret)
-
-	// No account variables now: the context login made active is used, not the fake.
-	r = h.run("users", "list")
-	require.Equal(t, 0, r.code, r.stderr)
-	assert.Empty(t, r.stderr)
-	assert.Contains(t, r.stdout, "kate.greenway@acme.example")
-	assert.Equal(t, 1, bearerCalls(srv, "get_users"))
-}
-
-// bearerCalls counts the calls of action made with a bearer token.
-func bearerCalls(srv *worksectiontest.Server, action string) int {
-	n := 0
-	for _, r := range srv.Requests() {
-		if r.Action == action && r.Auth == worksectiontest.AuthBearer {
-			n++
-		}
-	}
-	return n
-}
-
-// syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func TestFakeCommand(t *testing.T) {
-	t.Parallel()
-	h := newHarness(t, nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	var out syncBuffer
-	done := make(chan result, 1)
-	go func() { done <- h.runCtx(ctx, &out, "fake", "--key", "k123") }()
-	require.Eventually(t, func() bool { return strings.Contains(out.String(), "worksection login") }, 30*1e9, 1e7)
-	var url string
-	for _, l := range lines(out.String()) {
-		if f := strings.Fields(l); len(f) == 3 && f[0] == "export" && strings.HasPrefix(f[1], envAccountURL+"=") {
-			url = strings.TrimPrefix(f[1], envAccountURL+"=")
-			assert.Equal(t, envAPIKey+"=k123", f[2])
-		}
-	}
-	require.NotEmpty(t, url, out.String())
-
-	client := newHarness(t, nil)
-	client.env[envAccountURL], client.env[envAPIKey] = url, "k123"
-	r := client.run("teams", "create", "Kept")
-	require.Equal(t, 0, r.code, r.stderr)
-	r = client.run("teams", "list", "-o", "csv")
-	assert.Contains(t, r.stdout, ",Kept,", "state persists across commands")
-
-	cancel()
-	res := <-done
-	assert.Equal(t, 0, res.code, res.stderr)
-}
-
 func TestVersionAndCompletion(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
@@ -512,39 +320,6 @@ func TestVersionAndCompletion(t *testing.T) {
 	r = h.run("__complete", "users", "invite", "--role", "")
 	assert.Equal(t, 0, r.code)
 	assert.Equal(t, []string{"user", "guest", "reader", ":4"}, lines(r.stdout)[:4])
-}
-
-func TestSyncApplyInterrupted(t *testing.T) {
-	t.Parallel()
-	srv := worksectiontest.NewServer()
-	defer srv.Close()
-	srv.Inject("add_user", 1, worksectiontest.Delay(time.Minute)) // held until the client gives up
-	h := newHarness(t, srv)
-	people := writeCSV(t, "email\na@new.example\nb@new.example\n")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var once sync.Once
-	h.options = []ws.Option{ws.WithHTTPClient(&http.Client{Transport: roundTripper(func(req *http.Request) (*http.Response, error) {
-		if req.URL.Query().Get("action") == "add_user" {
-			once.Do(func() { time.AfterFunc(50*time.Millisecond, cancel) }) // Ctrl-C while the invitation is in flight
-		}
-		return http.DefaultTransport.RoundTrip(req)
-	})})}
-	var out bytes.Buffer
-	r := h.runCtx(ctx, &out, "sync", "apply", "--yes", "--from", people)
-	assert.Equal(t, 130, r.code)
-	assert.Equal(t, []string{"worksection: run it again to finish: it does only what is left", "worksection: interrupted"}, lines(r.stderr)[len(lines(r.stderr))-2:])
-	var res applyResult
-	require.NoError(t, json.Unmarshal(out.Bytes(), &res), "the report is still printed")
-	require.Len(t, res.Interrupted, 1, "a was in flight: interrupted, not failed")
-	assert.Equal(t, roster.StatusInterrupted, res.Interrupted[0].Status)
-	assert.Empty(t, res.Failed)
-	assert.Len(t, res.Skipped, 1, "b was not tried")
-
-	h.options = nil
-	r = h.run("sync", "apply", "--yes", "--from", people)
-	require.Equal(t, 0, r.code, r.stderr)
-	assert.Len(t, srv.Users(), len(worksectiontest.DefaultSeed().Users)+2)
 }
 
 type roundTripper func(*http.Request) (*http.Response, error)

@@ -59,7 +59,7 @@ func (a *app) confirm(ctx context.Context, p roster.Plan) error {
 	}
 	v := planView(p)
 	v.footer = strings.TrimSuffix(v.footer, " Run sync apply to make these changes.")
-	rows := [][]string{v.header}
+	rows := [][]string{v.header()}
 	for _, r := range v.rows {
 		if r[0] != "unmanaged" { // left as is: not a change to confirm
 			rows = append(rows, r)

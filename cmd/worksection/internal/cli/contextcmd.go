@@ -28,10 +28,10 @@ and the tool says so once. Nothing here ever prints a secret.
 The active context is used when neither --account-url/--api-key nor
 ` + envAccountURL + `/` + envAPIKey + ` are given; --context NAME or
 ` + envContext + `=NAME chooses another one for a single run.`
-	c.Example = `  worksection context list
-  # Needs your account's URL and key (Account → API):
-  worksection context create acme --account-url https://acme.worksection.com
-  worksection users list --context acme`
+	c.Example = `  # Your account's URL, and its API key (Account → API) instead of 0123456789abcdef:
+  echo 0123456789abcdef | worksection context create acme --account-url https://acme.worksection.com --api-key-stdin
+  worksection context list
+  worksection context use acme`
 	return c
 }
 
@@ -43,12 +43,10 @@ func (a *app) contextCreateCmd() *cobra.Command {
 		Long: `Save an account and its admin API key as the context NAME, and make it active.
 The key is typed at a prompt (not shown) or, with --api-key-stdin, read from
 standard input; never from a flag, which other users can see in ps.`,
-		Example: `  # Needs your account's URL and key (Account → API):
-  worksection context create acme --account-url https://acme.worksection.com
-  printenv ACME_KEY | worksection context create acme --account-url https://acme.worksection.com --api-key-stdin
-
-  # Against "worksection fake --key k1" (use the URL it prints):
-  echo k1 | worksection context create fake --account-url http://127.0.0.1:PORT --api-key-stdin`,
+		Example: `  # Your account's URL, and its API key (Account → API): asked for on a terminal, or read from stdin:
+  echo 0123456789abcdef | worksection context create acme --account-url https://acme.worksection.com --api-key-stdin
+  # Against "worksection fake --port 8765 --key k1" running in another terminal:
+  echo k1 | worksection context create fake --account-url http://127.0.0.1:8765 --api-key-stdin`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sc, err := a.newContext(args[0])
@@ -215,7 +213,7 @@ func (a *app) contextUseCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "use NAME",
 		Short: "Make a context the active one",
-		Example: `  # Needs a context (see "worksection context create"):
+		Example: `  echo 0123456789abcdef | worksection context create acme --account-url https://acme.worksection.com --api-key-stdin
   worksection context use acme`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -266,7 +264,7 @@ func (a *app) contextActiveCmd() *cobra.Command {
 		Long: `Show the context commands use: --context, else ` + envContext + `, else the one
 made active by "context use" or "context create". Exit status 1 if none.
 Credentials in flags or variables still come first: see "worksection auth status".`,
-		Example: `  # Needs a context (see "worksection context create"):
+		Example: `  echo 0123456789abcdef | worksection context create acme --account-url https://acme.worksection.com --api-key-stdin
   worksection context active
   worksection context active -o json`,
 		Args: noArgs,
@@ -292,7 +290,7 @@ func (a *app) contextDeleteCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "delete NAME",
 		Short: "Delete a context and its secret",
-		Example: `  # Needs a context (see "worksection context create"):
+		Example: `  echo 0123456789abcdef | worksection context create acme --account-url https://acme.worksection.com --api-key-stdin
   worksection context delete acme`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -330,8 +328,6 @@ type contextJSON struct {
 	Store      string `json:"store"`      // "keyring" or "file"
 }
 
-var contextHeader = []string{"ACTIVE", "NAME", "ACCOUNT", "CREDENTIAL", "STORE"}
-
 func contextRecord(cfg *config, sc *savedContext) contextJSON {
 	return contextJSON{Name: sc.Name, Active: sc.Name == cfg.Active, AccountURL: sc.AccountURL,
 		Host: sc.host(), Credential: sc.Credential, Store: sc.Store}
@@ -351,11 +347,12 @@ func contextsView(cfg *config, list []savedContext) view {
 	for i := range list {
 		items = append(items, contextRecord(cfg, &list[i]))
 	}
-	return listView(contextHeader, items, contextJSON.row)
+	return listView(cols("active", "name", "host:ACCOUNT", "credential", "store"), items, contextJSON.row)
 }
 
 // contextView is one context; JSON is one object.
 func contextView(cfg *config, sc *savedContext) view {
-	rec := contextRecord(cfg, sc)
-	return view{header: contextHeader, rows: [][]string{rec.row()}, data: rec}
+	v := contextsView(cfg, []savedContext{*sc})
+	v.data = contextRecord(cfg, sc) // one object, not a list of one
+	return v
 }

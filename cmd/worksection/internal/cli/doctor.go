@@ -64,7 +64,7 @@ func (a *app) doctor(ctx context.Context, write bool) error {
 	if err != nil {
 		return err
 	}
-	if err := a.emitReport(rep); err != nil {
+	if err := a.emit(doctorView(rep)); err != nil {
 		return err
 	}
 	switch {
@@ -105,27 +105,18 @@ func (a *app) probeConfig(account string, write bool) probe.Config {
 	return cfg
 }
 
-// emitReport prints the report: the whole of it as JSON, one row a probe
-// as CSV, and on a table a text for people.
-func (a *app) emitReport(rep *probe.Report) error {
-	f, err := a.format()
-	if err != nil {
-		return err
-	}
-	if f != formatTable {
-		v := view{header: []string{"probe", "verdict", "server_did", "works_instead", "unknown_because"}, data: rep}
-		for _, p := range rep.Probes {
-			v.rows = append(v.rows, []string{p.ID, string(p.Verdict), p.Observed, p.Instead, p.Reason})
-		}
-		return a.emit(v)
-	}
-	writeReport(a.env.Stdout, rep)
-	return nil
+// doctorView is the report: the whole of it as JSON, one row a probe as
+// CSV, and on a table a text for people.
+func doctorView(rep *probe.Report) view {
+	v := listView(cols("id:PROBE", "verdict", "server_did", "works_instead", "unknown_because"), rep.Probes, nil)
+	v.data, v.status = rep, "verdict"
+	v.text = func(w io.Writer, st tableStyle) { writeReport(w, rep, st) }
+	return v
 }
 
 // writeReport is the table format: each probe as a block, then the
 // requests. Every text from the server goes through clean.
-func writeReport(w io.Writer, rep *probe.Report) {
+func writeReport(w io.Writer, rep *probe.Report, st tableStyle) {
 	where := rep.Account
 	if rep.Fake {
 		where += " (the built-in fake)"
@@ -150,7 +141,7 @@ func writeReport(w io.Writer, rep *probe.Report) {
 	for _, e := range rep.Requests {
 		rows = append(rows, []string{strconv.Itoa(e.N), e.Probe, e.Method, e.Path, e.Action, e.Signing, e.Body, e.Answer(), strconv.FormatInt(e.Millis, 10)})
 	}
-	writeTable(w, rows)
+	st.write(w, rows, -1)
 	fmt.Fprintf(w, "\n%d probes: %d agree, %d differ, %d unknown.", len(rep.Probes), rep.Count(probe.Agrees), rep.Count(probe.Differs), rep.Count(probe.Unknown))
 	if rep.Interrupted {
 		fmt.Fprint(w, " Interrupted: the probes not run are unknown.")

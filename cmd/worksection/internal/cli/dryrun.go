@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,55 +54,49 @@ func (a *app) write(reqs func() []request, f func(ctx context.Context, c *ws.Cli
 	}
 }
 
-// printRequests prints what a dry run would send: a JSON list with -o
-// json, else one line a request.
+// printRequests prints what a dry run would send.
 func (a *app) printRequests(reqs []request) error {
-	f, err := a.format()
-	if err != nil {
-		return err
-	}
-	w := a.env.Stdout
-	if f == formatJSON {
-		if reqs == nil {
-			reqs = []request{}
+	return a.emit(requestsView(reqs))
+}
+
+// requestsView is a dry run's requests: JSON a list of them, a table one
+// line a request.
+func requestsView(reqs []request) view {
+	v := listView(cols("action", "params"), reqs, func(r request) []string { return []string{r.Action, r.params()} })
+	v.text = func(w io.Writer, _ tableStyle) {
+		if len(reqs) == 0 {
+			fmt.Fprintln(w, "dry run: nothing would be sent")
 		}
-		b, err := json.MarshalIndent(reqs, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(w, "%s\n", b)
-		return err
-	}
-	if len(reqs) == 0 {
-		_, err = fmt.Fprintln(w, "dry run: nothing would be sent")
-		return err
-	}
-	for _, r := range reqs {
-		if _, err := fmt.Fprintln(w, r.line()); err != nil {
-			return err
+		for _, r := range reqs {
+			fmt.Fprintln(w, r.line())
 		}
 	}
-	return nil
+	return v
 }
 
 // line is the request as one terminal-safe line:
 // `dry run: would send add_user_group title="Sales Team"`.
 func (r request) line() string {
+	return clean(strings.TrimSpace("dry run: would send " + r.Action + " " + r.params()))
+}
+
+// params are the request's parameters as key=value, sorted by key, values
+// quoted and escaped where needed: no control character reaches the terminal.
+func (r request) params() string {
 	keys := make([]string, 0, len(r.Params))
 	for k := range r.Params {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	var b strings.Builder
-	b.WriteString("dry run: would send " + r.Action)
-	for _, k := range keys {
+	parts := make([]string, len(keys))
+	for i, k := range keys {
 		v := r.Params[k]
 		if v == "" || strings.ContainsAny(v, " \"'=\\") || !strconv.CanBackquote(v) {
-			v = strconv.Quote(v) // quoted and escaped: no control character reaches the terminal
+			v = strconv.Quote(v)
 		}
-		b.WriteString(" " + k + "=" + v)
+		parts[i] = k + "=" + v
 	}
-	return clean(b.String())
+	return strings.Join(parts, " ")
 }
 
 // scheduleRequest is the update_users_schedule request for changes: data

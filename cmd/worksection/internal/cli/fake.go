@@ -75,9 +75,9 @@ fake-key-PORT unless --key gives one; it is a fake on loopback).
 sets how long OAuth access tokens live; --empty starts with no members, teams,
 contacts or projects. md5 hashes are checked as PHP computes them;
 --lenient-hashes also accepts the RFC 3986 and unencoded forms other clients use.`,
-		Example: `  worksection fake
-  worksection fake --port 8080 --key k1 --rate-limit 1s
-  worksection fake --empty --token-ttl 1m`,
+		Example: `  worksection fake                                         # runs until Ctrl-C
+  worksection fake --port 8765 --key k1 --rate-limit 1s   # runs until Ctrl-C
+  worksection fake --empty --token-ttl 1m                 # runs until Ctrl-C`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts, err := f.options()
@@ -86,7 +86,10 @@ contacts or projects. md5 hashes are checked as PHP computes them;
 			}
 			srv := worksectiontest.NewServer(opts...)
 			defer srv.Close()
-			a.printFake(srv, f)
+			info := fakeInfo{AccountURL: srv.URL, APIKey: srv.APIKey, ClientID: srv.ClientID, ClientSecret: srv.ClientSecret, RateLimit: f.rateLimit.String()}
+			if err := a.emit(fakeView(info)); err != nil {
+				return err
+			}
 			<-cmd.Context().Done()
 			return nil
 		},
@@ -101,31 +104,45 @@ contacts or projects. md5 hashes are checked as PHP computes them;
 	return c
 }
 
-// printFake says how to use the running fake: the tool, curl (md5 and
-// HMAC) and OAuth.
-func (a *app) printFake(srv *worksectiontest.Server, f fakeFlags) {
-	w := a.env.Stdout
-	fmt.Fprintf(w, "Fake Worksection account at %s (in memory; Ctrl-C stops it)\n\n", srv.URL)
-	fmt.Fprintf(w, "Point the tool at it from another shell:\n\n")
-	fmt.Fprintf(w, "  export %s=%s %s=%s\n", envAccountURL, srv.URL, envAPIKey, srv.APIKey)
-	fmt.Fprintf(w, "  worksection users list\n\n")
-	printCurl(w, srv)
-	fmt.Fprintf(w, "OAuth sign-in against it:\n\n")
-	fmt.Fprintf(w, "  export %s=%s %s=%s %s=%s\n", envClientID, srv.ClientID, envClientSecret, srv.ClientSecret, envOAuthURL, srv.URL)
-	fmt.Fprintf(w, "  worksection login --context fake-oauth\n")
-	if f.rateLimit > 0 {
-		fmt.Fprintf(w, "\nRate limit: a request sooner than %s after the last accepted one is refused (\"Too many requests\").\n", f.rateLimit)
+// fakeInfo is how to reach a running fake, as -o json prints it (a fake
+// on loopback: its key and client secret are no secrets).
+type fakeInfo struct {
+	AccountURL   string `json:"account_url"`
+	APIKey       string `json:"api_key"`
+	ClientID     string `json:"client_id"`
+	ClientSecret string `json:"client_secret"`
+	RateLimit    string `json:"rate_limit"` // "0s": off
+}
+
+// fakeView is the fake's details: one object as JSON, and on a table how
+// to use it: the tool, curl (md5 and HMAC) and OAuth.
+func fakeView(info fakeInfo) view {
+	v := oneView(func(is []fakeInfo) view { return listView(cols("account_url", "api_key"), is, nil) }, info)
+	v.textFirst = true
+	v.text = func(w io.Writer, _ tableStyle) {
+		fmt.Fprintf(w, "Fake Worksection account at %s (in memory; Ctrl-C stops it)\n\n", info.AccountURL)
+		fmt.Fprintf(w, "Point the tool at it from another shell:\n\n")
+		fmt.Fprintf(w, "  export %s=%s %s=%s\n", envAccountURL, info.AccountURL, envAPIKey, info.APIKey)
+		fmt.Fprintf(w, "  worksection users list\n\n")
+		printCurl(w, info)
+		fmt.Fprintf(w, "OAuth sign-in against it:\n\n")
+		fmt.Fprintf(w, "  export %s=%s %s=%s %s=%s\n", envClientID, info.ClientID, envClientSecret, info.ClientSecret, envOAuthURL, info.AccountURL)
+		fmt.Fprintf(w, "  worksection login --context fake-oauth\n")
+		if info.RateLimit != "0s" {
+			fmt.Fprintf(w, "\nRate limit: a request sooner than %s after the last accepted one is refused (\"Too many requests\").\n", info.RateLimit)
+		}
 	}
+	return v
 }
 
 // printCurl prints curl commands signed as the API documents: md5 of the
 // PHP-encoded query and the key, and the HMAC header.
-func printCurl(w io.Writer, srv *worksectiontest.Server) {
+func printCurl(w io.Writer, info fakeInfo) {
 	const query = "action=get_users"
-	sum := md5.Sum([]byte(query + srv.APIKey))
+	sum := md5.Sum([]byte(query + info.APIKey))
 	fmt.Fprintf(w, "Or call the API with curl:\n\n")
-	fmt.Fprintf(w, "  curl '%s/api/admin/v2/?%s&hash=%s'\n", srv.URL, query, hex.EncodeToString(sum[:]))
+	fmt.Fprintf(w, "  curl '%s/api/admin/v2/?%s&hash=%s'\n", info.AccountURL, query, hex.EncodeToString(sum[:]))
 	fmt.Fprintf(w, "  t=$(date +%%s); curl -X POST -H 'Content-Type: application/json; charset=utf-8' "+
 		"-H \"Authorization: Admin ${t}_$(printf 'get_users:%%s' $t | openssl dgst -sha256 -hmac '%s' | awk '{print $NF}')\" "+
-		"'%s/api/admin/v2?action=get_users'\n\n", srv.APIKey, srv.URL)
+		"'%s/api/admin/v2?action=get_users'\n\n", info.APIKey, info.AccountURL)
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net"
@@ -8,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -91,4 +93,51 @@ func TestFakeRefusesBadFlags(t *testing.T) {
 	require.NoError(t, err)
 	defer l.Close()
 	oneErrorLine(t, h.run("fake", "--port", strconv.Itoa(l.Addr().(*net.TCPAddr).Port)), "address already in use")
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestFakeCommand(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	done := make(chan result, 1)
+	go func() { done <- h.runCtx(ctx, &out, "fake", "--key", "k123") }()
+	require.Eventually(t, func() bool { return strings.Contains(out.String(), "worksection login") }, 30*1e9, 1e7)
+	var url string
+	for _, l := range lines(out.String()) {
+		if f := strings.Fields(l); len(f) == 3 && f[0] == "export" && strings.HasPrefix(f[1], envAccountURL+"=") {
+			url = strings.TrimPrefix(f[1], envAccountURL+"=")
+			assert.Equal(t, envAPIKey+"=k123", f[2])
+		}
+	}
+	require.NotEmpty(t, url, out.String())
+
+	client := newHarness(t, nil)
+	client.env[envAccountURL], client.env[envAPIKey] = url, "k123"
+	r := client.run("teams", "create", "Kept")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = client.run("teams", "list", "-o", "csv")
+	assert.Contains(t, r.stdout, ",Kept,", "state persists across commands")
+
+	cancel()
+	res := <-done
+	assert.Equal(t, 0, res.code, res.stderr)
 }

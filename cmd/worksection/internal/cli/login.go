@@ -40,9 +40,9 @@ its credential, if the account is the same.
 Needs an OAuth app: ` + envClientID + ` and ` + envClientSecret + ` (the secret is also
 needed later, to refresh the token, and is never saved). Register
 http://127.0.0.1:PORT/callback as its redirect URL and pass --port PORT.`,
-		Example: `  # Against "worksection fake", with the variables it prints for OAuth:
-  worksection login --context fake-oauth
-  worksection whoami --context fake-oauth`,
+		Example: `  # With "worksection fake" running in another terminal and the OAuth variables it prints exported:
+  worksection login --context fake-oauth    # needs a browser
+  worksection whoami --context fake-oauth   # needs a browser (to sign in first)`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if clientID == "" {

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -31,7 +30,7 @@ func (a *app) teamsCmd() *cobra.Command {
 				if err != nil {
 					return view{}, err
 				}
-				return teamsView([]ws.UserGroup{*g}), nil
+				return oneView(teamsView, *g), nil
 			})),
 	}, "title", "the team's title", &p.Title)
 	create.Flags().BoolVar(&p.Client, "client", false, "an external client team rather than your company's")
@@ -40,9 +39,7 @@ func (a *app) teamsCmd() *cobra.Command {
 }
 
 func teamsView(teams []ws.UserGroup) view {
-	return listView([]string{"ID", "TITLE", "TYPE", "CLIENT"}, teams, func(g ws.UserGroup) []string {
-		return []string{g.ID.String(), g.Title, g.Type, strconv.FormatBool(g.Client)}
-	})
+	return listView(cols("id", "title", "type", "client"), teams, nil)
 }
 
 func (a *app) contactsCmd() *cobra.Command {
@@ -60,7 +57,7 @@ func (a *app) contactsCmd() *cobra.Command {
 				if err != nil {
 					return view{}, err
 				}
-				return contactsView([]ws.Contact{*ct}), nil
+				return oneView(contactsView, *ct), nil
 			})),
 	}
 	f := add.Flags()
@@ -75,9 +72,7 @@ func (a *app) contactsCmd() *cobra.Command {
 }
 
 func contactsView(contacts []ws.Contact) view {
-	return listView([]string{"ID", "NAME", "EMAIL", "PHONE", "FOLDER", "TITLE"}, contacts, func(ct ws.Contact) []string {
-		return []string{ct.ID.String(), ct.Name, ct.Email, ct.Phone, ct.Group, ct.Title}
-	})
+	return listView(cols("id", "name", "email", "phone", "group:FOLDER", "title"), contacts, nil)
 }
 
 func (a *app) foldersCmd() *cobra.Command {
@@ -94,7 +89,7 @@ func (a *app) foldersCmd() *cobra.Command {
 				if err != nil {
 					return view{}, err
 				}
-				return foldersView([]ws.ContactGroup{*g}), nil
+				return oneView(foldersView, *g), nil
 			})),
 	}, "title", "the folder's title", &p.Title)
 	a.addDryRun(create)
@@ -102,9 +97,11 @@ func (a *app) foldersCmd() *cobra.Command {
 }
 
 func foldersView(folders []ws.ContactGroup) view {
-	return listView([]string{"ID", "TITLE", "TYPE"}, folders, func(g ws.ContactGroup) []string {
-		return []string{g.ID.String(), g.Title, g.Type}
-	})
+	return listView(cols("id", "title", "type"), folders, nil)
+}
+
+func subscriptionsView(subs []subscription) view {
+	return listView(cols("task_id:TASK", "email", "subscribed"), subs, nil)
 }
 
 // subscription is the result of subscribe and unsubscribe.
@@ -130,9 +127,7 @@ func (a *app) subscribeCmd(on bool) *cobra.Command {
 			if err := call(c, ctx, p); err != nil {
 				return view{}, err
 			}
-			s := subscription{TaskID: p.TaskID, Email: p.Email, Subscribed: on}
-			return view{header: []string{"TASK", "EMAIL", "SUBSCRIBED"}, data: s,
-				rows: [][]string{{s.TaskID.String(), s.Email, strconv.FormatBool(on)}}}, nil
+			return oneView(subscriptionsView, subscription{TaskID: p.TaskID, Email: p.Email, Subscribed: on}), nil
 		})),
 	}
 	c.Flags().Var((*idFlag)(&p.TaskID), "task", "task id")

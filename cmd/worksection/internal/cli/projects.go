@@ -10,12 +10,7 @@ import (
 )
 
 func refsView(refs []ws.UserRef) view {
-	if refs == nil {
-		refs = []ws.UserRef{}
-	}
-	return listView([]string{"ID", "EMAIL", "NAME"}, refs, func(r ws.UserRef) []string {
-		return []string{r.ID.String(), r.Email, r.Name}
-	})
+	return listView(cols("id", "email", "name"), refs, nil)
 }
 
 // refsCmd is a command listing the members of what its operand names (a

@@ -203,7 +203,7 @@ func TestSyncProjects(t *testing.T) {
 	require.Len(t, res.Done, 2)
 	assert.Equal(t, roster.Outcome{Action: roster.ActionAddToProject, Target: "26", Emails: []string{"kate.greenway@acme.example", "new@acme.example"},
 		Status: roster.StatusDone}, res.Done[1])
-	assert.Equal(t, roster.Outcome{Action: roster.ActionInvite, Target: "new@acme.example", Status: roster.StatusDone}, res.Done[0],
+	assert.Equal(t, roster.Outcome{Action: roster.ActionInvite, Target: "new@acme.example", Emails: []string{}, Status: roster.StatusDone}, res.Done[0],
 		"the person whose project 99 is refused is invited")
 	require.Len(t, res.Problems, 1, "and the refusal is reported once")
 	assert.Equal(t, ws.ID("99"), res.Problems[0].Project)

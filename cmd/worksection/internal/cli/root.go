@@ -26,7 +26,13 @@ Credentials, first found wins:
 "worksection context create" saves an account and its API key, "worksection
 login" an OAuth token; "worksection auth status" shows which one is used.
 
-Output: -o table, json or csv; table on a terminal, JSON otherwise.
+Output: -o table, json or csv; table on a terminal, JSON otherwise. Every
+field of a record is always present in JSON (lists [] when empty, never null).
+--jq EXPR filters the JSON (strings print raw); --columns email,name picks the
+columns of a table or CSV by JSON field name; --no-headers drops the header
+row. On a terminal, tables are cut to its width ($COLUMNS, else the terminal's;
+--wide: whole) and status words are coloured unless NO_COLOR is set.
+
 Exit status: 0 success, 1 error, 2 "sync plan" has changes,
 3 "doctor" found the server differs from what the SDK assumes,
 4 a credential was refused (authentication): the account's or WEBASYST_TOKEN,
@@ -36,11 +42,8 @@ Exit status: 0 success, 1 error, 2 "sync plan" has changes,
   worksection schedule set --user kate.greenway@acme.example --date 2026-12-24 --kind vacation --dry-run`,
 		SilenceErrors: true, // Run prints errors, on one line
 		SilenceUsage:  true,
-		// A bad -o is refused before a command changes anything.
-		PersistentPreRunE: func(*cobra.Command, []string) error {
-			_, err := a.format()
-			return err
-		},
+		// Bad output flags are refused before a command sends anything.
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return a.checkOutput(cmd) },
 	}
 	root.SetOut(a.env.Stdout)
 	root.SetErr(a.env.Stderr)
@@ -50,12 +53,17 @@ Exit status: 0 success, 1 error, 2 "sync plan" has changes,
 	f.StringVar(&a.account, "account-url", "", "account URL, e.g. https://acme.worksection.com (env "+envAccountURL+")")
 	f.StringVar(&a.apiKey, "api-key", "", "admin API key (env "+envAPIKey+"; prefer the variable or a context: flags show in ps)")
 	f.StringVar(&a.contextFlag, "context", "", "use this saved context for this run (env "+envContext+"; see 'worksection context')")
+	a.addOutputFlags(root)
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{formatTable, formatJSON, formatCSV}, cobra.ShellCompDirectiveNoFileComp))
 
 	root.AddCommand(a.usersCmd(), a.teamsCmd(), a.contactsCmd(), a.foldersCmd(), a.subscribeCmd(true), a.subscribeCmd(false),
 		a.taskCmd(), a.projectsCmd(), a.scheduleCmd(), a.syncCmd(), a.loginCmd(), a.fakeCmd(), a.versionCmd(),
 		a.contextCmd(), a.authCmd(), a.logoutCmd(), a.whoamiCmd(), a.doctorCmd())
+	_ = root.RegisterFlagCompletionFunc("context", a.completeContexts)
 	strict(root)
+	addExamples(root)
+	noFileCompletion(root)
+	a.describeColumns(root)
 	return root
 }
 

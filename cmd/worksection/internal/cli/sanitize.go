@@ -9,7 +9,8 @@ import (
 
 // Text from a server or a file (names, messages, a Webasyst group, a CSV
 // cell) never reaches the terminal raw: every line the tool prints goes
-// through printable, multiline (CSV) or escapeJSON, here.
+// through printable, multiline (CSV), plainText (--jq) or escapeJSON,
+// here. Colour is added after (table.go), to status words only.
 
 // unsafeRune reports whether r could act on a terminal instead of being
 // shown: C0 and C1 controls (ESC, BEL, CR, the 8-bit CSI), DEL, and the
@@ -34,9 +35,16 @@ func printable(s string) string {
 
 // multiline is printable but keeps line breaks ("\n"), for CSV cells,
 // which quote them.
-func multiline(s string) string {
+func multiline(s string) string { return safeKeeping(s, "\n") }
+
+// plainText keeps line breaks and tabs, for a string --jq prints raw (as
+// jq -r does, so @tsv works); every other unsafe rune goes.
+func plainText(s string) string { return safeKeeping(s, "\n\t") }
+
+// safeKeeping drops the unsafe runes of s but those in keep.
+func safeKeeping(s, keep string) string {
 	return strings.Map(func(r rune) rune {
-		if r != '\n' && unsafeRune(r) {
+		if unsafeRune(r) && !strings.ContainsRune(keep, r) {
 			return -1
 		}
 		return r

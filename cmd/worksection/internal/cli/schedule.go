@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
+
 	"strings"
 	"time"
 
@@ -88,7 +88,7 @@ func (a *app) scheduleCmd() *cobra.Command {
 // scheduleView lists one row a marked day; its JSON is one object a member,
 // with the days inside.
 func scheduleView(sched []ws.UserSchedule) view {
-	v := view{header: []string{"USER", "EMAIL", "NAME", "DATE", "KIND"}}
+	v := view{cols: cols("user_id:USER", "email", "name", "date", "kind")}
 	out := make([]userSchedule, 0, len(sched))
 	for _, s := range sched {
 		us := userSchedule{UserID: s.UserID, Email: s.Email, Name: s.Name, Group: s.Group, Department: s.Department, Days: []scheduleDay{}}
@@ -101,6 +101,10 @@ func scheduleView(sched []ws.UserSchedule) view {
 	}
 	v.data = out
 	return v
+}
+
+func updatesView(ups []scheduleUpdate) view {
+	return listView(cols("added", "updated", "message"), ups, nil)
 }
 
 // maxScheduleDays bounds a --from/--to range: a year and a day covers any
@@ -139,8 +143,7 @@ sent as one request.`,
 				if err != nil {
 					return view{}, err
 				}
-				return view{header: []string{"ADDED", "UPDATED", "MESSAGE"}, data: scheduleUpdate(*up),
-					rows: [][]string{{strconv.Itoa(up.Added), strconv.Itoa(up.Updated), up.Message}}}, nil
+				return oneView(updatesView, scheduleUpdate(*up)), nil
 			})(cmd, args)
 		},
 	}

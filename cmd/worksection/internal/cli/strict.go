@@ -16,9 +16,10 @@ func strict(root *cobra.Command) {
 	root.TraverseChildren = true // flags are parsed level by level: "--bogus users" fails on --bogus
 	root.InitDefaultCompletionCmd()
 	root.SetHelpCommand(&cobra.Command{
-		Use:   "help [command]",
-		Short: "Help about any command",
-		Args:  cobra.ArbitraryArgs,
+		Use:     "help [command]",
+		Short:   "Help about any command",
+		Example: "  worksection help users\n  worksection help sync plan",
+		Args:    cobra.ArbitraryArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			target, rest, err := root.Find(args)
 			if err != nil || target == nil || len(rest) > 0 {

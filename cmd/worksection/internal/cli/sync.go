@@ -47,8 +47,8 @@ with its line, by plan, apply and their JSON alike.
 Exit status: 0 nothing to do, 2 changes to make, 1 a row or project step was
 refused (the plan is still printed) or an error.`,
 		Example: `  worksection sync plan --from webasyst   # exit 1: the fake team has a row with no email
-  worksection sync plan --from people.csv --max-invites 20
-  printf 'email;team\nann@new.example;Sales\n' | worksection sync plan --from -`,
+  worksection sync plan --from examples/people.csv --max-invites 20   # exit 2: the plan has changes
+  printf 'email;team\nann@new.example;Sales\n' | worksection sync plan --from -   # exit 2`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkMaxInvites(maxInvites); err != nil {
@@ -96,7 +96,7 @@ Exit status: 0 when everything was applied, 1 when a step failed, a row or
 project step was refused, the question was not answered y, or on error.`,
 		Example: `  worksection sync apply --from webasyst --dry-run
   worksection sync apply --from webasyst --yes   # exit 1: the fake team has a row with no email
-  worksection sync apply --from people.csv --max-invites 500 --yes`,
+  worksection sync apply --from examples/people.csv --max-invites 500 --yes`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if from == fromStdin && !a.yes && !a.dryRun {
@@ -115,7 +115,7 @@ project step was refused, the question was not answered y, or on error.`,
 	for _, c := range []*cobra.Command{plan, apply} {
 		c.Flags().StringVar(&from, "from", "", "a CSV file, - for CSV on standard input, or \"webasyst\" for the Webasyst team at "+envWebasystURL+" (token in "+envWebasystTok+")")
 		_ = c.MarkFlagRequired("from")
-		_ = c.MarkFlagFilename("from", "csv")
+		_ = c.RegisterFlagCompletionFunc("from", completeFrom)
 		c.Flags().BoolVar(&allowEmpty, "allow-empty", false, "accept a roster that names nobody (a header-only CSV, an empty Webasyst team)")
 	}
 	plan.Flags().IntVar(&maxInvites, "max-invites", roster.DefaultMaxInvites, "exit 1 if the plan invites more people than this (sync apply would refuse it)")
@@ -208,7 +208,7 @@ func emailsOf(people []roster.Person) []string {
 }
 
 func applyView(r applyResult) view {
-	v := view{header: []string{"ACTION", "TARGET", "STATUS", "DETAIL"}, data: r}
+	v := view{cols: cols("action", "target", "status", "detail"), data: r, status: "status"}
 	for _, list := range [][]roster.Outcome{r.Done, r.Failed, r.Interrupted, r.Skipped} {
 		for _, o := range list {
 			v.rows = append(v.rows, []string{string(o.Action), o.Target, string(o.Status), outcomeDetail(o)})
@@ -248,7 +248,7 @@ func problemDetail(p roster.Problem) string {
 }
 
 func planView(p roster.Plan) view {
-	v := view{header: []string{"ACTION", "TARGET", "NAME", "TEAM", "DETAIL"}, data: p}
+	v := view{cols: cols("action", "target", "name", "team", "detail"), data: p, status: "action"}
 	for _, t := range p.CreateTeams {
 		v.rows = append(v.rows, []string{string(roster.ActionCreateTeam), t, "", "", ""})
 	}

@@ -31,9 +31,7 @@ func (a *app) userGetCmd() *cobra.Command {
 			}
 			for _, u := range users {
 				if roster.SameEmail(u.Email, email) {
-					v := usersView([]ws.User{u})
-					v.data = u // one record, not a list of one
-					return v, nil
+					return oneView(usersView, u), nil
 				}
 			}
 			return view{}, fmt.Errorf("%s is not a member of the account", strings.TrimSpace(email))
@@ -91,7 +89,5 @@ they are refused with several --email.`,
 }
 
 func usersView(users []ws.User) view {
-	return listView([]string{"ID", "NAME", "EMAIL", "ROLE", "TEAM", "DEPARTMENT", "TITLE"}, users, func(u ws.User) []string {
-		return []string{u.ID.String(), u.Name, u.Email, string(u.Role), u.Group, u.Department, u.Title}
-	})
+	return listView(cols("id", "name", "email", "role", "group:TEAM", "department", "title"), users, nil)
 }

@@ -22,7 +22,7 @@ func TestUsersGet(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	var u ws.User
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &u), "one object, not a list: %s", r.stdout)
-	assert.Equal(t, *findUser(srv.Users(), "kate.greenway@acme.example"), u)
+	assert.Equal(t, shaped(t, *findUser(srv.Users(), "kate.greenway@acme.example")), u)
 
 	r = h.run("users", "get", "--email", "oleg.koval@acme.example", "-o", "csv")
 	require.Equal(t, 0, r.code, r.stderr)

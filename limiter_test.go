@@ -3,6 +3,8 @@ package worksection_test
 import (
 	"context"
 	"fmt"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -101,4 +103,92 @@ func BenchmarkBulkJob(b *testing.B) {
 	b.ReportMetric(bulkCalls, "calls/op")
 	b.ReportMetric(refusals/float64(n), "refusals/op")
 	b.ReportMetric(ratio/float64(n), "wall/floor")
+}
+
+func TestRateLimiterHonoursContext(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer()
+	defer srv.Close()
+	c := srv.Client(ws.WithRateLimit(1, 1)) // the documented default
+	_, err := c.GetUsers(context.Background())
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err = c.GetUsers(ctx) // the next token is a second away
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "rate limiter")
+	assert.Equal(t, 1, srv.ActionCount("get_users"), "nothing sent while waiting")
+}
+
+// TestLoadSharedClient runs 200 calls from 50 goroutines through one
+// client against a fake enforcing a rate by arrival time. A loaded machine
+// can delay a goroutine between the limiter and the wire, so an occasional
+// refusal is allowed (and retried); what must hold is that every call
+// succeeds exactly once.
+func TestLoadSharedClient(t *testing.T) {
+	t.Parallel()
+	srv := worksectiontest.NewServer(worksectiontest.WithRateLimit(5 * time.Millisecond))
+	defer srv.Close()
+	c := srv.Client(ws.WithRateLimit(rate.Every(20*time.Millisecond), 1),
+		ws.WithRetry(ws.RetryPolicy{MaxAttempts: 20, MinWait: time.Millisecond, MaxWait: 50 * time.Millisecond}))
+	ctx := context.Background()
+
+	const workers = 50
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*4)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			email := fmt.Sprintf("load%d@example.com", w)
+			if _, err := c.AddUser(ctx, ws.AddUserParams{Email: email}); err != nil {
+				errs <- err
+			}
+			if err := c.Subscribe(ctx, ws.SubscribeParams{TaskID: "1202", Email: email}); err != nil {
+				errs <- err
+			}
+			if _, err := c.AddContactGroup(ctx, ws.AddContactGroupParams{Title: fmt.Sprintf("Load %d", w%5)}); err != nil {
+				errs <- err
+			}
+			if _, err := c.GetUsers(ctx); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+
+	done, refused := 0, 0
+	for _, r := range srv.Requests() {
+		switch r.Outcome {
+		case "ok":
+			done++
+		case "Too many requests":
+			refused++
+		default:
+			t.Errorf("%s: %s", r.Action, r.Outcome)
+		}
+	}
+	assert.Equal(t, workers*4, done, "every call done once: none lost, none applied twice")
+	t.Logf("%d calls, %d refusals retried", done, refused)
+	count := map[string]int{}
+	for _, u := range srv.Users() {
+		count[u.Email]++
+	}
+	subs := srv.TaskSubscribers("1202")
+	for w := range workers {
+		email := fmt.Sprintf("load%d@example.com", w)
+		assert.Equal(t, 1, count[email], email)
+		assert.Contains(t, subs, email)
+	}
+	folders := 0
+	for _, g := range srv.ContactGroups() {
+		if strings.HasPrefix(g.Title, "Load ") {
+			folders++
+		}
+	}
+	assert.Equal(t, 5, folders)
 }
