@@ -16,13 +16,11 @@ const (
 	// adding a subscriber twice, creating a team the server then returns).
 	idempotent
 	// deduplicated: the server refuses a second copy (one member per
-	// email), so a resend is safe; a refused duplicate after a failure that
-	// may have been applied is resolved by reading back.
+	// email), so a resend is safe; a refused duplicate is read back.
 	deduplicated
 	// atMostOnce: nothing stops a second copy (contacts may share an
 	// email), so after a failure that may have been applied it is never
-	// resent: the client reads back, and reports ErrMaybeApplied unless a
-	// record matching every field sent is there.
+	// resent, only read back (ErrMaybeApplied unless the record is there).
 	atMostOnce
 )
 
@@ -39,8 +37,7 @@ type actionSpec struct {
 	userAPI bool   // callable only with an access token
 }
 
-// method is the HTTP method the action is sent with in query-signed modes:
-// GET for reads, POST for writes.
+// method is GET for reads and POST for writes, in query-signed modes.
 func (a actionSpec) method() string {
 	if a.retry == read {
 		return http.MethodGet
@@ -48,9 +45,8 @@ func (a actionSpec) method() string {
 	return http.MethodPost
 }
 
-// actionTable lists every action the client sends. A call naming any other
-// action is a programming error (see lookupAction); docs/actions.md's action
-// table is checked against this one by a test.
+// actionTable lists every action the client sends; a test checks
+// docs/actions.md's table against it.
 var actionTable = [...]actionSpec{
 	{name: "get_users", retry: read, scope: ScopeUsersRead},
 	{name: "add_user", retry: deduplicated, scope: ScopeUsersWrite},
@@ -71,8 +67,7 @@ var actionTable = [...]actionSpec{
 	{name: "get_task", retry: read, scope: ScopeTasksRead},
 }
 
-// lookupAction returns the spec of a known action. An unknown name is a
-// bug in this package, caught by the action table test.
+// lookupAction returns an action's spec; an unknown name is a bug here.
 func lookupAction(name string) (actionSpec, error) {
 	for _, a := range actionTable {
 		if a.name == name {

@@ -2,6 +2,7 @@ package worksection
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -18,22 +19,16 @@ import (
 
 const (
 	defaultMaxBody = 64 << 20
-	// maxURLBytes: the API answers 414 past 8 KB, so longer requests are
-	// refused before sending, or sent with a JSON body where the signing
-	// scheme allows it.
+	// maxURLBytes: the API answers 414 past 8 KB, so a longer request is
+	// refused, or sent with a JSON body where the signing scheme allows it.
 	maxURLBytes = 8 << 10
 )
 
-// The request path, top to bottom, one stage per function:
-//
-//	getList, getOne  the methods' helpers: a list or one record
-//	do               looks the action up, prepares it and runs it
-//	prepare          encodes the parameters once, where the signer lets them travel
-//	run              retries by the action's class (retry.go's policy),
-//	                 reading back a write that may have been applied
-//	send             one attempt, with at most one token renewal
-//	attempt          one signed HTTP exchange, decoded by readEnvelope
-//	                 (response.go) into the caller's data decoder
+// The request path, top to bottom, one stage per function: getList, getOne
+// and create (the methods' helpers) → do (look the action up) → prepare
+// (encode the parameters once) → run (retry by the action's class, reading
+// back a write that may have been applied) → send (one attempt, at most one
+// token renewal) → attempt (one signed exchange, decoded by readEnvelope).
 
 // getList runs a list action; its elements decode through the wire type W.
 func getList[W, T any, PW wireRecord[W, T]](ctx context.Context, c *Client, action string) ([]T, error) {
@@ -47,9 +42,8 @@ func getList[W, T any, PW wireRecord[W, T]](ctx context.Context, c *Client, acti
 	return l.items, nil
 }
 
-// getOne runs an action that answers with one record, decoded through the
-// wire type W. verify is as for run; when it found the record, the
-// returned value is the zero T and verify holds the record.
+// getOne runs an action answering one record, decoded through W. When
+// verify (as for run) found the record, verify holds it, not the result.
 func getOne[W, T any, PW wireRecord[W, T]](ctx context.Context, c *Client, action string, params any, verify verifyFunc) (*T, error) {
 	o := &oneRecord[W, T, PW]{}
 	if _, err := c.do(ctx, action, params, o, verify); err != nil {
@@ -79,13 +73,10 @@ func create[W, T any, PW wireRecord[W, T]](ctx context.Context, c *Client, actio
 	if err == nil && found == nil && !answered(*v) {
 		err = c.unexpectedAnswer(ctx, action, what, verify)
 	}
-	switch {
-	case err != nil:
+	if err != nil {
 		return nil, err
-	case found != nil:
-		return found, nil
 	}
-	return v, nil
+	return cmp.Or(found, v), nil
 }
 
 // do runs action with params and decodes the answer's data with data (nil
@@ -117,11 +108,9 @@ type request struct {
 	body   []byte // a JSON body, or nil
 }
 
-// prepare encodes params where the signer lets them travel: in the query,
-// or in a JSON body (always for HMAC; for a token only when the URL would
-// pass the API's 8 KB limit, which the md5 hash cannot avoid).
-// Parameters were validated by the calling method (Validate refuses
-// invalid UTF-8, among others).
+// prepare encodes params, validated by the calling method, where the signer
+// lets them travel: the query, or a JSON body (always for HMAC; for a token
+// only past the API's 8 KB URL limit, which the md5 hash cannot avoid).
 func (c *Client) prepare(spec actionSpec, params any) (*request, error) {
 	r := &request{spec: spec, method: spec.method()}
 	placement := c.creds.signer.Placement()
@@ -152,10 +141,9 @@ func (c *Client) prepare(spec actionSpec, params any) (*request, error) {
 // whether the record is there, and fills the call's result if so.
 type verifyFunc func(ctx context.Context) (found bool, err error)
 
-// run sends r until it succeeds or the action's retry class says stop.
-// A write that may have been applied is never reported done unless it is:
-// an error after such a failure matches ErrMaybeApplied, unless verify
-// found the record.
+// run sends r until it succeeds or the action's retry class says stop. A
+// write that may have been applied is never reported done unless verify
+// found the record: otherwise its error matches ErrMaybeApplied.
 func (c *Client) run(ctx context.Context, r *request, data dataDecoder, verify verifyFunc) (envelope, error) {
 	maybeApplied := false // some attempt of this write may have been applied
 	for attempt := 1; ; attempt++ {
@@ -174,9 +162,8 @@ func (c *Client) run(ctx context.Context, r *request, data dataDecoder, verify v
 	}
 }
 
-// afterFailure decides, after attempt failed with err, whether to stop
-// (with the call's error, nil when a read-back found the record) or to
-// wait and send again.
+// afterFailure decides whether to stop (with the call's error, nil when a
+// read-back found the record) or to wait and send again.
 func (c *Client) afterFailure(ctx context.Context, r *request, verify verifyFunc, attempt int, err error, f failure, maybeApplied bool) (bool, error) {
 	class := r.spec.retry
 	switch {
@@ -186,8 +173,7 @@ func (c *Client) afterFailure(ctx context.Context, r *request, verify verifyFunc
 		// An earlier attempt made the record; the resend found it.
 		return true, c.confirm(ctx, r, err, verify, false)
 	case class == atMostOnce && f.maybeApplied:
-		// Never resent: wait for a request still in flight upstream to
-		// land, then look.
+		// Never resent: wait for a request in flight upstream to land, then look.
 		if werr := pace.Sleep(ctx, c.retry.wait(attempt, retryAfter(err))); werr != nil {
 			return true, unconfirmed(r, err, true)
 		}
@@ -204,9 +190,8 @@ func (c *Client) afterFailure(ctx context.Context, r *request, verify verifyFunc
 	return false, nil
 }
 
-// confirm reads back after err. Found, the call succeeded (verify filled
-// the result). Not found, err is returned, as ErrMaybeApplied when the
-// write may still land.
+// confirm reads back after err: nil if verify found the record, else err,
+// as ErrMaybeApplied when the write may still land.
 func (c *Client) confirm(ctx context.Context, r *request, err error, verify verifyFunc, mayLand bool) error {
 	if verify == nil {
 		return unconfirmed(r, err, mayLand)
@@ -221,9 +206,8 @@ func (c *Client) confirm(ctx context.Context, r *request, err error, verify veri
 	return unconfirmed(r, err, mayLand)
 }
 
-// unexpectedAnswer handles a write's success answer that does not name
-// what was sent: what the server did is unknown, so it is read back like a
-// failure that may have been applied.
+// unexpectedAnswer reads back after a success answer that does not name
+// what was sent, like after a failure that may have been applied.
 func (c *Client) unexpectedAnswer(ctx context.Context, action, what string, verify verifyFunc) error {
 	spec, err := lookupAction(action)
 	if err != nil {
@@ -233,8 +217,7 @@ func (c *Client) unexpectedAnswer(ctx context.Context, action, what string, veri
 	return c.confirm(ctx, &request{spec: spec}, answer, verify, true)
 }
 
-// unconfirmed marks err as possibly applied when a write's attempt may
-// have reached the server.
+// unconfirmed marks a write's err as possibly applied.
 func unconfirmed(r *request, err error, maybeApplied bool) error {
 	if !maybeApplied || r.spec.retry == read {
 		return err
@@ -242,9 +225,8 @@ func unconfirmed(r *request, err error, maybeApplied bool) error {
 	return &maybeAppliedError{action: r.spec.name, err: err}
 }
 
-// send makes one attempt. If a token client's attempt is refused with HTTP
-// 401 (expired, or rotated by another caller), it renews the token once and
-// repeats the attempt once.
+// send makes one attempt; if a token client's is refused with HTTP 401
+// (expired, or rotated by another caller), it renews the token and repeats.
 func (c *Client) send(ctx context.Context, r *request, data dataDecoder, attempt int) (envelope, error) {
 	env, sent, err := c.attempt(ctx, r, data, attempt)
 	if c.creds.tokens == nil || !tokenRefused(err) {
@@ -265,7 +247,7 @@ func tokenRefused(err error) bool {
 }
 
 // attempt waits for the limiter, sends one signed request and decodes the
-// answer into out. It returns the bearer credential it sent, for renewal.
+// answer. It returns the bearer credential sent, for renewal.
 func (c *Client) attempt(ctx context.Context, r *request, data dataDecoder, attempt int) (env envelope, sent string, err error) {
 	action := r.spec.name
 	if err := c.limiter.Wait(ctx); err != nil {
@@ -308,8 +290,7 @@ func (c *Client) attempt(ctx context.Context, r *request, data dataDecoder, atte
 		return env, sent, fmt.Errorf("worksection: %s: %w", action, err)
 	}
 	defer resp.Body.Close()
-	// Decoded from the stream: a list's elements as they arrive, never
-	// the whole body in memory.
+	// Decoded as it streams in, never the whole body in memory.
 	body := transport.NewBodyReader(resp.Body, c.maxBody, resp.ContentLength)
 	env, err = readEnvelope(body, data)
 	if l, ok := c.limiter.(completionLimiter); ok {
@@ -322,9 +303,9 @@ func (c *Client) attempt(ctx context.Context, r *request, data dataDecoder, atte
 
 var acceptJSON = []string{"application/json"}
 
-// checkResponse turns a decoded answer into the call's error: a body that
-// could not be read or decoded is a *ResponseError (with an excerpt of
-// head), an error envelope an *APIError.
+// checkResponse turns a decoded answer into the call's error: an unreadable
+// body is a *ResponseError (with an excerpt of head), an error envelope an
+// *APIError.
 func checkResponse(red transport.Redactor, action string, resp *http.Response, head []byte, env envelope, err error) (envelope, error) {
 	switch {
 	case errors.Is(err, transport.ErrReadBody), errors.Is(err, transport.ErrBodyTooLarge):
@@ -348,8 +329,7 @@ func responseError(red transport.Redactor, action string, resp *http.Response, b
 		RetryAfter: parseRetryAfter(resp.Header), Err: red.Err(err)}
 }
 
-// attemptRedactor adds what signing one attempt computed, the query hash
-// or the Authorization credential, to the client's secrets.
+// attemptRedactor adds the attempt's query hash or credential to the secrets.
 func (c *Client) attemptRedactor(signed, credential string) transport.Redactor {
 	r := append(transport.Redactor(nil), *c.creds.secrets...)
 	if i := strings.LastIndex(signed, "&hash="); i >= 0 {
@@ -364,8 +344,7 @@ func (c *Client) attemptRedactor(signed, credential string) transport.Redactor {
 	return r
 }
 
-// credentialError is a failure to sign an attempt, such as a token source
-// that could not refresh. It is not retried.
+// credentialError is a failure to sign an attempt; it is not retried.
 type credentialError struct {
 	action string
 	err    error

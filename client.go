@@ -22,16 +22,14 @@ const (
 	hmacPath = "/api/admin/v2"
 )
 
-// Client calls the Worksection members API. It is safe for concurrent use;
-// its rate limiter is shared by every goroutine that uses it. Call Close
-// when done with a client you made, to release its idle connections.
+// Client calls the Worksection members API. It is safe for concurrent use
+// and its goroutines share its rate limiter. Close releases its connections.
 type Client struct {
 	account  string // scheme://host of the account
 	endpoint string // account + adminPath, hmacPath or userPath
 	http     *http.Client
-	// writeHTTP follows no redirect: a write answered with one may have
-	// been applied, and following it would send a GET and read its answer
-	// as the write's.
+	// writeHTTP follows no redirect: a write answered with one may have been
+	// applied, and following it would read a GET's answer as the write's.
 	writeHTTP *http.Client
 	ownsHTTP  bool     // the transport is the client's own, so Close may release it
 	uaHeader  []string // the User-Agent header value, shared by requests
@@ -49,9 +47,8 @@ type credentials struct {
 	signer  auth.Signer
 	tokens  tokenProvider // nil unless tokens can be renewed
 	userAPI bool          // access-token client
-	// secrets is one more pointer away: fmt prints the struct a pointer
-	// leads to when it is the value printed (as with a %s of a Client
-	// value), but only addresses below that.
+	// secrets is one more pointer away: fmt prints the struct behind the
+	// printed pointer (a %s of a Client value), only addresses below it.
 	secrets *transport.Redactor
 }
 
@@ -117,8 +114,7 @@ func NewClient(accountURL string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// credentials builds the signer from the options; exactly one credential
-// must be given.
+// credentials builds the signer; exactly one credential must be given.
 func (o *options) credentials() (*credentials, error) {
 	tokenAuth := o.accessToken != "" || o.tokenSource != nil
 	switch {
@@ -145,9 +141,8 @@ func (o *options) credentials() (*credentials, error) {
 // AccountURL returns the account's base URL, e.g. "https://acme.worksection.com".
 func (c *Client) AccountURL() string { return c.account }
 
-// Close releases the idle connections of the client's own HTTP transport.
-// A client made WithHTTPClient leaves that client's transport alone. Calls
-// made after Close still work, on new connections.
+// Close releases the idle connections of the client's own HTTP transport
+// (not one given WithHTTPClient). Later calls still work, on new connections.
 func (c *Client) Close() error {
 	if c.ownsHTTP {
 		c.http.CloseIdleConnections()

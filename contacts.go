@@ -44,8 +44,7 @@ const (
 	ContactGroupFolder = "folder" // created by a user
 )
 
-// ContactGroup is a contact folder. Preset folders arrive with numeric ids
-// and custom ones with string ids; both decode into ID.
+// ContactGroup is a contact folder; preset folders' numeric ids decode too.
 type ContactGroup struct {
 	ID    ID     `json:"id"`
 	Title string `json:"title"`
@@ -62,8 +61,7 @@ func (g *ContactGroup) UnmarshalJSON(b []byte) error {
 	return unmarshalRecord[contactGroupWire, ContactGroup](b, g, "contact folder")
 }
 
-// AddContactParams describe a contact. Email and Name are required; no
-// invitation is sent.
+// AddContactParams describe a contact: Email and Name required, no invitation sent.
 type AddContactParams struct {
 	Email    string `url:"email"`
 	Name     string `url:"name"` // first and last name
@@ -110,10 +108,8 @@ func (c *Client) GetContacts(ctx context.Context) ([]Contact, error) {
 
 // AddContact creates a contact (action add_contact). Contacts may share an
 // email, so after a failure that may have reached the server it is never
-// sent again: AddContact reads the contacts back and returns one that
-// matches every field sent, or else an error matching ErrMaybeApplied (the
-// contact may still appear). An identical contact that existed before the
-// call cannot be told apart from the new one.
+// resent: it returns a contact read back matching every field sent (maybe
+// an identical older one), else ErrMaybeApplied: it may still appear.
 func (c *Client) AddContact(ctx context.Context, p AddContactParams) (*Contact, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -136,9 +132,8 @@ func (c *Client) AddContactGroup(ctx context.Context, p AddContactGroupParams) (
 	return getOne[contactGroupWire, ContactGroup](ctx, c, "add_contact_group", p, nil)
 }
 
-// matches reports whether ct holds every field p sends (emails compared
-// ignoring ASCII case, text ignoring surrounding space). An empty Group
-// means the server's default folder, so it is not compared.
+// matches reports whether ct holds every field p sends (emails by ASCII case,
+// text trimmed); an empty field (Group: the default folder) is not compared.
 func (p AddContactParams) matches(ct Contact) bool {
 	same := func(sent, got string) bool { return sent == "" || strings.TrimSpace(sent) == strings.TrimSpace(got) }
 	return SameEmail(p.Email, ct.Email) && strings.TrimSpace(p.Name) == strings.TrimSpace(ct.Name) &&

@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// Sentinel errors, matched with errors.Is. The concrete error carries the
-// details: *APIError, *ResponseError or *ValidationError.
+// Sentinel errors, matched with errors.Is; the concrete error (*APIError,
+// *ResponseError, *ValidationError) carries the details.
 var (
 	// ErrUnauthorized: the hash or token was refused (status code 2 "Action
 	// hash is missed or invalid", HTTP 401, an expired or revoked token).
@@ -20,9 +20,8 @@ var (
 	ErrRateLimited = errors.New("worksection: rate limited")
 	// ErrInvalidInput: the client refused the call before sending it.
 	ErrInvalidInput = errors.New("worksection: invalid input")
-	// ErrMaybeApplied: a write failed after it may have reached the
-	// server, and reading back could not confirm it; the record may exist
-	// now or appear later. Check before sending it again.
+	// ErrMaybeApplied: a write failed after it may have reached the server
+	// and reading back could not confirm it; check before sending it again.
 	ErrMaybeApplied = errors.New("worksection: the write may have been applied")
 	// ErrNotFound: an envelope saying a project, task or file does not
 	// exist ("Project is invalid", "Task is invalid", "File not found").
@@ -30,14 +29,11 @@ var (
 	// ErrInvalidEmail: an "Invalid email" envelope, such as a project
 	// member or subscriber who is not an account member.
 	ErrInvalidEmail = errors.New("worksection: invalid email")
-	// ErrNotMember: an "Invalid email" answer about a well-formed address
-	// to an action that takes members (subscribe, unsubscribe,
-	// add_project_members, delete_project_members, the schedule actions):
-	// the address is not a member of the account. It also matches
-	// ErrInvalidEmail.
+	// ErrNotMember: "Invalid email" about a well-formed address from an
+	// action taking members (subscribe, unsubscribe, add/delete_project_members,
+	// the schedule actions). It also matches ErrInvalidEmail.
 	ErrNotMember = errors.New("worksection: not a member of the account")
-	// ErrAlreadyExists: add_user's answer about an email that is already a
-	// member of the account.
+	// ErrAlreadyExists: add_user's answer about an email already a member.
 	ErrAlreadyExists = errors.New("worksection: already a member")
 )
 
@@ -54,38 +50,25 @@ type APIError struct {
 	// RetryAfter is the server's Retry-After hint, zero when absent.
 	RetryAfter time.Duration
 
-	// matched holds the sentinels the server's own words matched, decided
-	// before Message and Details were masked (a one-letter API key must not
-	// turn "Task is invalid" into something ErrNotFound misses); nil for an
-	// APIError built by hand, which Is classifies from its fields.
+	// matched holds the sentinels the server's words matched before
+	// masking (a one-letter API key must not hide "Task is invalid" from
+	// ErrNotFound); nil for an APIError built by hand.
 	matched []error
 }
 
 // apiSentinels are the sentinels an APIError may match.
 var apiSentinels = []error{ErrNotFound, ErrInvalidEmail, ErrUnauthorized, ErrRateLimited, ErrNotMember, ErrAlreadyExists}
 
-// newAPIError builds the error for an envelope: classified from the
-// server's words, then shown masked by red.
+// newAPIError classifies an envelope's error by the server's words, then masks it.
 func newAPIError(e APIError, mask func(string) string) *APIError {
-	for _, s := range apiSentinels {
-		if e.matches(s) {
-			e.matched = append(e.matched, s)
-		}
-	}
-	if e.matched == nil {
-		e.matched = []error{}
-	}
+	e.matched = slices.DeleteFunc(slices.Clone(apiSentinels), func(s error) bool { return !e.matches(s) })
 	e.Message, e.Details = mask(e.Message), mask(e.Details)
 	return &e
 }
 
 // Error reads like "worksection: add_user: Field is required (code 10, email)".
 func (e *APIError) Error() string {
-	var b strings.Builder
-	b.WriteString("worksection: ")
-	b.WriteString(e.Action)
-	b.WriteString(": ")
-	b.WriteString(e.Message)
+	s := "worksection: " + e.Action + ": " + e.Message
 	var extra []string
 	if e.Code != 0 {
 		extra = append(extra, fmt.Sprintf("code %d", e.Code))
@@ -97,16 +80,13 @@ func (e *APIError) Error() string {
 		extra = append(extra, fmt.Sprintf("HTTP %d", e.HTTPStatus))
 	}
 	if len(extra) > 0 {
-		b.WriteString(" (" + strings.Join(extra, ", ") + ")")
+		s += " (" + strings.Join(extra, ", ") + ")"
 	}
-	return b.String()
+	return s
 }
 
-// Is matches the sentinels by HTTP status and message (codes are reused
-// for different messages, so never by code alone): ErrUnauthorized,
-// ErrRateLimited, ErrNotFound, ErrInvalidEmail, ErrNotMember and
-// ErrAlreadyExists. For an error the client returned, the message is the
-// server's as sent, before masking.
+// Is matches the sentinels by HTTP status and the server's message as sent
+// (codes are reused for different messages, so never by code alone).
 func (e *APIError) Is(target error) bool {
 	if e.matched != nil {
 		return slices.Contains(e.matched, target)
@@ -139,9 +119,9 @@ func (e *APIError) LogValue() slog.Value {
 		slog.String("message", e.Message), slog.String("details", e.Details), slog.Int("http_status", e.HTTPStatus))
 }
 
-// ResponseError is a response the client could not read as an envelope: an
-// HTML error page, an empty, truncated or oversized body, or a payload of the
-// wrong shape. It never includes the request URL.
+// ResponseError is a response the client could not read as an envelope (an
+// HTML page, an empty, cut or oversized body, data of the wrong shape). It
+// never includes the request URL.
 type ResponseError struct {
 	Action     string
 	HTTPStatus int
@@ -189,7 +169,7 @@ func containsFold(s, sub string) bool {
 }
 
 // maybeAppliedError is a write's failure after an attempt that may have
-// been applied. It matches ErrMaybeApplied and unwraps to the failure.
+// been applied; it matches ErrMaybeApplied.
 type maybeAppliedError struct {
 	action string
 	err    error

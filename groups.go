@@ -10,8 +10,7 @@ type UserGroup struct {
 	Client bool   `json:"client"` // an external client team (wire 1) rather than your company's (0)
 }
 
-// userGroupWire is a team as the API sends it: client as 0/1, "0"/"1" or
-// a boolean.
+// userGroupWire is a team as the API sends it: client as 0/1, "0"/"1" or a boolean.
 type userGroupWire struct {
 	plainUserGroup
 	Client flag `json:"client"`
@@ -25,8 +24,7 @@ func (w *userGroupWire) record() (UserGroup, error) {
 	return g, requireID(g.ID)
 }
 
-// UnmarshalJSON reads client as 0/1, "0"/"1" or a boolean. A team needs
-// an id.
+// UnmarshalJSON reads client as 0/1, "0"/"1" or a boolean; a team needs an id.
 func (g *UserGroup) UnmarshalJSON(b []byte) error {
 	return unmarshalRecord[userGroupWire, UserGroup](b, g, "team")
 }

@@ -10,34 +10,26 @@ import (
 	"github.com/worksection-go/worksection/internal/pace"
 )
 
-// The API allows one request per second and measures arrivals, which
-// network and scheduling jitter move closer together than departures. The
-// built-in limiter therefore spaces departures with a margin, widens it
-// when the server still says "Too many requests" (see package pace), and
-// waits a full interval after the last answer.
-// adaptiveLimiter is a Limiter that hears when the server refused a
-// request for its rate (HTTP 429 or "Too many requests"), with the
-// server's Retry-After (zero when none). The built-in limiter and
-// redisstore.Limiter implement it.
+// adaptiveLimiter is a Limiter told of a refusal for the rate (HTTP 429 or
+// "Too many requests") with its Retry-After, or zero; the built-in limiter
+// and redisstore.Limiter implement it.
 type adaptiveLimiter interface {
 	Limiter
 	Refused(retryAfter time.Duration)
 }
 
-// completionLimiter is a Limiter that hears when an answer arrived. The
-// request got to the server before its answer came back, so a request
-// sent a full interval after that answer cannot arrive too soon after it,
-// whatever the network's delay: one caller working through a job one call
-// at a time (an import) is never refused, at the cost of the answer's
-// delay instead of a margin for the worst delay.
+// completionLimiter is a Limiter told when an answer arrived. A request
+// sent a full interval after an answer cannot arrive too soon after the one
+// answered, whatever the network's delay: one caller working one call at a
+// time (an import) is never refused.
 type completionLimiter interface {
 	Limiter
 	Completed()
 }
 
-// pacer is the built-in limiter: a GCRA (virtual scheduling) limiter whose
-// interval carries pace.Margin plus an adaptive slowdown. The zero burst is
-// 1. It is safe for concurrent use.
+// pacer is the built-in limiter, safe for concurrent use: GCRA (virtual
+// scheduling) spacing departures by pace.Margin more than the limit, since
+// the API counts arrivals, which jitter brings closer; slower after refusals.
 type pacer struct {
 	every time.Duration
 	burst int
@@ -47,8 +39,8 @@ type pacer struct {
 	slow float64   // adaptive extra share of every, from refusals
 }
 
-// newPacer returns the limiter for limit requests per second with burst,
-// or one that never waits for rate.Inf.
+// newPacer returns the limiter for limit requests per second with burst
+// (rate.Inf: one that never waits).
 func newPacer(limit rate.Limit, burst int) Limiter {
 	if limit == rate.Inf {
 		return unlimited{}
@@ -80,8 +72,7 @@ func (p *pacer) Wait(ctx context.Context) error {
 	return pace.Sleep(ctx, at.Sub(now))
 }
 
-// Completed schedules the next request no sooner than one interval after
-// now, when an answer has arrived.
+// Completed schedules the next request at least an interval after now.
 func (p *pacer) Completed() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -90,8 +81,8 @@ func (p *pacer) Completed() {
 	}
 }
 
-// Refused widens the interval and pushes the schedule back by at least
-// one interval, or by the server's Retry-After.
+// Refused widens the interval and pushes the schedule back by an interval
+// or Retry-After, whichever is longer.
 func (p *pacer) Refused(retryAfter time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -2,8 +2,8 @@ package worksection
 
 import "strings"
 
-// memberActions are the actions whose "Invalid email" answer, about a
-// well-formed address, means the address is not a member of the account.
+// memberActions are the actions whose "Invalid email" answer about a
+// well-formed address means it is not a member of the account.
 var memberActions = map[string]bool{
 	"subscribe":              true,
 	"unsubscribe":            true,
@@ -25,24 +25,18 @@ func (e *APIError) isMembership(target error) bool {
 }
 
 // isNotMember reports an "Invalid email" answer to a member action whose
-// details name only well-formed addresses (a malformed one is a typo, not
-// a stranger).
+// details name only well-formed addresses (a malformed one is a typo).
 func (e *APIError) isNotMember() bool {
-	if !memberActions[e.Action] || !strings.EqualFold(e.Message, "invalid email") {
-		return false
-	}
-	addrs := strings.Split(e.Details, ",")
-	for _, a := range addrs {
+	for a := range strings.SplitSeq(e.Details, ",") {
 		if !validAddrSpec(strings.TrimSpace(a)) {
 			return false
 		}
 	}
-	return true
+	return memberActions[e.Action] && strings.EqualFold(e.Message, "invalid email")
 }
 
-// isAlreadyExists reports add_user's answer about an email that is already
-// a member ("User already exists"): the message holds "already" or
-// "exist". The retry loop reads back a member on the same rule.
+// isAlreadyExists reports add_user's "User already exists": the message
+// holds "already" or "exist". afterFailure reads back on it.
 func (e *APIError) isAlreadyExists() bool {
 	return e.Action == "add_user" && (containsFold(e.Message, "already") || containsFold(e.Message, "exist"))
 }

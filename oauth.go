@@ -37,8 +37,7 @@ const (
 	ScopeAdministrative = "administrative"
 )
 
-// OAuthBaseURL is where Worksection's OAuth2 endpoints live: on
-// worksection.com, not on the account's host.
+// OAuthBaseURL is where Worksection's OAuth2 endpoints live (not the account's host).
 const OAuthBaseURL = "https://worksection.com"
 
 const (
@@ -48,8 +47,7 @@ const (
 	maxTokenLifetime = 365 * 24 * time.Hour
 )
 
-// Endpoint returns Worksection's OAuth2 endpoint. The client id and secret
-// go in the form parameters.
+// Endpoint returns Worksection's OAuth2 endpoint (client id and secret in the form).
 func Endpoint() oauth2.Endpoint {
 	e, _ := EndpointAt(OAuthBaseURL) // a constant https URL cannot fail
 	return e
@@ -74,9 +72,8 @@ func NewOAuth2Config(clientID, clientSecret, redirectURL string, scopes ...strin
 		Scopes: scopes, Endpoint: Endpoint()}
 }
 
-// OAuthError is an error from the OAuth2 server, {"error":"...",
-// "errorDescription":"..."}, which Worksection sends with HTTP 200. Any
-// secret the server echoes (client secret, code, tokens) is masked.
+// OAuthError is the OAuth2 server's {"error","errorDescription"}, sent with
+// HTTP 200; any secret the server echoes is masked.
 type OAuthError struct {
 	Code        string // e.g. "invalid_request", "invalid_client"
 	Description string // e.g. "Cannot decrypt the refresh token"
@@ -92,8 +89,7 @@ func (e *OAuthError) Error() string {
 	return s
 }
 
-// Is matches ErrUnauthorized for invalid, expired or revoked grants,
-// clients and tokens.
+// Is matches ErrUnauthorized for refused, expired or revoked grants, clients, tokens.
 func (e *OAuthError) Is(target error) bool {
 	if target != ErrUnauthorized {
 		return false
@@ -109,8 +105,7 @@ func (e *OAuthError) Is(target error) bool {
 	return e.HTTPStatus == http.StatusUnauthorized
 }
 
-// clientRefused reports whether err is the OAuth server refusing the
-// client's own credentials (a wrong or missing client id or secret): the
+// clientRefused reports the server refusing the client id or secret: the
 // refresh token was not used, and signing in again would not help.
 func clientRefused(err error) bool {
 	var oe *OAuthError
@@ -123,9 +118,7 @@ func clientRefusedErr(err error) error {
 		"(the refresh token was not used and is kept): %w", err)
 }
 
-// oauthErrorBody reads an OAuth error from a body through the envelope
-// decoder (which folds {"error","errorDescription"} into it), or nil if the
-// body holds none.
+// oauthErrorBody reads an OAuth error through the envelope decoder, or nil.
 func oauthErrorBody(status int, body []byte, red transport.Redactor) *OAuthError {
 	env, err := readEnvelope(transport.NewBodyReader(bytes.NewReader(body), int64(len(body)), -1), nil)
 	if err != nil || env.OK || env.Details == "" && env.Message == "" {
@@ -134,8 +127,7 @@ func oauthErrorBody(status int, body []byte, red transport.Redactor) *OAuthError
 	return &OAuthError{Code: red.Text(env.Details), Description: red.Text(env.Message), HTTPStatus: status}
 }
 
-// oauthHTTPClient is the client for the token endpoints: hc (or the
-// default, with its timeout) following no redirect, since a redirect would
+// oauthHTTPClient is hc (or the default) following no redirect, which would
 // re-post the client secret and a grant elsewhere.
 func oauthHTTPClient(hc *http.Client) *http.Client {
 	if hc == nil {
@@ -156,11 +148,10 @@ func checkTokenURL(e oauth2.Endpoint) error {
 	return nil
 }
 
-// Exchange trades an authorization code for a token. It follows no
-// redirect, uses the *http.Client in ctx under oauth2.HTTPClient if any,
-// and returns the server's errors (sent with HTTP 200) as *OAuthError with
-// any echoed secret masked. opts add their parameters (a PKCE verifier) to
-// the form.
+// Exchange trades an authorization code for a token, through the
+// *http.Client in ctx under oauth2.HTTPClient if any, following no redirect.
+// The server's errors (sent with HTTP 200) are *OAuthError, secrets masked.
+// opts add their parameters (a PKCE verifier) to the form.
 func Exchange(ctx context.Context, cfg *oauth2.Config, code string, opts ...oauth2.AuthCodeOption) (*oauth2.Token, error) {
 	if cfg == nil {
 		return nil, errors.New("worksection: oauth: exchange: nil config")
@@ -200,9 +191,8 @@ func addOptionParams(form url.Values, cfg *oauth2.Config, opts []oauth2.AuthCode
 	return nil
 }
 
-// refreshGrant performs one refresh: grant_type=refresh_token and the
-// refresh token to the refresh endpoint beside cfg's TokenURL. The
-// server rotates the pair: the answer's refresh token replaces the old one.
+// refreshGrant posts the refresh token to the refresh endpoint beside cfg's
+// TokenURL. The server rotates the pair.
 func refreshGrant(ctx context.Context, hc *http.Client, cfg *oauth2.Config, refreshToken string) (*oauth2.Token, error) {
 	if cfg == nil {
 		return nil, errors.New("worksection: oauth: refresh: nil config")
@@ -219,8 +209,7 @@ func refreshGrant(ctx context.Context, hc *http.Client, cfg *oauth2.Config, refr
 	return tok, nil
 }
 
-// tokenRequest posts form, with the client's id and secret, to a token
-// endpoint and reads the token or the error from the answer.
+// tokenRequest posts form with the client's id and secret to endpoint.
 func tokenRequest(ctx context.Context, hc *http.Client, cfg *oauth2.Config, endpoint string, form url.Values, red transport.Redactor) (*oauth2.Token, error) {
 	if ctx == nil {
 		return nil, errors.New("nil context")
@@ -275,8 +264,7 @@ func decodeToken(body []byte) (*oauth2.Token, error) {
 	var exp number
 	_ = json.Unmarshal(tj.ExpiresIn, &exp) // a bad or absent expires_in is no expiry
 	if secs := exp.v; secs != nil && *secs > 0 {
-		// Clamped before converting: a huge value must not wrap around
-		// into an expiry in the past.
+		// Clamped first: a huge value must not wrap into the past.
 		tok.Expiry = time.Now().Add(time.Duration(min(*secs, maxTokenLifetime.Seconds()) * float64(time.Second)))
 	}
 	var extra map[string]any
@@ -284,8 +272,7 @@ func decodeToken(body []byte) (*oauth2.Token, error) {
 	return tok.WithExtra(extra), nil
 }
 
-// AccountURL returns the account URL the token response carried
-// ("account_url"), or "" if it has none.
+// AccountURL returns the token response's account_url, or "".
 func AccountURL(tok *oauth2.Token) string {
 	if tok == nil {
 		return ""
@@ -294,8 +281,7 @@ func AccountURL(tok *oauth2.Token) string {
 	return s
 }
 
-// keepAccountURL carries account_url over from old to a refreshed token
-// whose response did not repeat it.
+// keepAccountURL carries account_url from old to a refreshed token lacking it.
 func keepAccountURL(tok, old *oauth2.Token) *oauth2.Token {
 	if AccountURL(tok) == "" && AccountURL(old) != "" {
 		return tok.WithExtra(map[string]any{"account_url": AccountURL(old)})
@@ -303,13 +289,10 @@ func keepAccountURL(tok, old *oauth2.Token) *oauth2.Token {
 	return tok
 }
 
-// tokenProvider is what the Client needs from a token source: a token
-// within the caller's context, and a renewal after the API refused one as
-// expired. This package's sources implement it; any other
+// tokenProvider is what the Client needs from a token source; any other
 // oauth2.TokenSource is adapted by foreignSource.
 type tokenProvider interface {
-	// token returns a valid token; hc is the Client's HTTP client, used
-	// for any refresh it starts.
+	// token returns a valid token, refreshing through hc if needed.
 	token(ctx context.Context, hc *http.Client) (*oauth2.Token, error)
 	// renew refreshes unless the source has already moved past stale.
 	renew(ctx context.Context, hc *http.Client, stale string) error
@@ -323,23 +306,20 @@ func providerFor(ts oauth2.TokenSource) tokenProvider {
 	return foreignSource{ts}
 }
 
-// foreignSource wraps a token source that knows nothing of contexts: the
-// caller's context still ends the caller's wait.
+// foreignSource wraps a token source without contexts: ctx still ends the wait.
 type foreignSource struct{ ts oauth2.TokenSource }
 
 func (f foreignSource) token(ctx context.Context, _ *http.Client) (*oauth2.Token, error) {
-	type result struct {
-		tok *oauth2.Token
-		err error
-	}
-	done := make(chan result, 1)
+	var tok *oauth2.Token
+	var err error
+	done := make(chan struct{})
 	go func() {
-		tok, err := f.ts.Token()
-		done <- result{tok, err}
+		tok, err = f.ts.Token()
+		close(done)
 	}()
 	select {
-	case r := <-done:
-		return r.tok, r.err
+	case <-done:
+		return tok, err
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -356,10 +336,9 @@ func (f foreignSource) renew(ctx context.Context, hc *http.Client, stale string)
 	return nil
 }
 
-// NewClientFromToken builds a user-API client for the account named in the
-// token response (account_url), refreshing tok through cfg as needed. Pass
-// WithTokenSource(NewTokenSource(ctx, cfg, tok, save)) in opts to persist
-// rotated tokens.
+// NewClientFromToken builds a user-API client for the token's account_url,
+// refreshing tok through cfg. Pass WithTokenSource(NewTokenSource(ctx, cfg,
+// tok, save)) in opts to persist rotated tokens.
 func NewClientFromToken(ctx context.Context, cfg *oauth2.Config, tok *oauth2.Token, opts ...Option) (*Client, error) {
 	account := AccountURL(tok)
 	if account == "" {

@@ -31,9 +31,9 @@ type options struct {
 	now         func() time.Time
 }
 
-// WithAPIKey authenticates as the account admin with the API key from
-// Account → API, calling the admin API at /api/admin/v2/. Requests are signed
-// with the documented md5 query hash unless WithHMACSigning is also given.
+// WithAPIKey calls the admin API (/api/admin/v2/) with the key from
+// Account → API, signed with the documented md5 query hash unless
+// WithHMACSigning is also given.
 func WithAPIKey(key string) Option {
 	return func(o *options) error {
 		o.apiKey = key
@@ -48,8 +48,8 @@ func WithHMACSigning() Option {
 	return func(o *options) error { o.hmac = true; return nil }
 }
 
-// WithAccessToken calls the user API at /api/oauth2 on behalf of the person
-// the OAuth2 access token belongs to, sent as "Authorization: Bearer".
+// WithAccessToken calls the user API (/api/oauth2) as the person the OAuth2
+// access token belongs to, sent as "Authorization: Bearer".
 func WithAccessToken(token string) Option {
 	return func(o *options) error {
 		o.accessToken = token
@@ -57,9 +57,8 @@ func WithAccessToken(token string) Option {
 	}
 }
 
-// WithHTTPClient sends requests through a copy of hc; hc itself is never
-// changed. Without it the client uses a 30 s timeout and keep-alive
-// connections of its own.
+// WithHTTPClient sends requests through a copy of hc. Without it the client
+// uses a 30 s timeout and keep-alive connections of its own.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(o *options) error {
 		if hc == nil {
@@ -78,9 +77,9 @@ func WithUserAgent(ua string) Option {
 	}
 }
 
-// WithRateLimit sets the client-side limit shared by every goroutine using
-// the Client: limit requests per second with the given burst. The default is
-// the documented 1 request/second, burst 1; rate.Inf turns limiting off.
+// WithRateLimit sets the Client's limit, shared by its goroutines: limit
+// requests per second with burst. The default is the documented 1/s, burst
+// 1; rate.Inf turns limiting off.
 func WithRateLimit(limit rate.Limit, burst int) Option {
 	return func(o *options) error {
 		if limit <= 0 || limit != rate.Inf && burst < 1 {
@@ -91,16 +90,14 @@ func WithRateLimit(limit rate.Limit, burst int) Option {
 	}
 }
 
-// Limiter paces requests. Wait blocks until the next request may be sent,
-// or returns an error if ctx ends first. *rate.Limiter satisfies it, and so
-// does redisstore.Limiter, which shares one limit among processes.
+// Limiter paces requests: Wait blocks until the next may be sent, or ctx
+// ends. *rate.Limiter satisfies it, and so does redisstore.Limiter.
 type Limiter interface {
 	Wait(ctx context.Context) error
 }
 
 // WithLimiter replaces the built-in limiter with l, for a limit shared by
-// several clients or processes (see package redisstore). Every attempt,
-// retries included, waits on l. WithRateLimit configures the built-in one.
+// clients or processes (see redisstore); every attempt waits on l.
 func WithLimiter(l Limiter) Option {
 	return func(o *options) error {
 		if l == nil || isNilPointer(l) {
@@ -111,8 +108,8 @@ func WithLimiter(l Limiter) Option {
 	}
 }
 
-// WithMaxResponseBytes caps how much of a response body is read (64 MiB by
-// default). A larger body is an error, so memory stays bounded.
+// WithMaxResponseBytes caps a response body (64 MiB by default); a larger
+// one is an error, so memory stays bounded.
 func WithMaxResponseBytes(n int64) Option {
 	return func(o *options) error {
 		if n <= 0 {
@@ -123,9 +120,8 @@ func WithMaxResponseBytes(n int64) Option {
 	}
 }
 
-// WithLogger logs one debug record per attempt (action, attempt, HTTP
-// status, duration, bytes) to l. Queries, headers and secrets are never
-// logged. Logging is off by default.
+// WithLogger logs a debug record per attempt (action, attempt, HTTP status,
+// duration, bytes) to l; never queries, headers or secrets. Off by default.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) error {
 		if l == nil {
@@ -147,11 +143,9 @@ func WithRetry(p RetryPolicy) Option {
 	}
 }
 
-// WithTokenSource calls the user API with tokens from ts, asked for on
-// every attempt within the call's context. If the API answers HTTP 401
-// ("Access token is expired"), the client renews the token once (through a
-// *TokenSource or shared source, refreshing only if no other caller has;
-// any other source is asked again) and repeats the attempt once.
+// WithTokenSource calls the user API with tokens from ts, asked for on every
+// attempt. After an HTTP 401 ("Access token is expired") the client renews
+// the token once (a foreign source is asked again) and repeats the attempt.
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(o *options) error {
 		if ts == nil || isNilPointer(ts) {
@@ -173,8 +167,8 @@ func checkHeaderValue(what, v string) error {
 	return nil
 }
 
-// validHeaderValue refuses what net/http would refuse at send time (and
-// what could split a header): control characters other than tab.
+// validHeaderValue refuses control characters other than tab, which
+// net/http refuses at send time and which could split a header.
 func validHeaderValue(v string) bool {
 	for i := 0; i < len(v); i++ {
 		if c := v[i]; c < ' ' && c != '\t' || c == 0x7f {
@@ -184,8 +178,7 @@ func validHeaderValue(v string) bool {
 	return true
 }
 
-// isNilPointer reports a typed nil pointer in an interface, such as a nil
-// *TokenSource, which == nil does not catch.
+// isNilPointer reports a typed nil pointer in an interface (== nil misses it).
 func isNilPointer(v any) bool {
 	rv := reflect.ValueOf(v)
 	return rv.Kind() == reflect.Pointer && rv.IsNil()

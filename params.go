@@ -18,10 +18,9 @@ import (
 // data): a string in a query, embedded as JSON in a JSON body.
 type rawJSON string
 
-// encodeQuery renders action and params (a struct with `url` tags, read by
-// go-querystring, or nil) as the exact query string that is signed and
-// sent: action first, then the fields in struct order, escaped as PHP's
-// http_build_query escapes them (the vendor's SDK hashes that string).
+// encodeQuery renders action and params (a struct with `url` tags, or nil)
+// as the query signed and sent: action first, then the fields in struct
+// order, escaped as PHP's http_build_query does (the md5 hash covers it).
 func encodeQuery(action string, params any) (string, error) {
 	var b strings.Builder
 	b.WriteString("action=" + auth.Escape(action))
@@ -41,11 +40,9 @@ func encodeQuery(action string, params any) (string, error) {
 }
 
 // jsonBody renders params as the JSON object the vendor's 2026 clients
-// post: the fields the query would carry, in struct order, with integers,
-// digit-only IDs and `int` booleans as JSON numbers, repeated values as
-// arrays, rawJSON embedded, and HTML characters unescaped (as PHP's and
-// Python's encoders send them). No params (nil, or all omitted) give an
-// empty body.
+// post: the query's fields in struct order, integers, digit-only IDs and
+// `int` booleans as numbers, repeated values as arrays, rawJSON embedded,
+// HTML unescaped (as PHP and Python send it). No params: an empty body.
 func jsonBody(params any) ([]byte, error) {
 	if params == nil {
 		return nil, nil
@@ -101,8 +98,8 @@ const (
 	paramRaw              // rawJSON
 )
 
-// paramFields lists the fields of params' struct type in order, named as
-// go-querystring names them. The params types have no embedded structs.
+// paramFields lists params' struct fields in order, named as
+// go-querystring names them (the params types embed no structs).
 func paramFields(params any) []paramField {
 	t := reflect.TypeOf(params)
 	for t.Kind() == reflect.Pointer {
@@ -161,8 +158,7 @@ func (f paramField) value(vs []string) (any, error) {
 	return list, nil
 }
 
-// digits reports a decimal integer that survives a round trip through a
-// JSON number.
+// digits reports a decimal integer that survives a JSON number round trip.
 func digits(s string) bool {
 	if s == "" || len(s) > 18 || s[0] == '0' && len(s) > 1 {
 		return false

@@ -17,8 +17,7 @@ type UserRef struct {
 }
 
 // Validate reports what AddProjectMembers and DeleteProjectMembers would
-// refuse before sending: a project id of digits and at least one email,
-// each one address.
+// refuse: a project id of digits and at least one email, each one address.
 func (p ProjectMembersParams) Validate() error { return p.validate("add_project_members") }
 
 func (p ProjectMembersParams) validate(action string) error {
@@ -46,8 +45,7 @@ func (c *Client) AddProjectMembers(ctx context.Context, p ProjectMembersParams) 
 	return c.projectMembers(ctx, "add_project_members", p)
 }
 
-// DeleteProjectMembers removes members from a project (action
-// delete_project_members).
+// DeleteProjectMembers removes members from a project (delete_project_members).
 func (c *Client) DeleteProjectMembers(ctx context.Context, p ProjectMembersParams) error {
 	return c.projectMembers(ctx, "delete_project_members", p)
 }

@@ -10,19 +10,17 @@ import (
 	"strings"
 )
 
-// A record (a user, a contact, a team, a folder) is decoded through its
-// wire type W, the record as the API sends it, whose record method checks
-// it and converts it to the public type T.
+// A record (user, contact, team, folder) is decoded through its wire type
+// W, whose record method checks it and converts it to the public type T.
 type wireRecord[W, T any] interface {
 	*W
 	record() (T, error)
 }
 
-// errNoID refuses a record without an id: an empty object is never taken
-// for a record.
+// errNoID refuses a record without an id, such as an empty object.
 var errNoID = errors.New("want an object with id")
 
-// requireID is the check every record's conversion makes.
+// requireID is every record conversion's check.
 func requireID(id ID) error {
 	if strings.TrimSpace(string(id)) == "" {
 		return errNoID
@@ -48,14 +46,12 @@ func unmarshalRecord[W, T any, PW wireRecord[W, T]](b []byte, dst *T, name strin
 	return nil
 }
 
-// recordList decodes a list: data as an array, as PHP's object keyed by id
-// (its values are the elements), or null (none). Elements are decoded one
-// at a time from the stream; a null one, or more than maxListItems, is a
-// data error.
+// recordList decodes a list: an array, PHP's object keyed by id, or null
+// (none), one element at a time from the stream. A null element, or more
+// than maxListItems, is a data error.
 type recordList[W, T any, PW wireRecord[W, T]] struct{ items []T }
 
-// missing refuses an ok answer without data: an empty list is [], and
-// reading none as one would report an empty account.
+// missing refuses an ok answer without data: it is not an empty account.
 func (l *recordList[W, T, PW]) missing() error { return errors.New("want a list") }
 
 func (l *recordList[W, T, PW]) decodeData(dec *json.Decoder, size int64) error {
@@ -111,12 +107,9 @@ func (l *recordList[W, T, PW]) element(dec *json.Decoder, w *W, size int64) erro
 	return err
 }
 
-// reserve makes room for more elements when the list is full. With the
-// body's size declared, it reserves what the rest of the body holds at the
-// bytes per element so far (plus a margin), so a large list is neither
-// copied repeatedly nor held twice; never more than eight times the
-// elements already received, so a size a server declares but does not
-// send costs little.
+// reserve grows a full list to what the declared body holds at the bytes per
+// element so far, so a large list is neither copied repeatedly nor held
+// twice; at most 8x the elements received, so a size never sent costs little.
 func (l *recordList[W, T, PW]) reserve(dec *json.Decoder, size int64) {
 	n := len(l.items)
 	if n < cap(l.items) || n < 256 || size <= 0 {
@@ -127,8 +120,7 @@ func (l *recordList[W, T, PW]) reserve(dec *json.Decoder, size int64) {
 	l.items = slices.Grow(l.items, want-n)
 }
 
-// oneRecord decodes one record: data as an object or an array holding
-// exactly one object (me answers either way).
+// oneRecord decodes one record: an object, or an array of exactly one (me).
 type oneRecord[W, T any, PW wireRecord[W, T]] struct{ item T }
 
 func (o *oneRecord[W, T, PW]) missing() error { return errors.New("want one object") }
@@ -159,11 +151,9 @@ func (o *oneRecord[W, T, PW]) decodeData(dec *json.Decoder, _ int64) error {
 	return err
 }
 
-// jsonData decodes data into out with encoding/json, for the actions
-// whose data is not a record list (projects, tasks, schedules).
+// jsonData decodes data that is not a record into out; it may be absent.
 type jsonData struct{ out any }
 
-// missing: these actions' data may be absent.
 func (j jsonData) missing() error { return nil }
 
 func (j jsonData) decodeData(dec *json.Decoder, _ int64) error {

@@ -16,23 +16,20 @@ import (
 
 // Every answer is an envelope, {"status":"ok","data":...} or
 // {"status":"error","status_code":N,"message":"...","message_details":"..."},
-// decoded here with encoding/json from the response stream: a list's
-// elements are decoded as they arrive, so memory follows the bytes
-// received. No error quotes response bytes: a server can echo a credential.
+// decoded from the stream, so memory follows the bytes received. No error
+// quotes response bytes: a server can echo a credential.
 
 var (
-	// errNotEnvelope reports a body that is not a JSON envelope.
 	errNotEnvelope = errors.New("response is not a JSON envelope")
-	// errData reports an ok envelope whose data does not fit the result.
-	errData = errors.New("decoding data")
+	errData        = errors.New("decoding data") // an ok envelope whose data does not fit
 )
 
-// maxListItems bounds a list's length, so memory for a list stays bounded
-// whatever the body: the API answers at most 10,000 records per call.
+// maxListItems bounds a list, and so its memory, whatever the body: the API
+// answers at most 10,000 records per call.
 const maxListItems = 100_000
 
-// envelope is an answer's outer shape. OAuth servers' {"error":"...",
-// "error_description":"..."} is folded into it.
+// envelope is an answer's outer shape; OAuth's {"error","error_description"}
+// is folded into it.
 type envelope struct {
 	OK      bool
 	Code    int    // status_code
@@ -41,18 +38,16 @@ type envelope struct {
 	HasData bool   // the envelope had a data key
 }
 
-// dataDecoder decodes an ok envelope's data from the stream. An error
-// decodeData returns is a data error (the value was read whole) unless
-// streamBroken says the stream itself failed. missing is the error for an
-// ok envelope without data, nil if that is fine.
+// dataDecoder decodes an ok envelope's data from the stream. decodeData's
+// error is a data error unless streamBroken says the stream failed. missing
+// is the error for an ok envelope without data, nil if that is fine.
 type dataDecoder interface {
 	decodeData(dec *json.Decoder, size int64) error // size: the body's declared length, or -1
 	missing() error
 }
 
 // readEnvelope decodes the envelope from r and, in the same pass, its data
-// with data (nil: skipped). An error envelope is returned without error,
-// whatever its data.
+// with data (nil: skipped). An error envelope is no error, whatever its data.
 func readEnvelope(r *transport.BodyReader, data dataDecoder) (envelope, error) {
 	dec := json.NewDecoder(r)
 	var h header
@@ -91,8 +86,7 @@ func readEnvelope(r *transport.BodyReader, data dataDecoder) (envelope, error) {
 	return env, fmt.Errorf("%w: %w", errData, dataErr)
 }
 
-// readData decodes data with d (nil: skips it), keeping a data error in
-// dataErr and returning a stream error.
+// readData decodes data with d (nil: skips it) into *dataErr or a stream error.
 func readData(dec *json.Decoder, size int64, d dataDecoder, dataErr *error) error {
 	if d == nil {
 		return skip(dec)
@@ -107,12 +101,8 @@ func readData(dec *json.Decoder, size int64, d dataDecoder, dataErr *error) erro
 
 // expect reads the delimiter want.
 func expect(dec *json.Decoder, want json.Delim) error {
-	tok, err := dec.Token()
-	if err == nil && tok != want {
-		err = fmt.Errorf("want %s", want)
-	}
-	if err != nil {
-		return streamErr(err)
+	if tok, err := dec.Token(); err != nil || tok != want {
+		return streamErr(cmp.Or(err, fmt.Errorf("want %s", want)))
 	}
 	return nil
 }
@@ -123,17 +113,16 @@ func skip(dec *json.Decoder) error {
 	return dec.Decode(&v)
 }
 
-// streamBroken reports a failure of the stream rather than of the data:
-// a read, the body's limits, or invalid JSON.
+// streamBroken reports a failure of the stream (a read, the body's limits,
+// invalid JSON) rather than of the data.
 func streamBroken(err error) bool {
 	var se *json.SyntaxError
 	return errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
 		errors.Is(err, transport.ErrReadBody) || errors.Is(err, transport.ErrBodyTooLarge)
 }
 
-// streamErr is the error for a body that could not be read as an
-// envelope: read failures as they are, anything else errNotEnvelope,
-// naming the offset only.
+// streamErr is the error for a body unreadable as an envelope: read
+// failures as they are, anything else errNotEnvelope, naming the offset only.
 func streamErr(err error) error {
 	var se *json.SyntaxError
 	switch {
@@ -153,8 +142,7 @@ type header struct {
 	hasData                                               bool
 }
 
-// read decodes the value of key, matched like encoding/json matches
-// struct fields (ignoring case); other keys are skipped.
+// read decodes key's value, matched ignoring case as encoding/json does.
 func (h *header) read(dec *json.Decoder, key string) error {
 	for _, f := range []struct {
 		name string
@@ -179,15 +167,13 @@ func (h *header) envelope() (envelope, error) {
 	case strings.EqualFold(status, "ok"):
 		env.OK = true
 	case strings.EqualFold(status, "error"):
-		// A non-integer code is kept as 0: the message still says what
-		// went wrong.
+		// A non-integer code is 0: the message still says what went wrong.
 		code, _, _ := scalar(h.code)
 		env.Code, _ = strconv.Atoi(code)
 	case status == "" && len(h.oauthError) > 0 && !isNull(h.oauthError):
-		// OAuth server shape: the description is the message, the error
-		// code (invalid_grant, ...) the details.
+		// OAuth: the description is the message, the code the details.
 		env.Details = text(h.oauthError)
-		env.Message = firstNonEmpty(text(h.oauthDesc), env.Message, env.Details)
+		env.Message = cmp.Or(text(h.oauthDesc), env.Message, env.Details)
 	case status == "":
 		return envelope{}, fmt.Errorf(`%w: status "": want ok or error`, errNotEnvelope)
 	default:
@@ -196,18 +182,8 @@ func (h *header) envelope() (envelope, error) {
 	return env, nil
 }
 
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
-// text renders a free-form field (message, message_details) as a string:
-// strings as is, numbers as written, arrays of scalars joined with ", ",
-// anything else as compact JSON. It never fails.
+// text renders a free-form field as a string: scalars as written, arrays
+// joined with ", ", anything else as compact JSON. It never fails.
 func text(raw []byte) string {
 	if s, _, err := scalar(raw); err == nil {
 		return s
@@ -242,7 +218,6 @@ func describe(err error) error {
 	if te.Field == "" {
 		return errors.New("want " + want)
 	}
-	// The path's last part is the key; the ones before can be Go names of
-	// embedded wire structs.
+	// The path's last part is the key; earlier ones may be Go names.
 	return fmt.Errorf("field %s: want %s", te.Field[strings.LastIndex(te.Field, ".")+1:], want)
 }

@@ -15,28 +15,23 @@ import (
 	"github.com/worksection-go/worksection/internal/transport"
 )
 
-// RetryPolicy says how failed calls are retried. What may be retried
-// depends on the action (see docs/actions.md's action table): reads and
-// idempotent writes are resent after any failure worth retrying; AddUser
-// is resent and resolved by reading back; AddContact is never resent once
-// an attempt may have reached the server. Never retried: API errors other
-// than rate limiting and server faults, validation errors, and the end of
-// the caller's context.
+// RetryPolicy says how failed calls are retried, by action (docs/actions.md).
+// Never retried: API errors other than rate limits and server faults,
+// validation errors, and the end of the caller's context.
 type RetryPolicy struct {
 	MaxAttempts int           // attempts in all, including the first; 1 turns retries off
 	MinWait     time.Duration // first backoff; doubles each retry, with jitter
 	MaxWait     time.Duration // cap on any wait, Retry-After included
 }
 
-// DefaultRetryPolicy returns the policy used unless WithRetry says
-// otherwise: 3 attempts, backoff from 1 s, waits capped at 30 s.
+// DefaultRetryPolicy is the policy unless WithRetry: 3 attempts, backoff
+// from 1 s, waits capped at 30 s.
 func DefaultRetryPolicy() RetryPolicy {
 	return RetryPolicy{MaxAttempts: 3, MinWait: 1 * time.Second, MaxWait: 30 * time.Second}
 }
 
-// wait is the pause before retry number attempt (1-based): the server's
-// Retry-After if given, else exponential backoff with jitter; never more
-// than MaxWait.
+// wait is the pause before retry number attempt (1-based): Retry-After if
+// given, else exponential backoff with jitter; at most MaxWait.
 func (p RetryPolicy) wait(attempt int, retryAfter time.Duration) time.Duration {
 	if retryAfter > 0 {
 		return min(retryAfter, p.MaxWait)
@@ -61,8 +56,8 @@ type failure struct {
 }
 
 // classify judges a failed attempt by what the server may have done. Only
-// the caller's context ends retries: the HTTP client's own timeout is a
-// failure like any other, one that may have been applied.
+// the caller's context ends retries: the HTTP client's timeout is a failure
+// that may have been applied.
 func classify(ctx context.Context, err error) failure {
 	var (
 		ve  *ValidationError
@@ -88,16 +83,14 @@ func classify(ctx context.Context, err error) failure {
 		case serverFault(re.HTTPStatus), errors.Is(re.Err, transport.ErrReadBody):
 			return failure{retry: true, maybeApplied: true}
 		case re.HTTPStatus >= 200 && re.HTTPStatus < 300:
-			// Answered, but not in a shape we can read: done or not,
-			// resending will not tell.
+			// Answered unreadably: resending will not tell if it was done.
 			return failure{maybeApplied: true}
 		}
 		return failure{}
 	case errors.As(err, &ue):
 		switch {
 		case errors.Is(err, transport.ErrRedirect):
-			// The server answered, with a redirect: a write may have been
-			// applied (303 See Other after a POST says so).
+			// A write answered with a redirect (303 after a POST) may be applied.
 			return failure{maybeApplied: true}
 		case errors.As(err, &crt):
 			return failure{} // does not heal by waiting
@@ -142,8 +135,8 @@ func retryAfter(err error) time.Duration {
 	return 0
 }
 
-// maxRetryAfter caps a server's Retry-After before it becomes a Duration,
-// so a huge value cannot overflow; RetryPolicy.MaxWait caps it further.
+// maxRetryAfter caps Retry-After before it becomes a Duration, so a huge
+// value cannot overflow; MaxWait caps it further.
 const maxRetryAfter = 24 * time.Hour
 
 func parseRetryAfter(h http.Header) time.Duration {
@@ -164,8 +157,7 @@ func parseRetryAfter(h http.Header) time.Duration {
 	return 0
 }
 
-// slowDown tells a limiter that adapts that the server refused a request
-// for its rate.
+// slowDown tells an adaptive limiter of a refusal for the rate.
 func (c *Client) slowDown(retryAfter time.Duration) {
 	if a, ok := c.limiter.(adaptiveLimiter); ok {
 		a.Refused(retryAfter)

@@ -24,9 +24,8 @@ const (
 	DayUnset     DayKind = "unset"
 )
 
-// ScheduleQuery selects schedules: Users are emails or user ids (all
-// members when empty); Start and End bound the days, inclusive (zero times
-// are omitted).
+// ScheduleQuery selects schedules: Users are emails or user ids (empty: all
+// members); Start and End bound the days, inclusive (zero: unbounded).
 type ScheduleQuery struct {
 	Users      []string
 	Start, End time.Time
@@ -87,8 +86,7 @@ func (q ScheduleQuery) Validate() error {
 	return nil
 }
 
-// GetUsersSchedule returns members' schedules (action get_users_schedule),
-// sorted by user id.
+// GetUsersSchedule returns members' schedules sorted by user id (action get_users_schedule).
 func (c *Client) GetUsersSchedule(ctx context.Context, q ScheduleQuery) ([]UserSchedule, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -202,38 +200,22 @@ func validateScheduleChanges(changes []ScheduleChange) error {
 // and days in the order first given.
 func scheduleJSON(changes []ScheduleChange) rawJSON {
 	var users []string
-	days := map[string][][2]string{}
+	days := map[string][]string{}
 	for _, ch := range changes {
 		if _, ok := days[ch.User]; !ok {
 			users = append(users, ch.User)
 		}
-		days[ch.User] = append(days[ch.User], [2]string{ch.Date.Format(requestDate), string(ch.Kind)})
+		days[ch.User] = append(days[ch.User], quote(ch.Date.Format(requestDate))+":"+quote(string(ch.Kind)))
 	}
-	var b strings.Builder
-	b.WriteByte('{')
 	for i, u := range users {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.Write(quote(u))
-		b.WriteString(":{")
-		for j, d := range days[u] {
-			if j > 0 {
-				b.WriteByte(',')
-			}
-			b.Write(quote(d[0]))
-			b.WriteByte(':')
-			b.Write(quote(d[1]))
-		}
-		b.WriteByte('}')
+		users[i] = quote(u) + ":{" + strings.Join(days[u], ",") + "}"
 	}
-	b.WriteByte('}')
-	return rawJSON(b.String())
+	return rawJSON("{" + strings.Join(users, ",") + "}")
 }
 
-func quote(s string) []byte {
+func quote(s string) string {
 	b, _ := json.Marshal(s) // a string always encodes
-	return b
+	return string(b)
 }
 
 var (
@@ -242,8 +224,7 @@ var (
 )
 
 // UpdateUsersSchedule sets days of members' schedules (action
-// update_users_schedule). Setting a day twice leaves the same schedule, so
-// the call is retried like a read.
+// update_users_schedule); setting a day twice is harmless, so it is retried.
 func (c *Client) UpdateUsersSchedule(ctx context.Context, changes []ScheduleChange) (*ScheduleUpdate, error) {
 	if err := validateScheduleChanges(changes); err != nil {
 		return nil, err

@@ -13,12 +13,11 @@ import (
 )
 
 const (
-	// refreshEarly is how long before expiry a token is refreshed, or half
-	// its lifetime (expires_in) if that is shorter, so that a short-lived
-	// token is not refreshed at once.
+	// refreshEarly is how long before expiry a token is refreshed (or half
+	// its expires_in if shorter, so a short-lived one is not refreshed at once).
 	refreshEarly = time.Minute
-	// renewTimeout bounds one shared renewal: waiting for the lock (a dead
-	// holder's lease, a live holder's refresh), reloading, refreshing, saving.
+	// renewTimeout bounds one shared renewal: the lock wait (a dead holder's
+	// lease, a live holder's refresh), reload, refresh and save.
 	renewTimeout = 2 * time.Minute
 )
 
@@ -39,8 +38,7 @@ type SharedTokenSource struct {
 	refused string // a refresh token the server refused: never sent or written back again
 }
 
-// sharedRenewal is one reload-or-refresh shared by the callers of one
-// process; done closes when tok or err is set.
+// sharedRenewal is one reload-or-refresh shared by a process's callers.
 type sharedRenewal struct {
 	stale string
 	done  chan struct{}
@@ -48,23 +46,15 @@ type sharedRenewal struct {
 	err   error
 }
 
-// NewSharedTokenSource returns a token source for several processes (or
-// replicas) that sign in as one user and so share one rotating refresh
-// token through store. It reads the store on every call, so a token
-// another process saved is used at once. A token due for refresh (a
-// minute before expiry, or half its lifetime if shorter) is refreshed in
-// the background while still served; callers wait only when it is about
-// to expire or the API refused it. A renewal takes the store's lock and
-// reloads, refreshing only if no other process has; concurrent callers in
-// one process share it. A short-lived program must call Flush before it
-// exits, so that a refreshed pair reaches the store. How failures are
-// handled (a refused refresh token, refused client credentials, a store
-// that lost the token, a lost answer) is in docs/replicas.md.
+// NewSharedTokenSource returns a token source for processes (or replicas)
+// that sign in as one user and so share one rotating refresh token through
+// store, read on every call. A due token is refreshed in the background,
+// under the store's lock, unless another process has. A short-lived program
+// must call Flush before it exits. See docs/replicas.md.
 //
-// A Client using the source refreshes through its own HTTP client; each
-// call's context ends only that call's wait. Token() uses ctx's values and
-// the *http.Client under oauth2.HTTPClient if set. A renewal runs detached
-// from the callers, bounded by the HTTP client's timeout and two minutes.
+// A Client refreshes through its own HTTP client, Token() through ctx's
+// oauth2.HTTPClient if set. A renewal runs detached from the callers (each
+// context ends only its own wait), bounded by the HTTP timeout and 2 minutes.
 func NewSharedTokenSource(ctx context.Context, cfg *oauth2.Config, store TokenStore) *SharedTokenSource {
 	if ctx == nil {
 		ctx = context.Background()
@@ -87,8 +77,7 @@ func (s *SharedTokenSource) GoString() string { return s.String() }
 // Format makes every fmt verb use String.
 func (s *SharedTokenSource) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, s.String()) }
 
-// fresh reports whether tok may be served without renewal (see earlyFor).
-// Every process decides alike.
+// fresh reports whether tok needs no renewal; every process decides alike.
 func fresh(tok *oauth2.Token) bool {
 	return tok.Expiry.IsZero() || time.Until(tok.Expiry) > earlyFor(tok)
 }
@@ -101,8 +90,7 @@ func earlyFor(tok *oauth2.Token) time.Duration {
 	return refreshEarly
 }
 
-// newer reports whether a is a later pair than b: every refresh moves the
-// expiry forward, so of two different pairs the later expiry is the live one.
+// newer reports whether a is a later pair than b (a refresh moves the expiry on).
 func newer(a, b *oauth2.Token) bool {
 	return b == nil || !a.Expiry.IsZero() && !b.Expiry.IsZero() &&
 		a.Expiry.After(b.Expiry) && a.RefreshToken != b.RefreshToken
@@ -111,15 +99,13 @@ func newer(a, b *oauth2.Token) bool {
 // Token returns the stored token while it is fresh, renewing it otherwise.
 func (s *SharedTokenSource) Token() (*oauth2.Token, error) { return s.token(s.ctx, s.hc) }
 
-// Flush waits until the renewal in flight, if any, has been answered and
-// saved, or has failed, or ctx ends, and returns the last renewal's error
-// (a failed save included), or ctx's, wrapped. Call it before a
-// short-lived program exits: a background refresh may be running, and the
-// old refresh token dies as soon as the server answers it.
+// Flush waits until the renewal in flight, if any, is saved or has failed,
+// or ctx ends, and returns the last renewal's error (or ctx's, wrapped).
+// Call it before a short-lived program exits: the old refresh token dies as
+// soon as the server answers a background refresh.
 func (s *SharedTokenSource) Flush(ctx context.Context) error {
 	s.mu.Lock()
-	f := s.flight
-	last := s.last
+	f, last := s.flight, s.last
 	s.mu.Unlock()
 	if f == nil {
 		return last
@@ -140,12 +126,11 @@ func waitRenewal(ctx context.Context, done <-chan struct{}, result func() error,
 	}
 }
 
-// token implements tokenProvider for the Client. Reading the store on
-// every call uses a token another process saved at once, not after the API
-// refuses the old one (a refusal costs a request of the rate limit). A due
-// but valid token is served while the refresh runs in the background: the
-// caller has usually just waited for the limiter, and refreshing now would
-// make its request late and the next process's arrive too soon after it.
+// token implements tokenProvider. Reading the store on every call uses
+// another process's token at once, not after a refusal that costs a request
+// of the rate limit. A due token is served while the refresh runs: the
+// caller has just waited for the limiter, and refreshing first would make
+// its request late and the next process's arrive too soon after it.
 func (s *SharedTokenSource) token(ctx context.Context, hc *http.Client) (*oauth2.Token, error) {
 	tok := s.peek(ctx)
 	switch {
@@ -164,16 +149,14 @@ func (s *SharedTokenSource) token(ctx context.Context, hc *http.Client) (*oauth2
 	return s.join(ctx, hc, stale, false)
 }
 
-// servable reports whether a token due for refresh may still be sent
-// while the refresh runs: it is valid for another quarter of the refresh
-// window.
+// servable reports whether a due token may be sent while it is refreshed:
+// it is valid for another quarter of the refresh window.
 func servable(tok *oauth2.Token) bool {
 	return time.Until(tok.Expiry) > earlyFor(tok)/4
 }
 
-// peek returns the newest token known without taking the lock: the stored
-// one, or ours if the store failed, lost the token or holds an older pair;
-// nil if there is none.
+// peek returns the newest token known without the store's lock: the stored
+// one, or ours if the store failed, lost it or holds an older pair.
 func (s *SharedTokenSource) peek(ctx context.Context) *oauth2.Token {
 	s.mu.Lock()
 	gen := s.gen
@@ -187,15 +170,14 @@ func (s *SharedTokenSource) peek(ctx context.Context) *oauth2.Token {
 	return s.cur
 }
 
-// renew implements tokenProvider: the API refused stale as expired. If
-// another caller already replaced it, there is nothing to do.
+// renew implements tokenProvider: the API refused stale as expired.
 func (s *SharedTokenSource) renew(ctx context.Context, hc *http.Client, stale string) error {
 	_, err := s.join(ctx, hc, stale, true)
 	return err
 }
 
-// join joins the running renewal or starts one, and waits for it until
-// ctx ends. refused forces a refresh of stale even if it looks fresh.
+// join joins or starts a renewal and waits for it until ctx ends. refused
+// forces a refresh of stale even if it looks fresh.
 func (s *SharedTokenSource) join(ctx context.Context, hc *http.Client, stale string, refused bool) (*oauth2.Token, error) {
 	s.mu.Lock()
 	if s.cur != nil && s.cur.AccessToken != stale && fresh(s.cur) {
@@ -271,9 +253,8 @@ func (s *SharedTokenSource) holdsNewer(stored *oauth2.Token) bool {
 	return s.cur != nil && s.cur.RefreshToken != s.refused && newer(s.cur, stored)
 }
 
-// livePair returns the live pair, reading the store under its lock: the
-// stored one, or ours (ours is true) when the store lost the token or
-// holds an older pair, so that it is written back.
+// livePair returns the stored pair under the store's lock, or ours (ours
+// true, to be written back) when the store lost it or holds an older one.
 func (s *SharedTokenSource) livePair(ctx context.Context) (tok *oauth2.Token, ours bool, err error) {
 	stored, err := s.store.Load(ctx)
 	if err != nil {
@@ -322,8 +303,8 @@ func (s *SharedTokenSource) refreshLocked(ctx context.Context, hc *http.Client, 
 	return tok, s.save(ctx, tok)
 }
 
-// save stores tok. If that fails, the old pair is dead anyway: keep tok
-// here; the next renewal finds the store older than tok and writes it back.
+// save stores tok. On failure the old pair is dead anyway: keep tok, and
+// the next renewal finds the store older and writes it back.
 func (s *SharedTokenSource) save(ctx context.Context, tok *oauth2.Token) error {
 	err := s.store.Save(ctx, tok)
 	if err != nil {

@@ -16,9 +16,8 @@ import (
 const refreshTimeout = 30 * time.Second
 
 // TokenSource keeps a user's token fresh through Worksection's refresh
-// endpoint. Every refresh rotates the pair, so onRefresh must persist each
-// new token. Concurrent callers share one refresh; each caller's context
-// ends only its own wait.
+// endpoint. Every refresh rotates the pair, so onRefresh must persist it.
+// Concurrent callers share one refresh; a caller's context ends its wait only.
 type TokenSource struct {
 	ctx       context.Context
 	cfg       *oauth2.Config
@@ -40,10 +39,9 @@ type refreshCall struct {
 	err  error
 }
 
-// NewTokenSource returns a TokenSource starting from tok. onRefresh (may be
-// nil) gets every new token before it is handed out; its error goes to the
-// callers waiting for that refresh. Token() uses the *http.Client in ctx
-// under oauth2.HTTPClient if set; a Client refreshes through its own.
+// NewTokenSource returns a TokenSource starting from tok. onRefresh (or nil)
+// gets each new token first, its error going to that refresh's waiters.
+// Refreshes use the Client's HTTP client, or in Token() ctx's oauth2.HTTPClient.
 func NewTokenSource(ctx context.Context, cfg *oauth2.Config, tok *oauth2.Token, onRefresh func(*oauth2.Token) error) *TokenSource {
 	if ctx == nil {
 		ctx = context.Background()
@@ -68,8 +66,8 @@ func (s *TokenSource) renew(ctx context.Context, hc *http.Client, stale string) 
 	return err
 }
 
-// refreshUnless returns the current token if good says so; otherwise it
-// joins the refresh in flight or starts one, and waits for it or for ctx.
+// refreshUnless returns the current token if good, else joins or starts a
+// refresh and waits for it or ctx.
 func (s *TokenSource) refreshUnless(ctx context.Context, hc *http.Client, good func(*oauth2.Token) bool) (*oauth2.Token, error) {
 	s.mu.Lock()
 	call := s.inflight
@@ -97,11 +95,10 @@ func (s *TokenSource) refreshUnless(ctx context.Context, hc *http.Client, good f
 	return call.tok, nil
 }
 
-// Flush waits until the refresh in flight, if any, has been answered and
-// passed to onRefresh, or has failed, or ctx ends, and returns the last
-// refresh's error (onRefresh's included), or ctx's, wrapped. Call it before
-// a short-lived program exits: a refresh goes on after its callers stop
-// waiting, and the old refresh token dies as soon as the server answers.
+// Flush waits until the refresh in flight, if any, has passed its token to
+// onRefresh or failed, or ctx ends, and returns the last refresh's error (or
+// ctx's, wrapped). Call it before a short-lived program exits: the old
+// refresh token dies as soon as the server answers.
 func (s *TokenSource) Flush(ctx context.Context) error {
 	s.mu.Lock()
 	call, last := s.inflight, s.last
@@ -112,9 +109,8 @@ func (s *TokenSource) Flush(ctx context.Context) error {
 	return waitRenewal(ctx, call.done, func() error { return call.err }, "worksection: oauth: flush")
 }
 
-// run performs one refresh, detached from the callers' contexts: once the
-// server may have rotated the pair, the answer must be kept whoever still
-// waits. The HTTP client's timeout (or refreshTimeout) bounds it.
+// run performs one refresh detached from the callers: once the server may
+// have rotated the pair, the answer must be kept whoever still waits.
 func (s *TokenSource) run(call *refreshCall, hc *http.Client, old *oauth2.Token) {
 	if hc == nil {
 		hc = s.hc

@@ -16,25 +16,20 @@ import (
 )
 
 // TokenStore keeps one OAuth2 token where several processes can reach it,
-// for NewSharedTokenSource. FileTokenStore serves processes on one host;
-// package redisstore serves replicas on several.
+// for NewSharedTokenSource: FileTokenStore on one host, redisstore on several.
 type TokenStore interface {
 	// Load returns the stored token, or nil and no error if there is none.
 	Load(ctx context.Context) (*oauth2.Token, error)
 	// Save replaces the stored token.
 	Save(ctx context.Context, tok *oauth2.Token) error
 	// Lock waits until the caller holds a lock exclusive across every
-	// process using the store, or ctx ends. NewSharedTokenSource holds it
-	// while it reloads, refreshes and saves.
+	// process using the store, or ctx ends.
 	Lock(ctx context.Context) (unlock func(), err error)
 }
 
-// FileTokenStore is a TokenStore in a file, for several processes on one
-// host: the token is JSON in a file of mode 0600, replaced atomically
-// (written to a temporary file in the same directory, then renamed), and
-// Lock is an OS file lock on path+".lock" (github.com/gofrs/flock: flock
-// on Unix, LockFileEx on Windows), which the OS releases when a process
-// dies.
+// FileTokenStore is a TokenStore for processes on one host: JSON in a file
+// of mode 0600, replaced atomically, locked with an OS file lock on
+// path+".lock" (gofrs/flock) that the OS releases when a process dies.
 type FileTokenStore struct {
 	path string
 }
@@ -77,8 +72,7 @@ func (s *FileTokenStore) Save(_ context.Context, tok *oauth2.Token) error {
 }
 
 // writeFileAtomic writes b to a temporary file beside path (CreateTemp
-// makes it 0600) and renames it over path, so readers see the old file or
-// the new one, never a part.
+// makes it 0600) and renames it over path, so readers never see a part.
 func writeFileAtomic(path string, b []byte) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {

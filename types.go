@@ -9,9 +9,8 @@ import (
 	"strings"
 )
 
-// ID is a Worksection identifier. The API sends ids as JSON strings
-// ("3993") and sometimes as numbers (preset contact folders: 1); both decode
-// to the same ID. It encodes as a JSON string.
+// ID is a Worksection identifier. The API sends ids as strings ("3993") or
+// numbers (preset contact folders: 1); it encodes as a JSON string.
 type ID string
 
 // UnmarshalJSON accepts a JSON string, a number, or null (the empty ID).
@@ -29,9 +28,8 @@ func (id *ID) UnmarshalJSON(b []byte) error {
 // String returns the ID as text.
 func (id ID) String() string { return string(id) }
 
-// StringMap is a map of labels to values, such as a user's chat handles.
-// It decodes PHP's [] as an empty map and non-string values as their JSON
-// text.
+// StringMap maps labels to values, such as a user's chat handles. It
+// decodes PHP's [] as an empty map and non-strings as their JSON text.
 type StringMap map[string]string
 
 // UnmarshalJSON accepts an object of scalars, [] or null.
@@ -71,8 +69,7 @@ func (s *Services) UnmarshalJSON(b []byte) error {
 	type plain Services // without this method
 	var p plain
 	if err := json.Unmarshal(b, &p); err != nil {
-		// The caller's decoder has checked the syntax, so err names a
-		// field or kind, not response bytes.
+		// The syntax was checked, so err names a field or kind, not bytes.
 		return fmt.Errorf("worksection: services: %w", err)
 	}
 	*s = Services(p)

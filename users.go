@@ -22,16 +22,13 @@ const (
 	RoleReader          Role = "reader"
 )
 
-var roleNames = []string{string(RoleOwner), string(RoleAccountAdmin), string(RoleTeamAdmin),
-	string(RoleDepartmentAdmin), string(RoleUser), string(RoleGuest), string(RoleReader)}
-
 // ParseRole maps s to a Role constant ignoring case and surrounding space;
 // an unknown role is returned as given.
 func ParseRole(s string) Role {
 	t := strings.TrimSpace(s)
-	for _, k := range roleNames {
-		if strings.EqualFold(t, k) {
-			return Role(k)
+	for _, r := range []Role{RoleOwner, RoleAccountAdmin, RoleTeamAdmin, RoleDepartmentAdmin, RoleUser, RoleGuest, RoleReader} {
+		if strings.EqualFold(t, string(r)) {
+			return r
 		}
 	}
 	return Role(s)
@@ -72,15 +69,13 @@ type User struct {
 	URL        string   `json:"url,omitempty"`
 	Services   Services `json:"services,omitzero"`
 	Contacts   string   `json:"contacts,omitempty"`
-	// DateAdded is when the member joined, "YYYY-MM-DD HH:MM" in the
-	// account's time zone; admin API only. Read from date_added or the
-	// documented misspelling data_added.
+	// DateAdded is when the member joined, "YYYY-MM-DD HH:MM" in the account's
+	// time zone; admin API only (date_added, or the misspelling data_added).
 	DateAdded string `json:"date_added,omitempty"`
 }
 
 // userWire is a user as the API sends it: rate as a number, a numeric
-// string or "", and the documented misspelling data_added beside
-// date_added. Its fields shadow User's of the same key.
+// string or "", and data_added; its fields shadow User's of the same key.
 type userWire struct {
 	plainUser
 	Rate      number `json:"rate"`
@@ -136,14 +131,11 @@ func (c *Client) GetUsers(ctx context.Context) ([]User, error) {
 	return getList[userWire, User](ctx, c, "get_users")
 }
 
-// AddUser invites a person to the account (action add_user) and returns
-// the new member. An account holds one member per email, so after a
-// failure that may have reached the server AddUser sends again; if the
-// server then refuses a duplicate, or the last attempt failed that way,
-// it reads the members back and returns the one with the email (compared
-// ignoring ASCII case only, as the server does). One call never invites
-// twice; an error after a failure it could not confirm matches
-// ErrMaybeApplied.
+// AddUser invites a person (action add_user) and returns the new member.
+// An account holds one member per email, so after a failure that may have
+// reached the server AddUser resends, and on a refused duplicate (or a last
+// failure) reads the member with the email back (ASCII case only, as the
+// server). It never invites twice; an unconfirmed failure is ErrMaybeApplied.
 func (c *Client) AddUser(ctx context.Context, p AddUserParams) (*User, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err

@@ -50,10 +50,9 @@ func checkEmail(action, field, email string) error {
 	return nil
 }
 
-// validAddrSpec checks local@domain: a dot-atom local part (RFC 5322
-// atext, or any non-ASCII for internationalised addresses) and a domain of
-// dot-separated labels of letters, digits, hyphens or non-ASCII. Quoted
-// local parts, comments and display names are refused.
+// validAddrSpec checks local@domain: a dot-atom local part (RFC 5322 atext
+// or non-ASCII) and a domain of dot-separated labels of letters, digits,
+// hyphens or non-ASCII. Quoted parts, comments and display names are refused.
 func validAddrSpec(s string) bool {
 	at := strings.LastIndexByte(s, '@')
 	if at <= 0 || at == len(s)-1 || len(s) > 254 {
@@ -82,10 +81,7 @@ func dotSeparated(s string, ok func(byte) bool) bool {
 	return true
 }
 
-func isAtext(c byte) bool {
-	return c >= 0x80 || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-		strings.IndexByte("!#$%&'*+/=?^_`{|}~-", c) >= 0
-}
+func isAtext(c byte) bool { return isDomainChar(c) || strings.IndexByte("!#$%&'*+/=?^_`{|}~", c) >= 0 }
 
 func isDomainChar(c byte) bool {
 	return c >= 0x80 || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-'
@@ -101,13 +97,11 @@ func checkRequired(action, field, value string) error {
 
 // checkID insists on an id of digits.
 func checkID(action, field string, id ID) error {
-	if id == "" {
+	switch {
+	case id == "":
 		return &ValidationError{Action: action, Field: field, Reason: "required"}
-	}
-	for _, c := range id {
-		if c < '0' || c > '9' {
-			return &ValidationError{Action: action, Field: field, Reason: "want digits only"}
-		}
+	case strings.Trim(string(id), "0123456789") != "":
+		return &ValidationError{Action: action, Field: field, Reason: "want digits only"}
 	}
 	return nil
 }

@@ -29,8 +29,7 @@ type Signer interface {
 type Placement int
 
 const (
-	// InQuery: the signature covers the query only, so every parameter
-	// must be in it (md5).
+	// InQuery: the md5 signature covers the query only: every parameter goes in it.
 	InQuery Placement = iota + 1
 	// InQueryOrBody: parameters go in the query, or in a JSON body when the
 	// URL would be too long (bearer tokens).
@@ -107,10 +106,8 @@ func (s *Bearer) Sign(ctx context.Context, _, query string, h http.Header) (stri
 	return query, nil
 }
 
-// Escape percent-encodes s the way PHP's urlencode does, which is what the
-// md5 hash is computed over: letters, digits and "-_." stay, a space
-// becomes '+', every other byte %XX. Go's QueryEscape differs only in
-// keeping '~'.
+// Escape percent-encodes s as PHP's urlencode does, which the md5 hash is
+// computed over: Go's QueryEscape differs only in keeping '~'.
 func Escape(s string) string {
 	return strings.ReplaceAll(url.QueryEscape(s), "~", "%7E")
 }

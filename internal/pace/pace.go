@@ -1,6 +1,6 @@
 // Package pace holds what the SDK's built-in limiter and redisstore's
-// shared limiter have in common: the margin and adaptation that keep
-// requests under a rate measured by arrival, and the wait they use.
+// shared limiter share: the margin and adaptation that keep requests under
+// a rate measured by arrival, and their wait.
 package pace
 
 import (
@@ -8,11 +8,10 @@ import (
 	"time"
 )
 
-// The server measures arrivals, which scheduling and network jitter bring
-// closer together than departures, so requests are spaced
-// every*(1+Margin+slow). slow grows by RefusalStep with each refusal, up to
-// MaxSlowdown, and shrinks by the factor DecayPerSuccess with each request
-// let through.
+// The server measures arrivals, which jitter brings closer together than
+// departures, so requests are spaced every*(1+Margin+slow). slow grows by
+// RefusalStep per refusal, up to MaxSlowdown, and shrinks by the factor
+// DecayPerSuccess per request let through.
 const (
 	Margin          = 0.05
 	RefusalStep     = 0.05

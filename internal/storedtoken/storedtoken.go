@@ -12,9 +12,8 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// ErrFormat is returned for stored bytes that are not a token this package
-// wrote. The decoder's own error is dropped: it can quote the bytes, and
-// they hold the tokens.
+// ErrFormat reports stored bytes that are not a token this package wrote;
+// the decoder's own error could quote them, and they hold the tokens.
 var ErrFormat = errors.New("stored token is not the expected JSON")
 
 type record struct {

@@ -13,19 +13,15 @@ import (
 
 var secretParam = regexp.MustCompile(`(?i)\b(hash|access_token|refresh_token|client_secret|code)=[^&\s"']*`)
 
-// Redactor masks secrets a server may echo back into text the client
-// emits (an error envelope, a body excerpt): secret query parameters, and
-// the literal values it holds (keys, tokens, computed signatures) in the
-// forms a server may echo them: as sent, JSON-escaped, URL-escaped, and in
-// any letter case.
+// Redactor masks secrets a server may echo into text the client emits:
+// secret query parameters, and the values it holds (keys, tokens,
+// signatures) as sent, JSON- or URL-escaped, in any letter case.
 type Redactor []string
 
-// Withheld stands for a whole text that still held a secret after
-// masking: an echo escaped in a way no replacement undoes.
+// Withheld stands for a text that held a secret escaped beyond masking.
 const Withheld = "[withheld: it contains a secret]"
 
-// Text masks s, or withholds it whole if a secret survives masking in an
-// escaped form.
+// Text masks s, or withholds it whole if a secret survives masking escaped.
 func (r Redactor) Text(s string) string {
 	s = secretParam.ReplaceAllString(s, "${1}=REDACTED")
 	for _, secret := range r {
@@ -64,10 +60,10 @@ func (r Redactor) Holds(text string) bool {
 	return false
 }
 
-// partWindow is the length of the pieces of a secret looked for on their
-// own: a server that echoes the start of a token ("eyJ0eXAi… is invalid")
-// gives away part of it. Pieces start every partStride bytes, so any echo
-// of partWindow+partStride-1 bytes or more contains a whole one.
+// partWindow is the length of a secret's pieces looked for on their own:
+// an echo of a token's start ("eyJ0eXAi… is invalid") gives part of it
+// away. Pieces start every partStride bytes, so any echo of
+// partWindow+partStride-1 bytes or more holds a whole one.
 const (
 	partWindow = 8
 	partStride = 4
@@ -134,45 +130,33 @@ func replaceFold(s, old, repl string) string {
 
 // Leaks reports whether any error in err's chain mentions a secret.
 func (r Redactor) Leaks(err error) bool {
-	leak := false
-	walk(err, func(e error) {
-		if !leak && r.Text(e.Error()) != e.Error() {
-			leak = true
-		}
-	})
-	return leak
-}
-
-func walk(err error, f func(error)) {
 	if err == nil {
-		return
+		return false
 	}
-	f(err)
+	if r.Text(err.Error()) != err.Error() {
+		return true
+	}
 	switch u := err.(type) {
 	case interface{ Unwrap() error }:
-		walk(u.Unwrap(), f)
+		return r.Leaks(u.Unwrap())
 	case interface{ Unwrap() []error }:
-		for _, e := range u.Unwrap() {
-			walk(e, f)
-		}
+		return slices.ContainsFunc(u.Unwrap(), r.Leaks)
 	}
+	return false
 }
 
-// Err makes a transport error safe to return. A *url.Error loses the
-// query, fragment and user info of its URL (where signatures and tokens
-// travel); its cause is kept, so errors.Is still finds timeouts and
-// context errors. If an error in the chain (below the URL) still mentions a
+// Err makes a transport error safe to return. A *url.Error loses its URL's
+// query, fragment and user info (where signatures and tokens travel) and
+// keeps its cause, for errors.Is. If an error below still mentions a
 // secret, the chain is cut there: the stand-in carries the masked text and
-// answers errors.Is and Timeout for the original, but unwraps to nothing
-// that holds it.
+// answers errors.Is and Timeout for the original, unwrapping to nothing.
 func (r Redactor) Err(err error) error {
 	return r.TransportErr(err, "")
 }
 
-// TransportErr is Err for the error of a request to endpoint: a *url.Error
-// names endpoint (stripped), never the URL net/http put there, which after
-// a redirect is the server's Location and may carry anything. Only the
-// cause is checked for secrets, so a short secret cannot garble the path.
+// TransportErr is Err for a request to endpoint: a *url.Error names endpoint
+// (stripped), never net/http's URL, which after a redirect is the server's
+// Location. Only the cause is checked, so a short secret cannot garble the path.
 func (r Redactor) TransportErr(err error, endpoint string) error {
 	var ue *url.Error
 	if errors.As(err, &ue) && ue == err {
@@ -184,8 +168,7 @@ func (r Redactor) TransportErr(err error, endpoint string) error {
 	return r.cut(err)
 }
 
-// cut replaces err with its masked text if any error in its chain
-// mentions a secret.
+// cut replaces err with its masked text if its chain mentions a secret.
 func (r Redactor) cut(err error) error {
 	if err == nil || !r.Leaks(err) {
 		return err
@@ -223,9 +206,8 @@ func (e *redactedError) Timeout() bool {
 	return errors.As(e.orig, &t) && t.Timeout()
 }
 
-// Excerpt is the start of a body for an error message: secrets masked
-// before cutting (so one straddling the cut is not half shown), invalid
-// UTF-8 dropped, at most 200 bytes.
+// Excerpt is a body's first 200 bytes for an error message: masked before
+// cutting (so a secret at the cut is not half shown), invalid UTF-8 dropped.
 func Excerpt(body []byte, r Redactor) string {
 	const max, window = 200, 8 << 10
 	s := r.Text(strings.ToValidUTF8(string(body[:min(len(body), window)]), ""))

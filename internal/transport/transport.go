@@ -24,10 +24,9 @@ var (
 // DefaultTimeout bounds a whole request with the default HTTP client.
 const DefaultTimeout = 30 * time.Second
 
-// ParseBaseURL accepts "https://host" with an optional path when
-// allowPath is set, and returns it without a trailing slash. Plain http is
-// allowed for loopback hosts only, since credentials travel with every
-// request. example names the expected form in errors.
+// ParseBaseURL accepts "https://host" (with a path if allowPath) and
+// returns it without a trailing slash. Plain http is allowed on loopback
+// only: credentials travel with every request. example is for errors.
 func ParseBaseURL(raw string, allowPath bool, example string) (string, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
@@ -59,17 +58,12 @@ func ParseBaseURL(raw string, allowPath bool, example string) (string, error) {
 
 // IsLoopback reports whether host is localhost or a loopback address.
 func IsLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return host == "localhost" || net.ParseIP(host).IsLoopback() // a nil IP is no loopback
 }
 
-// NewHTTPClient copies hc (or builds the default: DefaultTimeout and a
-// keep-alive transport of its own) and refuses any redirect that changes
-// scheme, host or port, which would carry a signed query or an
-// Authorization header elsewhere or in clear text. hc is not changed.
+// NewHTTPClient copies hc (or builds one with DefaultTimeout and its own
+// transport) refusing any redirect to another scheme, host or port, which
+// would carry a signed query or an Authorization header elsewhere.
 func NewHTTPClient(hc *http.Client) *http.Client {
 	var c http.Client
 	if hc != nil {
@@ -93,8 +87,7 @@ func NewHTTPClient(hc *http.Client) *http.Client {
 	return &c
 }
 
-// WithoutRedirects returns a copy of hc that follows no redirect at all,
-// for endpoints that take secrets in the body (OAuth token and refresh).
+// WithoutRedirects returns a copy of hc that follows no redirect.
 func WithoutRedirects(hc *http.Client) *http.Client {
 	c := *hc
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
@@ -103,8 +96,7 @@ func WithoutRedirects(hc *http.Client) *http.Client {
 	return &c
 }
 
-// origin is scheme://host:port with the scheme's default port filled in,
-// and never the path or query.
+// origin is scheme://host:port, the default port filled in.
 func origin(u *url.URL) string {
 	port := u.Port()
 	if port == "" {
@@ -113,15 +105,14 @@ func origin(u *url.URL) string {
 	return strings.ToLower(u.Scheme) + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 }
 
-// ReadBody reads resp's body through a BodyReader of at most max bytes.
-// Memory follows the bytes received, whatever Content-Length declares.
+// ReadBody reads resp's body, at most max bytes; memory follows the bytes
+// received, whatever Content-Length declares.
 func ReadBody(resp *http.Response, max int64) ([]byte, error) {
 	return io.ReadAll(NewBodyReader(resp.Body, max, resp.ContentLength))
 }
 
-// BodyReader reads a response body: at most Limit bytes, and exactly its
-// declared length when there is one (a body longer or shorter is
-// ErrReadBody), keeping the first bytes for an error's excerpt.
+// BodyReader reads a response body: at most limit bytes, exactly its
+// declared length if any (else ErrReadBody), keeping its head for excerpts.
 type BodyReader struct {
 	r     io.Reader
 	limit int64
@@ -133,8 +124,7 @@ type BodyReader struct {
 // HeadBytes is how much of a body a BodyReader keeps for an excerpt.
 const HeadBytes = 512
 
-// NewBodyReader reads r, at most limit bytes, declared to hold size bytes
-// (-1 if unknown).
+// NewBodyReader reads r, at most limit bytes, declared as size (-1: unknown).
 func NewBodyReader(r io.Reader, limit, size int64) *BodyReader {
 	return &BodyReader{r: r, limit: limit, size: size}
 }
