@@ -108,8 +108,9 @@ func paramFields(params any) []paramField {
 	if t.Kind() != reflect.Struct {
 		return nil
 	}
-	var out []paramField
-	for sf := range t.Fields() {
+	out := make([]paramField, 0, t.NumField())
+	for i := range t.NumField() {
+		sf := t.Field(i)
 		name, opts, _ := strings.Cut(sf.Tag.Get("url"), ",")
 		if !sf.IsExported() || name == "-" {
 			continue

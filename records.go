@@ -126,6 +126,15 @@ type oneRecord[W, T any, PW wireRecord[W, T]] struct{ item T }
 func (o *oneRecord[W, T, PW]) missing() error { return errors.New("want one object") }
 
 func (o *oneRecord[W, T, PW]) decodeData(dec *json.Decoder, _ int64) error {
+	var w W
+	if nextByte(dec) == '{' { // the usual object, decoded in place
+		if err := dec.Decode(PW(&w)); err != nil && !streamBroken(err) {
+			return describe(err)
+		} else if err != nil {
+			return err
+		}
+		return o.set(&w)
+	}
 	var raw json.RawMessage
 	if err := dec.Decode(&raw); err != nil {
 		return err
@@ -140,15 +149,31 @@ func (o *oneRecord[W, T, PW]) decodeData(dec *json.Decoder, _ int64) error {
 	if !bytes.HasPrefix(raw, []byte("{")) {
 		return errors.New("want an object")
 	}
-	var w W
 	if err := json.Unmarshal(raw, &w); err != nil {
 		return describe(err)
 	}
-	v, err := PW(&w).record()
+	return o.set(&w)
+}
+
+func (o *oneRecord[W, T, PW]) set(w *W) error {
+	v, err := PW(w).record()
 	if err == nil {
 		o.item = v
 	}
 	return err
+}
+
+// nextByte is the first byte of the next value in dec's buffer, 0 if it is
+// not buffered yet (the caller then takes the general path).
+func nextByte(dec *json.Decoder) byte {
+	var b [32]byte
+	n, _ := dec.Buffered().Read(b[:])
+	for _, c := range b[:n] {
+		if !strings.ContainsRune(" \t\r\n:", rune(c)) {
+			return c
+		}
+	}
+	return 0
 }
 
 // jsonData decodes data that is not a record into out; it may be absent.

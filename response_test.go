@@ -247,3 +247,24 @@ func TestOversizedBody(t *testing.T) {
 	require.ErrorIs(t, err, transport.ErrBodyTooLarge)
 	assert.Contains(t, err.Error(), "response body too large")
 }
+
+// TestOneRecordWhateverIsBuffered: one record decodes alike whether its
+// data is already buffered (decoded in place) or arrives a byte at a time.
+func TestOneRecordWhateverIsBuffered(t *testing.T) {
+	t.Parallel()
+	for _, data := range []string{`{"id":"5","role":"Owner"}`, `[{"id":5,"role":"owner"}]`, ` {"id":"5","role":"OWNER"}`} {
+		body := `{"status":"ok","data":` + data + `}`
+		for _, r := range []io.Reader{strings.NewReader(body), iotest.OneByteReader(strings.NewReader(body))} {
+			o := &oneRecord[userWire, User, *userWire]{}
+			_, err := readEnvelope(transport.NewBodyReader(r, 1<<20, -1), o)
+			require.NoError(t, err, data)
+			assert.Equal(t, User{ID: "5", Role: RoleOwner}, o.item, data)
+		}
+	}
+	for _, data := range []string{`{"id":{}}`, `{"name":"x"}`, `[]`, `"x"`} {
+		for _, r := range []io.Reader{strings.NewReader(`{"status":"ok","data":` + data + `}`), iotest.OneByteReader(strings.NewReader(`{"status":"ok","data":` + data + `}`))} {
+			_, err := readEnvelope(transport.NewBodyReader(r, 1<<20, -1), &oneRecord[userWire, User, *userWire]{})
+			require.ErrorIs(t, err, errData, data)
+		}
+	}
+}
