@@ -128,10 +128,8 @@ func (o *oneRecord[W, T, PW]) missing() error { return errors.New("want one obje
 func (o *oneRecord[W, T, PW]) decodeData(dec *json.Decoder, _ int64) error {
 	var w W
 	if nextByte(dec) == '{' { // the usual object, decoded in place
-		if err := dec.Decode(PW(&w)); err != nil && !streamBroken(err) {
-			return describe(err)
-		} else if err != nil {
-			return err
+		if err := dec.Decode(PW(&w)); err != nil {
+			return describe(err) // a stream error passes through as it is
 		}
 		return o.set(&w)
 	}

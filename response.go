@@ -35,7 +35,6 @@ type envelope struct {
 	Code    int    // status_code
 	Message string // message
 	Details string // message_details
-	HasData bool   // the envelope had a data key
 }
 
 // dataDecoder decodes an ok envelope's data from the stream. decodeData's
@@ -162,7 +161,7 @@ func (h *header) envelope() (envelope, error) {
 	if err != nil {
 		return envelope{}, fmt.Errorf("%w: status: %w", errNotEnvelope, err)
 	}
-	env := envelope{Message: text(h.message), Details: text(h.details), HasData: h.hasData}
+	env := envelope{Message: text(h.message), Details: text(h.details)}
 	switch {
 	case strings.EqualFold(status, "ok"):
 		env.OK = true

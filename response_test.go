@@ -105,7 +105,7 @@ func TestEnvelopeShapes(t *testing.T) {
 		name, body string
 		want       envelope
 	}{
-		{"ok with data", `{"status":"ok","data":[1]}`, envelope{OK: true, HasData: true}},
+		{"ok with data", `{"status":"ok","data":[1]}`, envelope{OK: true}},
 		{"ok no data", `{"status":"ok"}`, envelope{OK: true}},
 		{"error", `{"status":"error","status_code":10,"message":"Field is required","message_details":"email"}`,
 			envelope{Code: 10, Message: "Field is required", Details: "email"}},

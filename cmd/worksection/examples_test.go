@@ -99,7 +99,7 @@ func runExample(t *testing.T, u *user, dir, line string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	if until {
-		ctx, cancel = context.WithTimeout(ctx, 3*time.Second)
+		ctx, cancel = context.WithTimeout(ctx, 5*time.Second) // ample to start and print, on a busy machine too
 		defer cancel()
 	}
 	cmd := exec.CommandContext(ctx, "bash", "-c", line)
